@@ -1,0 +1,73 @@
+"""kerasprov: automatic W3C PROV provenance for Keras 3 training, queryable with SQL.
+
+``import kerasprov`` adds ``keras.Model.provenance(dataflow_tag, adaptation, hyps,
+hyperparameters)``; after it, that model's ``fit``, ``evaluate`` and ``predict`` are captured.
+Keras is patched as soon as it is imported (before or after kerasprov), and kerasprov never
+imports Keras itself unless capture is used: the CLI and the query API start fast.
+"""
+
+from __future__ import annotations
+
+import importlib.abc
+import importlib.machinery
+import sys
+
+from .config import configure
+from .errors import KerasProvError
+from .outbox.writer import ProvenanceWarning
+from .query.api import Store, open_store
+
+__version__ = "0.1.0"
+
+_LAZY = {
+    "ProvenanceCallback": ("capture.callback", "ProvenanceCallback"),
+    "autolog": ("capture.patch", "autolog"),
+    "flush": ("capture.session", "flush"),
+    "transformation": ("capture.transform", "transformation"),
+    "use_file": ("capture.transform", "use_file"),
+    "generated_file": ("capture.transform", "generated_file"),
+}
+
+__all__ = sorted(["KerasProvError", "ProvenanceWarning", "Store", "__version__", "configure",
+                  "open_store", *_LAZY])
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        import importlib
+        module, attr = _LAZY[name]
+        value = getattr(importlib.import_module(f"{__name__}.{module}"), attr)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'kerasprov' has no attribute {name!r}")
+
+
+def _install() -> None:
+    from .capture.patch import install
+    install()
+
+
+class _KerasHook(importlib.abc.MetaPathFinder):
+    """Patches keras right after ``import keras`` finishes, when kerasprov came first."""
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname != "keras":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+        if spec is None or spec.loader is None:
+            return spec
+        exec_module = spec.loader.exec_module
+
+        def exec_and_patch(module):
+            exec_module(module)
+            _install()
+
+        spec.loader.exec_module = exec_and_patch
+        return spec
+
+
+if "keras" in sys.modules:
+    _install()
+elif not any(isinstance(f, _KerasHook) for f in sys.meta_path):
+    sys.meta_path.insert(0, _KerasHook())

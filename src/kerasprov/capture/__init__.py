@@ -1,0 +1,1 @@
+"""Capture inside the training process: model patching, callbacks, extraction, events."""

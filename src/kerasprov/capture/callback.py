@@ -1,0 +1,242 @@
+"""The Keras callbacks that capture a fit: ``ProvenanceCallback`` and its helpers.
+
+``fit`` (patched in ``patch.py``) runs the user's callbacks between our head and tail, with
+a learning-rate probe after each one, so a change of learning rate is seen right after the
+callback that made it, whatever the order of the callbacks list. No batch hook is
+overridden: Keras keeps dispatching batch hooks asynchronously.
+"""
+
+from __future__ import annotations
+
+import time
+
+import keras
+
+from ..outbox.writer import warn_once
+from ..store.schema import ADAPTATION, TESTING, TRAINING, check_tag
+from . import extract
+from .values import jsonable, same_float
+
+
+class ProvenanceConfig:
+    """What ``model.provenance(...)`` asked for."""
+
+    def __init__(self, dataflow_tag: str, adaptation: bool = False, hyps: dict | None = None,
+                 hyperparameters: dict | None = None):
+        self.dataflow_tag = check_tag(dataflow_tag, "dataflow_tag")
+        self.adaptation = bool(adaptation)
+        self.hyps = extract.select_hyps(hyps)
+        if hyperparameters is not None and not isinstance(hyperparameters, dict):
+            raise ValueError("hyperparameters must be a dict of name -> value. "
+                             f"Received: hyperparameters={hyperparameters!r}")
+        self.hyperparameters = dict(hyperparameters or {})
+
+
+def _on_repr(name):
+    def report(value):
+        warn_once(f"repr:{name}", f"value of {name!r} is a {type(value).__name__}; "
+                                  "it is stored as its repr() text")
+    return report
+
+
+def _guard(fn):
+    """Capture never raises into training: a failure becomes one warning."""
+    def wrapper(self, *args, **kwargs):
+        try:
+            return fn(self, *args, **kwargs)
+        except Exception as exc:
+            warn_once(f"hook:{fn.__name__}", f"provenance capture failed in {fn.__name__} "
+                                             f"({exc!r}); training goes on")
+    wrapper.__name__ = fn.__name__
+    return wrapper
+
+
+class FitCapture:
+    """State of one captured fit (lives on the training thread)."""
+
+    def __init__(self, run, model, cfg: ProvenanceConfig, fit_args: dict):
+        self.run, self.model, self.cfg, self.fit_args = run, model, cfg, fit_args
+        self.task = run.task_start(TRAINING,
+                                   inputs=["itrainingmodel", "itrainingconfig", "ilayers",
+                                           *run.upstream_sets],
+                                   outputs=["otrainingmodel"])
+        run.training_task = self.task
+        self.adapt_task = None
+        if cfg.adaptation:
+            self.adapt_task = run.task_start(ADAPTATION, inputs=["otrainingmodel"],
+                                             outputs=["oadaptation"], informed_by=self.task)
+        self.lr: float | None = None
+        self.epoch_lr: float | None = None
+        self.t_epoch = 0.0
+        self.hook_s = 0.0  # time spent in our hooks on the training thread (benchmarks)
+        self.began = False
+
+    # -- train begin: the inputs of TrainingModel -------------------------------------------
+    def train_begin(self):
+        if self.began:
+            return
+        self.began = True
+        model, run = self.model, self.run
+        hyps = extract.paper_hyperparameters(model, self.fit_args, self.cfg.hyps)
+        for name, value in self.cfg.hyperparameters.items():
+            hyps[str(name)] = jsonable(value, _on_repr(str(name)))
+        run.rows(self.task, TRAINING, "itrainingmodel", [hyps])
+        run.rows(self.task, TRAINING, "itrainingconfig",
+                 [extract.training_config(model, self.fit_args)])
+        run.rows(self.task, TRAINING, "ilayers", lambda: extract.layer_rows(model))
+        self.lr = extract.read_lr(model.optimizer)
+        self.sched = extract.schedule_name(model.optimizer)
+
+    # -- learning rate --------------------------------------------------------------------
+    def check_lr(self, epoch: int, technique: str):
+        lr = extract.read_lr(self.model.optimizer)
+        if lr is None or same_float(lr, self.lr):
+            return
+        prev, self.lr = self.lr, lr
+        if self.adapt_task is not None:
+            self.run.rows(self.adapt_task, ADAPTATION, "oadaptation", [{
+                "epoch": epoch, "previous_learning_rate": prev, "learning_rate": lr,
+                "technique": technique, "timestamp": time.time()}],
+                links={"trainingmodel_task_id": self.task})
+
+    def epoch_begin(self, epoch):
+        self.t_epoch = time.perf_counter()
+        # A change between epochs that no callback made: a schedule, or user code.
+        self.check_lr(epoch, self.sched or "unknown")
+
+    def epoch_end(self, epoch, logs):
+        t0 = time.perf_counter()
+        row = {"epoch": int(epoch), "timestamp": time.time(),
+               "elapsed_time": t0 - self.t_epoch}
+        for key, value in (logs or {}).items():
+            if key != "learning_rate":
+                row[str(key)] = jsonable(value, _on_repr(str(key)))
+        row["learning_rate"] = self.epoch_lr
+        self.run.rows(self.task, TRAINING, "otrainingmodel", [row], sync=True)
+
+    def finish(self, error: BaseException | None = None):
+        run = self.run
+        status = "finished" if error is None else "failed"
+        msg = None if error is None else f"{type(error).__name__}: {error}"[:10_000]
+        if self.adapt_task is not None:
+            run.task_end(self.adapt_task, status, msg)
+        run.task_end(self.task, status, msg)
+        run.trained = True
+        run.end(status, msg)
+
+
+class _Timed(keras.callbacks.Callback):
+    capture: FitCapture | None = None
+
+    def _timed(self, fn, *args):
+        cap = self.capture
+        if cap is None:
+            return
+        t0 = time.perf_counter()
+        try:
+            fn(cap, *args)
+        except Exception as exc:
+            warn_once(f"hook:{type(self).__name__}",
+                      f"provenance capture failed ({exc!r}); training goes on")
+        cap.hook_s += time.perf_counter() - t0
+
+
+class ProvenanceCallback(_Timed):
+    """Captures provenance of the fit it is passed to.
+
+    The explicit form of ``model.provenance(...)``: same options, for scripts that prefer
+    a callback. With ``import kerasprov`` the patched ``fit`` finds it in the callbacks list
+    and wires the learning-rate probes around the other callbacks.
+
+    Args:
+        dataflow_tag: name of the dataflow, e.g. ``"alexnet"``.
+        adaptation: record learning-rate changes (``ds_oadaptation``).
+        hyps: the paper's hyperparameters to record, e.g. ``{"LEARNING_RATE": True}``;
+            ``None`` records all of them.
+        hyperparameters: extra name -> value pairs, each its own typed column.
+
+    Example:
+    ```python
+    model.fit(x, y, epochs=5, callbacks=[kerasprov.ProvenanceCallback("mlp")])
+    ```
+    """
+
+    def __init__(self, dataflow_tag: str, adaptation: bool = False, hyps: dict | None = None,
+                 hyperparameters: dict | None = None):
+        super().__init__()
+        self.config = ProvenanceConfig(dataflow_tag, adaptation, hyps, hyperparameters)
+        self.capture = None
+        self._standalone = False
+
+    def on_train_begin(self, logs=None):
+        if self.capture is None:  # used without the patched fit: capture on our own
+            from .patch import start_fit
+            self.capture = start_fit(self.model, self.config, {"epochs": self.params.get(
+                "epochs")})
+            self._standalone = True
+        self._timed(FitCapture.train_begin)
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._timed(FitCapture.epoch_begin, epoch)
+        if self._standalone:
+            self._timed(_tail_begin, epoch)
+
+    def on_epoch_end(self, epoch, logs=None):
+        if self._standalone:
+            self._timed(FitCapture.epoch_end, epoch, logs)
+            self._timed(FitCapture.check_lr, epoch + 1, "unknown")
+
+    def on_train_end(self, logs=None):
+        if self._standalone and self.capture is not None:
+            self.capture.finish()
+            self.capture = None
+
+
+def _tail_begin(cap: FitCapture, epoch):
+    cap.check_lr(epoch, "unknown")
+    cap.epoch_lr = cap.lr
+
+
+class LRProbe(_Timed):
+    """Reads the learning rate right after one user callback's epoch hooks."""
+
+    def __init__(self, capture: FitCapture, after):
+        super().__init__()
+        self.capture = capture
+        self.technique = type(after).__name__
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._timed(FitCapture.check_lr, epoch, self.technique)
+
+    def on_epoch_end(self, epoch, logs=None):
+        # A change made at the end of an epoch takes effect in the next one.
+        self._timed(FitCapture.check_lr, epoch + 1, self.technique)
+
+
+class Tail(_Timed):
+    """Runs after every user callback: the learning rate in effect, and the epoch's row."""
+
+    def __init__(self, capture: FitCapture):
+        super().__init__()
+        self.capture = capture
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._timed(_tail_begin, epoch)
+
+    def on_epoch_end(self, epoch, logs=None):
+        self._timed(FitCapture.epoch_end, epoch, logs)
+
+
+class TestCapture(keras.callbacks.Callback):
+    """Keeps the final logs of an ``evaluate``."""
+
+    def __init__(self):
+        super().__init__()
+        self.logs = None
+
+    def on_test_end(self, logs=None):
+        self.logs = dict(logs or {})
+
+
+__all__ = ["ProvenanceCallback", "ProvenanceConfig", "FitCapture", "LRProbe", "Tail",
+           "TestCapture", "TESTING"]

@@ -1,0 +1,289 @@
+"""Read hyperparameters, configuration, layers and environment from a real model and fit call."""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import json
+import os
+import platform
+import socket
+import subprocess
+import sys
+import time
+from typing import Any
+
+from .values import jsonable
+
+PAPER_HYPS = ("OPTIMIZER_NAME", "LEARNING_RATE", "DECAY", "MOMENTUM", "NUM_EPOCHS",
+              "BATCH_SIZE", "NUM_LAYERS")
+
+#: Set when the script calls keras.utils.set_random_seed (see patch.py).
+SEEDS: dict[str, Any] = {}
+
+
+def select_hyps(hyps: dict | None) -> tuple[str, ...]:
+    """The paper's hyperparameters to record; ``None`` means all of them."""
+    if hyps is None:
+        return PAPER_HYPS
+    if not isinstance(hyps, dict):
+        raise ValueError(f"hyps must be a dict like {{'LEARNING_RATE': True}}. "
+                         f"Received: hyps={hyps!r}")
+    chosen = []
+    for key, on in hyps.items():
+        name = str(key).upper()
+        if name not in PAPER_HYPS:
+            raise ValueError(f"Unknown hyps key {key!r}; known: {', '.join(PAPER_HYPS)}. "
+                             "Pass other values through hyperparameters={...}.")
+        if on:
+            chosen.append(name)
+    return tuple(chosen)
+
+
+def inner_optimizer(opt):
+    return getattr(opt, "inner_optimizer", None) or opt
+
+
+def _schedule(opt):
+    try:
+        from keras.optimizers.schedules import LearningRateSchedule
+    except ImportError:  # pragma: no cover
+        return None
+    lr = getattr(opt, "_learning_rate", None)
+    return lr if isinstance(lr, LearningRateSchedule) else None
+
+
+def schedule_name(opt) -> str | None:
+    sched = _schedule(inner_optimizer(opt)) if opt is not None else None
+    return type(sched).__name__ if sched is not None else None
+
+
+def read_lr(opt) -> float | None:
+    """The learning rate in effect now (a schedule is evaluated at the current step)."""
+    if opt is None:
+        return None
+    opt = inner_optimizer(opt)
+    lr = getattr(opt, "_learning_rate", None)
+    try:
+        if _schedule(opt) is not None:
+            lr = lr(opt.iterations)
+        elif callable(lr) and not hasattr(lr, "value"):
+            lr = lr()
+        value = getattr(lr, "value", lr)
+        return float(value)
+    except Exception:
+        try:
+            import keras
+            return float(keras.ops.convert_to_numpy(opt.learning_rate))
+        except Exception:
+            return None
+
+
+def paper_hyperparameters(model, fit_args: dict, selected: tuple[str, ...]) -> dict:
+    opt = model.optimizer
+    inner = inner_optimizer(opt) if opt is not None else None
+    sched = _schedule(inner) if inner is not None else None
+    values: dict[str, Any] = {}
+    if "OPTIMIZER_NAME" in selected:
+        values["optimizer_name"] = type(inner).__name__ if inner is not None else None
+    if "LEARNING_RATE" in selected:
+        if sched is not None:
+            cfg = _safe(sched.get_config) or {}
+            values["learning_rate"] = _num(cfg.get("initial_learning_rate"))
+            if values["learning_rate"] is None:
+                values["learning_rate"] = read_lr(opt)
+        else:
+            values["learning_rate"] = read_lr(opt)
+    if "DECAY" in selected:
+        decay = None
+        if sched is not None:
+            decay = _num((_safe(sched.get_config) or {}).get("decay_rate"))
+        if decay is None and inner is not None:
+            decay = _num(getattr(inner, "weight_decay", None))
+        values["decay"] = decay
+    if "MOMENTUM" in selected:
+        values["momentum"] = _num(getattr(inner, "momentum", None)) if inner is not None else None
+    if "NUM_EPOCHS" in selected:
+        values["num_epochs"] = _int(fit_args.get("epochs"))
+    if "BATCH_SIZE" in selected:
+        values["batch_size"] = effective_batch_size(fit_args)
+    if "NUM_LAYERS" in selected:
+        values["num_layers"] = len(model.layers)
+    return values
+
+
+def effective_batch_size(fit_args: dict) -> int | None:
+    bs = fit_args.get("batch_size")
+    if bs is not None:
+        return _int(bs)
+    x = fit_args.get("x")
+    if hasattr(x, "shape") or isinstance(x, (list, tuple, dict)):
+        return 32  # Keras's default for array inputs
+    return None  # a dataset/generator batches itself
+
+
+def training_config(model, fit_args: dict) -> dict:
+    import keras
+    opt = model.optimizer
+    compile_cfg = getattr(getattr(model, "_compile_config", None), "config", None) or {}
+    trainable = sum(_size(w) for w in model.trainable_weights)
+    total = sum(_size(w) for w in model.weights)
+    return {
+        "optimizer_config": json.dumps(jsonable(_safe(opt.get_config) if opt else None),
+                                       sort_keys=True),
+        "loss": json.dumps(jsonable(compile_cfg.get("loss"))),
+        "metrics": json.dumps(jsonable(compile_cfg.get("metrics"))),
+        "trainable_params": trainable,
+        "non_trainable_params": total - trainable,
+        "total_params": total,
+        "validation_split": _num(fit_args.get("validation_split")),
+        "has_validation_data": fit_args.get("validation_data") is not None,
+        "shuffle": bool(fit_args.get("shuffle", True)),
+        "initial_epoch": _int(fit_args.get("initial_epoch")),
+        "steps_per_epoch": _int(fit_args.get("steps_per_epoch")),
+        "model_class": type(model).__name__,
+        "model_name": getattr(model, "name", None),
+        "backend": keras.backend.backend(),
+        "keras_version": keras.__version__,
+    }
+
+
+_LAYER_KEYS = ("activation", "units", "filters", "kernel_size", "strides", "padding", "rate",
+               "pool_size", "use_bias", "dtype")
+
+
+def layer_rows(model) -> list[dict]:
+    rows = []
+    for i, layer in enumerate(model.layers):
+        cfg = _safe(layer.get_config) or {}
+        row = {"layer_index": i, "name": layer.name, "class_name": type(layer).__name__}
+        for key in _LAYER_KEYS:
+            v = cfg.get(key)
+            if isinstance(v, dict):  # a dtype policy or a serialized object
+                v = v.get("config", {}).get("name") or v.get("class_name")
+            row[key] = json.dumps(v) if isinstance(v, (list, tuple)) else jsonable(v)
+        row["trainable"] = bool(getattr(layer, "trainable", True))
+        row["params"] = sum(_size(w) for w in layer.weights)
+        try:
+            row["output_shape"] = str(tuple(layer.output.shape))
+        except Exception:
+            row["output_shape"] = None
+        row["config"] = json.dumps(jsonable(cfg), sort_keys=True)
+        rows.append(row)
+    return rows
+
+
+def run_identity() -> dict:
+    """Cheap facts for run_start (the expensive ones are in ``environment``)."""
+    import keras
+    script = os.path.abspath(sys.argv[0]) if sys.argv and sys.argv[0] else None
+    try:
+        user = getpass.getuser()
+    except Exception:
+        user = None
+    return {"host": socket.gethostname(), "user": user, "pid": os.getpid(), "script": script,
+            "command": " ".join(sys.argv), "keras_version": keras.__version__,
+            "backend": keras.backend.backend(), "start": time.time()}
+
+
+_ENV_CACHE: dict[str, Any] = {}
+
+
+def environment() -> dict:
+    """Facts about the machine and software (computed on the writer thread, cached)."""
+    if not _ENV_CACHE:
+        import keras
+        backend = keras.backend.backend()
+        env = {
+            "os": platform.platform(), "python": sys.version.split()[0],
+            "python_executable": sys.executable, "cwd": os.getcwd(),
+            "keras_version": keras.__version__, "backend": backend,
+            "backend_version": _backend_version(backend), "devices": _devices(backend),
+            "cpu_count": os.cpu_count(), "packages_sha256": _packages_hash(),
+        }
+        env.update(_git(os.path.dirname(os.path.abspath(sys.argv[0])) if sys.argv and
+                        sys.argv[0] else os.getcwd()))
+        _ENV_CACHE.update(env)
+    out = dict(_ENV_CACHE)
+    if SEEDS:
+        out["random_seed"] = SEEDS.get("seed")
+    return out
+
+
+def _backend_version(backend):
+    mod = {"torch": "torch", "jax": "jax", "tensorflow": "tensorflow"}.get(backend)
+    try:
+        return sys.modules[mod].__version__ if mod in sys.modules else None
+    except Exception:
+        return None
+
+
+def _devices(backend):
+    try:
+        if backend == "torch":
+            import torch
+            if torch.cuda.is_available():
+                return [torch.cuda.get_device_name(i) for i in range(torch.cuda.device_count())]
+            return ["cpu"]
+        if backend == "jax":
+            import jax
+            return [str(d) for d in jax.devices()]
+    except Exception:
+        pass
+    return ["cpu"]
+
+
+def _packages_hash():
+    try:
+        from importlib import metadata
+        names = sorted(f"{d.metadata['Name']}=={d.version}".lower()
+                       for d in metadata.distributions() if d.metadata["Name"])
+        return hashlib.sha256("\n".join(names).encode()).hexdigest()
+    except Exception:
+        return None
+
+
+def _git(directory):
+    try:
+        def git(*args):
+            return subprocess.run(["git", "-C", directory, *args], capture_output=True,
+                                  text=True, timeout=3).stdout.strip()
+        commit = git("rev-parse", "HEAD")
+        if not commit:
+            return {"git_commit": None, "git_dirty": None}
+        return {"git_commit": commit, "git_dirty": bool(git("status", "--porcelain"))}
+    except Exception:
+        return {"git_commit": None, "git_dirty": None}
+
+
+def _safe(fn):
+    try:
+        return fn()
+    except Exception:
+        return None
+
+
+def _num(v):
+    if v is None or isinstance(v, bool):
+        return None
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        try:
+            return float(getattr(v, "value", v).__float__())
+        except Exception:
+            return None
+
+
+def _int(v):
+    try:
+        return None if v is None else int(v)
+    except (TypeError, ValueError):
+        return None
+
+
+def _size(w) -> int:
+    n = 1
+    for d in w.shape:
+        n *= int(d)
+    return n

@@ -1,0 +1,286 @@
+"""``import kerasprov`` adds ``Model.provenance`` and wraps ``fit``/``evaluate``/``predict``.
+
+The wrappers cost one attribute lookup for models that did not ask for provenance. For those
+that did, they start the run, put our callbacks around the user's, and turn every capture
+failure into a warning: training itself is never changed, never stopped.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import threading
+import time
+
+import keras
+
+from ..outbox.writer import warn_once
+from ..store.schema import TESTING, TRAINING
+from . import extract, session
+from .callback import (FitCapture, LRProbe, ProvenanceCallback, ProvenanceConfig, Tail,
+                       TestCapture)
+from .values import jsonable
+
+_ORIG: dict[str, object] = {}
+_autolog: dict[str, object] = {"on": False, "config": None}
+_local = threading.local()
+STATE_ATTR = "_kerasprov_state"
+
+
+class ModelState:
+    def __init__(self, cfg: ProvenanceConfig):
+        self.cfg = cfg
+        self.run: session.Run | None = None
+
+
+def provenance(self, dataflow_tag: str, adaptation: bool = False, hyps: dict | None = None,
+               hyperparameters: dict | None = None):
+    """Capture the provenance of this model's next ``fit`` and later ``evaluate`` calls.
+
+    Args:
+        dataflow_tag: name of the dataflow, e.g. ``"alexnet"`` (letters, digits, ``_``).
+        adaptation: record each learning-rate change with the technique that made it.
+        hyps: which of the paper's hyperparameters to record (``{"LEARNING_RATE": True,
+            ...}``); ``None`` records all of them.
+        hyperparameters: extra name -> value pairs, each stored in its own column.
+
+    Returns:
+        The model, so calls can be chained.
+    """
+    cfg = ProvenanceConfig(dataflow_tag, adaptation, hyps, hyperparameters)
+    old = getattr(self, STATE_ATTR, None)
+    if old is not None and old.run is not None and not old.run.ended:
+        old.run.end("finished")
+    object.__setattr__(self, STATE_ATTR, ModelState(cfg))
+    return self
+
+
+def autolog(dataflow_tag: str | None = None, adaptation: bool = True, hyps: dict | None = None,
+            disable: bool = False) -> None:
+    """Capture every model's fit/evaluate, as if each had called ``model.provenance``.
+
+    Args:
+        dataflow_tag: defaults to the script's file name.
+        adaptation: record learning-rate changes.
+        hyps: the paper's hyperparameters to record (``None``: all).
+        disable: turn autolog off again.
+    """
+    if disable:
+        _autolog.update(on=False, config=None)
+        return
+    cfg = ProvenanceConfig(dataflow_tag or session.default_dataflow(), adaptation, hyps)
+    _autolog.update(on=True, config=cfg)
+
+
+def _state(model, callbacks=None) -> ModelState | None:
+    st = getattr(model, STATE_ATTR, None)
+    explicit = [c for c in _flat(callbacks) if isinstance(c, ProvenanceCallback)]
+    if explicit:
+        cfg = explicit[0].config
+        if st is None or st.cfg is not cfg:
+            old_run = st.run if st is not None else None
+            st = ModelState(cfg)
+            st.run = old_run
+            object.__setattr__(model, STATE_ATTR, st)
+    if st is None and _autolog["on"]:
+        st = ModelState(_autolog["config"])
+        object.__setattr__(model, STATE_ATTR, st)
+    return st
+
+
+def _flat(callbacks):
+    if callbacks is None:
+        return []
+    if isinstance(callbacks, keras.callbacks.CallbackList):
+        return list(callbacks.callbacks)
+    if isinstance(callbacks, (list, tuple)):
+        return list(callbacks)
+    return [callbacks]
+
+
+def start_fit(model, cfg: ProvenanceConfig, fit_args: dict) -> FitCapture:
+    """Start (or adopt) the run for a fit and its Training task."""
+    st = getattr(model, STATE_ATTR, None)
+    if st is not None and st.run is not None and not st.run.ended:
+        st.run.end("finished")
+    run = session.adopt_pending()
+    if run is not None:
+        run.retag(cfg.dataflow_tag)
+    else:
+        run = session.Run(cfg.dataflow_tag)
+    if st is not None:
+        st.run = run
+    return FitCapture(run, model, cfg, fit_args)
+
+
+def _wrap_callbacks(callbacks, cap: FitCapture):
+    head = None
+    user = []
+    for cb in _flat(callbacks):
+        if isinstance(cb, ProvenanceCallback):
+            head = head or cb
+        else:
+            user.append(cb)
+    head = head or ProvenanceCallback.__new__(ProvenanceCallback)
+    if not hasattr(head, "config"):
+        keras.callbacks.Callback.__init__(head)
+        head.config = cap.cfg
+        head._standalone = False
+    head.capture = cap
+    head._standalone = False
+    wired = [head]
+    for cb in user:
+        wired.append(cb)
+        wired.append(LRProbe(cap, cb))
+    wired.append(Tail(cap))
+    if isinstance(callbacks, keras.callbacks.CallbackList):
+        callbacks.callbacks[:] = wired + [c for c in callbacks.callbacks if c not in wired]
+        return callbacks
+    return wired
+
+
+def _fit(self, *args, **kwargs):
+    orig = _ORIG["fit"]
+    st = getattr(self, STATE_ATTR, None)
+    if st is None and not _autolog["on"] and not _has_explicit(kwargs, args):
+        return orig(self, *args, **kwargs)
+    try:
+        bound = _SIG["fit"].bind(self, *args, **kwargs)
+        fit_args = dict(bound.arguments)
+        fit_args.pop("self", None)
+        fit_args.update(fit_args.pop("kwargs", {}) or {})
+        for name, p in _SIG["fit"].parameters.items():
+            if name not in fit_args and p.default is not inspect.Parameter.empty:
+                fit_args[name] = p.default
+        st = _state(self, fit_args.get("callbacks"))
+        cap = start_fit(self, st.cfg, fit_args)
+        fit_args["callbacks"] = _wrap_callbacks(fit_args.get("callbacks"), cap)
+    except Exception as exc:
+        warn_once("fit-start", f"provenance capture could not start ({exc!r}); training "
+                               "goes on without it")
+        return orig(self, *args, **kwargs)
+    depth = getattr(_local, "in_fit", 0)
+    _local.in_fit = depth + 1
+    try:
+        result = orig(self, **fit_args)
+    except BaseException as exc:
+        _safe(cap.finish, exc)
+        raise
+    finally:
+        _local.in_fit = depth
+    _safe(cap.finish)
+    return result
+
+
+def _has_explicit(kwargs, args):
+    cbs = kwargs.get("callbacks")
+    if cbs is None and len(args) >= 6:
+        cbs = args[5]  # fit(x, y, batch_size, epochs, verbose, callbacks, ...)
+    return any(isinstance(c, ProvenanceCallback) for c in _flat(cbs))
+
+
+def _safe(fn, *args):
+    try:
+        fn(*args)
+    except Exception as exc:
+        warn_once("finish", f"provenance capture failed at the end of fit ({exc!r})")
+
+
+def _run_for(model, st: ModelState) -> session.Run:
+    if st.run is None:
+        run = session.adopt_pending()
+        if run is not None:
+            run.retag(st.cfg.dataflow_tag)
+        else:
+            run = session.Run(st.cfg.dataflow_tag)
+        st.run = run
+    return st.run
+
+
+def _evaluate(self, *args, **kwargs):
+    orig = _ORIG["evaluate"]
+    st = getattr(self, STATE_ATTR, None)
+    if (st is None and not _autolog["on"]) or getattr(_local, "in_fit", 0) \
+            or kwargs.get("_use_cached_eval_dataset"):
+        return orig(self, *args, **kwargs)
+    try:
+        st = _state(self, kwargs.get("callbacks"))
+        run = _run_for(self, st)
+        task = run.task_start(TESTING, inputs=["otrainingmodel"], outputs=["otestingmodel"],
+                              informed_by=run.training_task)
+        probe = TestCapture()
+        kwargs["callbacks"] = _flat(kwargs.get("callbacks")) + [probe]
+        t0 = time.perf_counter()
+    except Exception as exc:
+        warn_once("evaluate-start", f"provenance capture of evaluate failed ({exc!r})")
+        return orig(self, *args, **kwargs)
+    try:
+        result = orig(self, *args, **kwargs)
+    except BaseException as exc:
+        _safe(run.task_end, task, "failed", f"{type(exc).__name__}: {exc}", run.ended)
+        raise
+    try:
+        row = {"timestamp": time.time(), "elapsed_time": time.perf_counter() - t0}
+        for key, value in (probe.logs or {}).items():
+            row[str(key)] = jsonable(value)
+        run.rows(task, TESTING, "otestingmodel", [row],
+                 links={"trainingmodel_task_id": run.training_task})
+        run.task_end(task, close=run.ended)
+    except Exception as exc:
+        warn_once("evaluate-end", f"provenance capture of evaluate failed ({exc!r})")
+    return result
+
+
+def _predict(self, *args, **kwargs):
+    orig = _ORIG["predict"]
+    st = getattr(self, STATE_ATTR, None)
+    if (st is None and not _autolog["on"]) or getattr(_local, "in_fit", 0):
+        return orig(self, *args, **kwargs)
+    try:
+        st = _state(self, kwargs.get("callbacks"))
+        run = _run_for(self, st)
+        task = run.task_start("Prediction", inputs=["otrainingmodel"], outputs=["oprediction"],
+                              informed_by=run.training_task)
+        t0 = time.perf_counter()
+    except Exception as exc:
+        warn_once("predict-start", f"provenance capture of predict failed ({exc!r})")
+        return orig(self, *args, **kwargs)
+    try:
+        result = orig(self, *args, **kwargs)
+    except BaseException as exc:
+        _safe(run.task_end, task, "failed", f"{type(exc).__name__}: {exc}", run.ended)
+        raise
+    try:
+        shape = getattr(result, "shape", None)
+        run.rows(task, "Prediction", "oprediction", [{
+            "timestamp": time.time(), "elapsed_time": time.perf_counter() - t0,
+            "samples": int(shape[0]) if shape else None,
+            "output_shape": str(tuple(shape)) if shape is not None else None}],
+            links={"trainingmodel_task_id": run.training_task})
+        run.task_end(task, close=run.ended)
+    except Exception as exc:
+        warn_once("predict-end", f"provenance capture of predict failed ({exc!r})")
+    return result
+
+
+def _set_random_seed(seed):
+    extract.SEEDS["seed"] = jsonable(seed)
+    return _ORIG["set_random_seed"](seed)
+
+
+_SIG: dict[str, inspect.Signature] = {}
+
+
+def install() -> None:
+    """Patch keras.Model once (idempotent)."""
+    if _ORIG:
+        return
+    model_cls = keras.Model
+    for name, wrapper in (("fit", _fit), ("evaluate", _evaluate), ("predict", _predict)):
+        orig = getattr(model_cls, name)
+        _ORIG[name] = orig
+        _SIG[name] = inspect.signature(orig)
+        setattr(model_cls, name, functools.wraps(orig)(wrapper))
+    model_cls.provenance = provenance
+    _ORIG["set_random_seed"] = keras.utils.set_random_seed
+    keras.utils.set_random_seed = _set_random_seed

@@ -1,0 +1,168 @@
+"""Runs and the process-wide outbox.
+
+A run is one execution of a dataflow: it starts at the first ``fit`` after
+``model.provenance(...)`` and holds that fit's Training and Adaptation tasks and the
+Testing/Prediction tasks of later ``evaluate``/``predict`` calls on that model, until the
+model's next ``fit`` or ``provenance`` call. User transformations recorded before a fit join
+the run of that fit (they are its upstream steps).
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import re
+import secrets
+import sys
+import threading
+import time
+
+from .. import config
+from ..outbox.writer import Outbox, warn_once
+from . import extract
+
+_lock = threading.Lock()
+_outbox: Outbox | None = None
+_outbox_spec: str | None = None
+_pending: "Run | None" = None
+_open_runs: list = []
+
+
+def new_run_id() -> str:
+    return time.strftime("%Y%m%d%H%M%S", time.gmtime()) + "-" + secrets.token_hex(4)
+
+
+def default_dataflow() -> str:
+    """The script's name as a tag (autolog and transformations without a model)."""
+    name = os.path.splitext(os.path.basename(sys.argv[0] or ""))[0] if sys.argv else ""
+    tag = re.sub(r"[^A-Za-z0-9_]", "_", name)[:40]
+    if not tag or not tag[0].isalpha():
+        tag = "df_" + tag if tag else "interactive"
+    return tag[:41]
+
+
+def _deliverer(spec: str):
+    if spec.startswith(("http://", "https://")):
+        from ..server.client import deliver_outbox
+        return lambda: deliver_outbox(spec, config.journal_dir(spec))
+    if spec.startswith(("postgresql://", "postgres://")):
+        from ..store.postgres import deliver_journals
+        return lambda: deliver_journals(spec, config.journal_dir(spec))
+    from ..store.embedded import EmbeddedStore
+    return lambda: EmbeddedStore(spec).ingest(timeout=0.0)
+
+
+def get_outbox() -> Outbox:
+    """The outbox for the configured store (a new one if the store changed)."""
+    global _outbox, _outbox_spec
+    spec = config.store_spec()
+    with _lock:
+        if _outbox is None or _outbox_spec != spec:
+            if _outbox is not None:
+                _outbox.flush(5.0)
+            _outbox = Outbox(config.journal_dir(spec), deliver=_deliverer(spec))
+            _outbox_spec = spec
+        return _outbox
+
+
+def flush(timeout: float = 10.0) -> bool:
+    """Wait until every event captured so far is in a journal."""
+    return _outbox.flush(timeout) if _outbox is not None else True
+
+
+class Run:
+    """One run: allocates sequence numbers and task ids, emits events (training thread)."""
+
+    def __init__(self, dataflow: str):
+        self.id = new_run_id()
+        self.dataflow = dataflow
+        self.seq = 0
+        self.outbox = get_outbox()
+        self.ended = False
+        self.trained = False
+        self.training_task: str | None = None
+        self.upstream_sets: list[str] = []
+        self._task_n = 0
+        self.emit("run_start", dataflow=dataflow, lazy=_env_payload, **extract.run_identity())
+        with _lock:
+            _open_runs.append(self)
+
+    def emit(self, type_: str, sync: bool = False, close: bool = False, **payload) -> None:
+        event = {"v": 1, "run": self.id, "seq": self.seq, "type": type_, "ts": time.time()}
+        event.update(payload)
+        self.seq += 1
+        self.outbox.put(event, sync=sync, close=close)
+
+    def retag(self, dataflow: str) -> None:
+        if dataflow != self.dataflow:
+            self.dataflow = dataflow
+            self.emit("run_start", dataflow=dataflow, **extract.run_identity())
+
+    def task_start(self, transformation: str, inputs=(), outputs=(), informed_by=None) -> str:
+        self._task_n += 1
+        task = f"{self.id}-{transformation.lower()}-{self._task_n}"
+        self.emit("task_start", task=task, transformation=transformation, inputs=list(inputs),
+                  outputs=list(outputs), informed_by=informed_by, start=time.time())
+        return task
+
+    def task_end(self, task: str, status: str = "finished", error: str | None = None,
+                 close: bool = False) -> None:
+        self.emit("task_end", task=task, status=status, error=error, end=time.time(),
+                  run_status=self.ended, sync=True, close=close)
+
+    def rows(self, task: str, transformation: str, set_tag: str, rows, links=None,
+             sync: bool = False) -> None:
+        payload = {"task": task, "transformation": transformation, "set": set_tag,
+                   "links": links or {}}
+        if callable(rows):
+            self.emit("rows", sync=sync, rows=[], lazy=lambda: {"rows": rows()}, **payload)
+        else:
+            self.emit("rows", sync=sync, rows=rows, **payload)
+
+    def end(self, status: str = "finished", error: str | None = None) -> None:
+        if self.ended:
+            return
+        self.ended = True
+        self.emit("run_end", status=status, error=error, end=time.time(), sync=True, close=True)
+        with _lock:
+            if self in _open_runs:
+                _open_runs.remove(self)
+
+
+def _env_payload() -> dict:
+    return {"environment": extract.environment()}
+
+
+def pending_run(dataflow: str | None = None) -> Run:
+    """The run that user transformations before the next fit belong to."""
+    global _pending
+    with _lock:
+        run = _pending
+    if run is None or run.ended or run.trained:
+        run = Run(dataflow or default_dataflow())
+        with _lock:
+            _pending = run
+    return run
+
+
+def adopt_pending() -> Run | None:
+    """Hand the pending run (if any) to a starting fit."""
+    global _pending
+    with _lock:
+        run, _pending = _pending, None
+    if run is None or run.ended or run.trained:
+        return None
+    return run
+
+
+def _at_exit() -> None:
+    for run in list(_open_runs):
+        try:
+            run.end("finished")
+        except Exception as exc:
+            warn_once("exit", f"could not close run {run.id}: {exc!r}")
+    if _outbox is not None:
+        _outbox.close()
+
+
+atexit.register(_at_exit)

@@ -1,0 +1,91 @@
+"""Turn whatever a script hands us (numpy scalars, backend tensors, objects) into JSON values."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+MAX_TEXT = 100_000
+MAX_ITEMS = 10_000
+
+
+class Unrepresentable(Exception):
+    """Raised inside ``jsonable`` for a value stored only as its repr (the caller warns)."""
+
+
+def jsonable(value: Any, on_repr=None, _depth: int = 0) -> Any:
+    """A JSON-safe Python value (None, bool, int, float, str, list, dict) for ``value``.
+
+    Non-finite floats stay floats (the codec writes them safely). Objects with no data
+    meaning are stored as their ``repr`` and reported through ``on_repr(value)``.
+    """
+    if value is None or isinstance(value, (bool, str)):
+        return value[:MAX_TEXT] if isinstance(value, str) else value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    if _depth > 20:
+        return _as_repr(value, on_repr)
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "backslashreplace")[:MAX_TEXT]
+    if isinstance(value, dict):
+        return {str(k): jsonable(v, on_repr, _depth + 1)
+                for k, v in list(value.items())[:MAX_ITEMS]}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        seq = list(value)[:MAX_ITEMS]
+        return [jsonable(v, on_repr, _depth + 1) for v in seq]
+    try:
+        import numpy as np
+    except ImportError:  # pragma: no cover
+        np = None
+    if np is not None:
+        if isinstance(value, np.generic):
+            return jsonable(value.item(), on_repr, _depth + 1)
+        if isinstance(value, np.ndarray):
+            return _array(value, on_repr, _depth)
+    if hasattr(value, "__array__") or type(value).__module__.startswith(("torch", "jax",
+                                                                         "tensorflow")):
+        try:
+            import numpy as np
+            return _array(np.asarray(_to_numpy(value)), on_repr, _depth)
+        except Exception:
+            return _as_repr(value, on_repr)
+    if callable(value) and hasattr(value, "__name__"):
+        return value.__name__
+    cls = type(value).__name__
+    if hasattr(value, "get_config") and cls[:1].isupper():
+        return cls  # a Keras object (loss, metric, initializer...): its class names it
+    return _as_repr(value, on_repr)
+
+
+def _to_numpy(value):
+    try:
+        import keras
+        return keras.ops.convert_to_numpy(value)
+    except Exception:
+        return value
+
+
+def _array(arr, on_repr, depth):
+    if arr.size == 1:
+        return jsonable(arr.reshape(()).item(), on_repr, depth + 1)
+    if arr.size > MAX_ITEMS:
+        return f"<array shape={tuple(arr.shape)} dtype={arr.dtype}>"
+    return jsonable(arr.tolist(), on_repr, depth + 1)
+
+
+def _as_repr(value, on_repr):
+    if on_repr is not None:
+        on_repr(value)
+    try:
+        text = repr(value)
+    except Exception:
+        text = f"<{type(value).__name__} object>"
+    return text[:1000]
+
+
+def same_float(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return a == b or (math.isnan(a) and math.isnan(b))

@@ -1,0 +1,62 @@
+"""Where provenance goes: the store spec and the local outbox (journal) directory.
+
+Resolution order for the store: ``kerasprov.configure(store=...)``, then the environment
+variable ``KERASPROV_STORE``, then ``./kerasprov`` in the working directory. A store is a
+directory (embedded DuckDB + journals), an ``http(s)://`` URL (a ``kerasprov serve``) or a
+``postgresql://`` URL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+DEFAULT_STORE = "kerasprov"
+_settings: dict[str, object] = {"store": None, "token": None, "outbox": None}
+
+
+def configure(store: str | os.PathLike | None = None, *, token: str | None = None,
+              outbox: str | os.PathLike | None = None) -> None:
+    """Set where this process sends provenance.
+
+    Args:
+        store: a directory, an ``http(s)://`` server URL or a ``postgresql://`` URL.
+        token: bearer token for a server that requires one (else ``KERASPROV_TOKEN``).
+        outbox: where journals wait for delivery to a remote store
+            (else ``KERASPROV_OUTBOX``, else ``~/.kerasprov/outbox``).
+    """
+    if store is not None:
+        _settings["store"] = os.fspath(store)
+    if token is not None:
+        _settings["token"] = token
+    if outbox is not None:
+        _settings["outbox"] = os.fspath(outbox)
+
+
+def is_remote(spec: str) -> bool:
+    return spec.startswith(("http://", "https://", "postgresql://", "postgres://"))
+
+
+def store_spec(spec: str | os.PathLike | None = None) -> str:
+    """The store this process uses, as an absolute directory path or a URL."""
+    value = spec if spec is not None else (_settings["store"] or os.environ.get("KERASPROV_STORE")
+                                          or DEFAULT_STORE)
+    value = os.fspath(value)
+    if is_remote(value):
+        return value.rstrip("/")
+    return str(Path(value).expanduser().resolve())
+
+
+def token() -> str | None:
+    return _settings["token"] or os.environ.get("KERASPROV_TOKEN") or None
+
+
+def journal_dir(spec: str | None = None) -> Path:
+    """Directory holding the journals of runs that go to ``spec``."""
+    spec = store_spec(spec)
+    if not is_remote(spec):
+        return Path(spec) / "journals"
+    base = _settings["outbox"] or os.environ.get("KERASPROV_OUTBOX") or "~/.kerasprov/outbox"
+    digest = hashlib.sha256(spec.encode()).hexdigest()[:12]
+    return Path(os.fspath(base)).expanduser().resolve() / digest

@@ -1,0 +1,64 @@
+"""One root error; subclasses carry what the user needs, including an HTTP status."""
+
+from __future__ import annotations
+
+
+class KerasProvError(Exception):
+    """Root of every error kerasprov raises on purpose."""
+
+    status = 500
+
+    def __init__(self, message: str, **details):
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+
+class BadRequest(KerasProvError):
+    status = 400
+
+
+class Unauthorized(KerasProvError):
+    status = 401
+
+
+class NotFound(KerasProvError):
+    status = 404
+
+
+class PayloadTooLarge(KerasProvError):
+    status = 413
+
+
+class InvalidEvent(KerasProvError):
+    """An event (from a journal or an HTTP batch) is malformed or of an unknown type."""
+
+    status = 422
+
+
+class SQLRefused(KerasProvError):
+    """User SQL tried to write, to reach files or the network, or is not one SELECT."""
+
+    status = 400
+
+
+class QueryError(KerasProvError):
+    """User SQL is a valid read but failed (syntax error, unknown column, timeout...)."""
+
+    status = 400
+
+
+class PathQueryError(KerasProvError):
+    """Unknown data set/attribute, or no path between the chosen data sets."""
+
+    status = 400
+
+
+class StoreBusy(KerasProvError):
+    """The embedded store stayed locked by another process longer than the timeout."""
+
+    status = 503
+
+
+class StoreUnavailable(KerasProvError):
+    status = 503

@@ -1,0 +1,1 @@
+"""Durable outbox: per-run journals written by one background thread."""

@@ -1,0 +1,225 @@
+"""The single background writer: queue -> journal segments (fsync) -> delivery to the store.
+
+The training thread only calls ``Outbox.put`` (a non-blocking queue put). Everything that
+touches a disk, a database or the network happens here, and every failure becomes at most
+one warning per kind while events wait (in the journal, or in memory until it is writable).
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import threading
+import time
+import warnings
+from pathlib import Path
+from typing import Callable
+
+from . import codec
+from .journal import END_MARK, segment_name
+
+QUEUE_LIMIT = 200_000
+PENDING_LIMIT = 200_000
+HEARTBEAT_S = 10.0
+
+
+class ProvenanceWarning(UserWarning):
+    """Capture, storage or delivery had a problem; training goes on."""
+
+
+_warned: set[str] = set()
+_warn_lock = threading.Lock()
+
+
+def warn_once(kind: str, message: str) -> None:
+    with _warn_lock:
+        if kind in _warned:
+            return
+        _warned.add(kind)
+    warnings.warn(f"kerasprov: {message}", ProvenanceWarning, stacklevel=2)
+
+
+class _Segment:
+    def __init__(self, path: Path):
+        self.path = path
+        self.fh = None
+        self.dirty = False
+
+
+class Outbox:
+    """Per-process outbox. ``deliver`` is called (on this thread) after segments close."""
+
+    def __init__(self, directory: Path, deliver: Callable[[], None] | None = None):
+        self.directory = Path(directory)
+        self.deliver = deliver
+        self.queue: queue.Queue = queue.Queue(QUEUE_LIMIT)
+        self.segments: dict[str, _Segment] = {}
+        self.next_segment: dict[str, int] = {}
+        self.pending: list[tuple[dict, bool, bool]] = []
+        self.dropped = 0
+        self.written = 0
+        self.cpu_s = 0.0
+        self._idle = threading.Event()
+        self._idle.set()
+        self._thread = threading.Thread(target=self._loop, name="kerasprov-outbox", daemon=True)
+        self._thread.start()
+
+    # -- training thread ------------------------------------------------------------------
+    def put(self, event: dict, sync: bool = False, close: bool = False) -> None:
+        """Queue one event. Never blocks; if the queue is full the event is counted lost."""
+        self._idle.clear()
+        try:
+            self.queue.put_nowait((event, sync, close))
+        except queue.Full:
+            self.dropped += 1
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Wait until every queued event is in a journal (for tests, exit and queries)."""
+        deadline = time.monotonic() + timeout
+        self.queue.put((None, True, False))
+        while time.monotonic() < deadline:
+            if self.queue.unfinished_tasks == 0 and not self.pending:
+                return True
+            time.sleep(0.005)
+        return False
+
+    def close(self, timeout: float = 10.0) -> None:
+        """At exit: write everything, close every segment with the end mark, deliver."""
+        if not self._thread.is_alive():
+            return
+        self.queue.put(("stop", True, True))
+        self._thread.join(timeout)
+        if self.dropped:
+            warn_once("dropped", f"{self.dropped} provenance event(s) were lost: the outbox "
+                                 "queue was full")
+        if self.pending:
+            warn_once("lost", f"{len(self.pending)} provenance event(s) were lost: the journal "
+                              f"directory {self.directory} could not be written")
+
+    # -- writer thread --------------------------------------------------------------------
+    def _loop(self) -> None:
+        while True:
+            try:
+                item = self.queue.get(timeout=HEARTBEAT_S)
+            except queue.Empty:
+                self._heartbeat()
+                continue
+            batch = [item]
+            while True:
+                try:
+                    batch.append(self.queue.get_nowait())
+                except queue.Empty:
+                    break
+            t0 = time.thread_time()
+            stop = any(ev == "stop" for ev, _, _ in batch)
+            try:
+                self._write([b for b in batch if isinstance(b[0], dict)])
+                if stop:
+                    self._close_all()
+            except Exception as exc:  # never let the writer die
+                warn_once("writer", f"the outbox writer failed: {exc!r}")
+            finally:
+                self.cpu_s += time.thread_time() - t0
+                for _ in batch:
+                    self.queue.task_done()
+            if stop:
+                return
+
+    def _write(self, batch: list[tuple[dict, bool, bool]]) -> None:
+        items = self.pending + batch
+        self.pending = []
+        closed = False
+        to_sync: set[str] = set()
+        for i, (event, sync, close) in enumerate(items):
+            run = event["run"]
+            try:
+                seg = self._segment(run)
+                if "lazy" in event:
+                    lazy = event.pop("lazy")
+                    try:
+                        event.update(lazy())
+                    except Exception as exc:
+                        warn_once("lazy", f"could not compute part of an event: {exc!r}")
+                seg.fh.write(codec.encode(event) + "\n")
+                seg.dirty = True
+                self.written += 1
+                if sync:
+                    to_sync.add(run)
+                if close:
+                    self._sync(seg)
+                    seg.fh.write(END_MARK + "\n")
+                    self._sync(seg)
+                    seg.fh.close()
+                    del self.segments[run]
+                    to_sync.discard(run)
+                    closed = True
+            except (OSError, ValueError) as exc:
+                warn_once("journal", f"cannot write the journal in {self.directory} ({exc}); "
+                                     "events wait in memory and training goes on")
+                rest = items[i:]
+                self.pending = rest[-PENDING_LIMIT:]
+                if len(rest) > PENDING_LIMIT:
+                    self.dropped += len(rest) - PENDING_LIMIT
+                self.segments.pop(run, None)
+                break
+        for run in to_sync:
+            seg = self.segments.get(run)
+            if seg is not None:
+                try:
+                    self._sync(seg)
+                except OSError as exc:
+                    warn_once("fsync", f"cannot flush the journal ({exc})")
+        if closed and self.deliver is not None:
+            self._deliver()
+
+    def _deliver(self) -> None:
+        try:
+            self.deliver()
+        except Exception as exc:
+            warn_once("deliver", f"could not deliver provenance to the store yet ({exc}); "
+                                 "it waits in the journal")
+
+    def _segment(self, run: str) -> _Segment:
+        seg = self.segments.get(run)
+        if seg is None:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            n = self.next_segment.get(run, 0)
+            path = self.directory / segment_name(run, n)
+            while path.exists() or (self.directory / "done" / path.name).exists():
+                n += 1
+                path = self.directory / segment_name(run, n)
+            self.next_segment[run] = n + 1
+            seg = _Segment(path)
+            seg.fh = open(path, "a", encoding="utf-8")
+            self.segments[run] = seg
+        return seg
+
+    @staticmethod
+    def _sync(seg: _Segment) -> None:
+        if seg.dirty:
+            seg.fh.flush()
+            os.fsync(seg.fh.fileno())
+            seg.dirty = False
+
+    def _heartbeat(self) -> None:
+        """Touch open segments so readers on other hosts see this process is alive."""
+        if self.pending:
+            self._write([])
+        for seg in list(self.segments.values()):
+            try:
+                os.utime(seg.path)
+            except OSError:
+                pass
+
+    def _close_all(self) -> None:
+        for run in list(self.segments):
+            seg = self.segments.pop(run)
+            try:
+                self._sync(seg)
+                seg.fh.write(END_MARK + "\n")
+                self._sync(seg)
+                seg.fh.close()
+            except OSError as exc:
+                warn_once("journal", f"cannot close the journal ({exc})")
+        if self.deliver is not None:
+            self._deliver()

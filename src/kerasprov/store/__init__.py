@@ -1,0 +1,1 @@
+"""Stores: schema, batched ingest, and backends (embedded DuckDB, PostgreSQL)."""

@@ -1,0 +1,176 @@
+"""The embedded store: a directory with a DuckDB file and the journals of local runs.
+
+One writer rule: DuckDB lets one process open a file, and then no other process can open it
+at all. So trainers only append to journals, and every unit of work here (ingest pending
+journal lines, then read) opens the file, does its work and closes it within milliseconds,
+retrying while another process holds it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import random
+import socket
+import time
+import warnings
+from pathlib import Path
+
+from ..errors import InvalidEvent, StoreBusy
+from ..outbox import codec
+from ..outbox.journal import list_segments, read_from, run_of
+from .backend import DuckDBBackend, to_datetime
+from .ingest import Ingestor, ensure_schema
+
+DB_NAME = "provenance.duckdb"
+LEASE_S = 120.0
+
+
+def pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a zombie (killed, not yet reaped) holds no journal open
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+class EmbeddedStore:
+    """A store directory; each ``unit()`` is one short-lived DuckDB connection."""
+
+    def __init__(self, path: str | os.PathLike, lock_timeout: float = 60.0):
+        self.path = Path(path)
+        self.db_path = self.path / DB_NAME
+        self.journals = self.path / "journals"
+        self.lock_timeout = lock_timeout
+
+    def _connect(self, timeout: float):
+        import duckdb
+        self.path.mkdir(parents=True, exist_ok=True)
+        deadline = time.monotonic() + timeout
+        delay = 0.01
+        while True:
+            try:
+                return duckdb.connect(str(self.db_path),
+                                      config={"enable_external_access": False})
+            except duckdb.IOException as exc:
+                if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
+                    if "lock" in str(exc).lower():
+                        raise StoreBusy(f"the store {self.db_path} stayed locked by another "
+                                        f"process for {timeout:.0f} s") from None
+                    raise
+            time.sleep(delay * (0.5 + random.random()))
+            delay = min(delay * 2, 0.25)
+
+    @contextlib.contextmanager
+    def unit(self, ingest: bool = True, timeout: float | None = None):
+        """Open, bring the store up to date with the journals, yield a Backend, close."""
+        con = self._connect(self.lock_timeout if timeout is None else timeout)
+        be = DuckDBBackend(con)
+        try:
+            ensure_schema(be)
+            if ingest:
+                ingest_journals(be, self.journals)
+            yield be
+        finally:
+            be.close()
+
+    def ingest(self, timeout: float = 0.0) -> bool:
+        """Ingest pending journal lines; False when the store is busy (try later)."""
+        try:
+            with self.unit(timeout=timeout):
+                return True
+        except StoreBusy:
+            return False
+
+
+def ingest_journals(be, directory: Path) -> int:
+    """Apply every journal line not yet stored; move closed, stored segments to done/."""
+    names = list_segments(directory)
+    if not names:
+        return 0
+    offsets = dict(be.fetchall("SELECT name, byte_offset FROM _journal"))
+    events, new_offsets, ended, open_runs, bad = [], {}, [], {}, 0
+    for name in names:
+        path = directory / name
+        try:
+            size = path.stat().st_size
+        except FileNotFoundError:
+            continue
+        start = offsets.get(name, 0)
+        is_ended = False
+        if size > start:
+            lines, end, is_ended = read_from(path, start)
+            for line in lines:
+                try:
+                    events.append(codec.decode(line))
+                except InvalidEvent:
+                    bad += 1
+            if end != start:
+                new_offsets[name] = end
+            if not is_ended and end < size:
+                pass
+        if is_ended:
+            ended.append(name)
+        else:
+            open_runs[name] = path
+    if bad:
+        warnings.warn(f"kerasprov: skipped {bad} malformed journal line(s) in {directory}",
+                      stacklevel=2)
+
+    def record_offsets():
+        for name, off in new_offsets.items():
+            if name in offsets:
+                be.execute("UPDATE _journal SET byte_offset = ? WHERE name = ?", [off, name])
+            else:
+                be.execute("INSERT INTO _journal VALUES (?, ?)", [name, off])
+
+    Ingestor(be).apply(events, before_commit=record_offsets)
+    done = directory / "done"
+    for name in ended:
+        _move(directory / name, done)
+    _detect_crashes(be, open_runs, done)
+    return len(events)
+
+
+def _move(path: Path, done: Path) -> None:
+    try:
+        done.mkdir(exist_ok=True)
+        os.replace(path, done / path.name)
+    except OSError:
+        pass  # read-only or vanished: it stays and is skipped by its offset next time
+
+
+def _detect_crashes(be, open_segments: dict[str, Path], done: Path) -> None:
+    """Mark runs whose process died (same host) or went silent past the lease as crashed."""
+    if not open_segments:
+        return
+    host = socket.gethostname()
+    now = time.time()
+    for name, path in open_segments.items():
+        run = run_of(name)
+        row = be.fetchall("SELECT host, pid, last_seen FROM execution WHERE run_id = ?", [run])
+        if not row:
+            continue
+        r_host, pid, last_seen = row[0]
+        dead = r_host == host and pid is not None and not pid_alive(int(pid))
+        try:
+            stale = now - path.stat().st_mtime > LEASE_S
+        except FileNotFoundError:
+            continue
+        if not (dead or stale):
+            continue
+        end = to_datetime(path.stat().st_mtime)
+        msg = "the training process ended without closing the run (killed or crashed)"
+        be.execute("UPDATE execution SET status = 'crashed', end_time = COALESCE(last_seen, ?), "
+                   "error = COALESCE(error, ?) WHERE run_id = ? AND status = 'running'",
+                   [end, msg, run])
+        be.execute("UPDATE task SET status = 'crashed', end_time = ? WHERE run_id = ? "
+                   "AND status = 'running'", [end, run])
+        if dead:
+            _move(path, done)

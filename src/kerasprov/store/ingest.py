@@ -1,0 +1,326 @@
+"""Apply events to a store: the one place that turns events into rows.
+
+Backend-agnostic (DuckDB, PostgreSQL): one call is one transaction. Delivery is idempotent:
+``_run_seq`` keeps the last sequence number stored per run, and events at or below it are
+skipped, so a journal replayed or an HTTP batch sent twice is stored once.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ..errors import InvalidEvent
+from .backend import Backend, to_datetime
+from .schema import (BUILTIN_SETS, BUILTIN_TYPES, MIGRATIONS, column_name, convert, fixed_ddl, infer_type,
+                     quote, set_table, task_column, widen)
+from . import views
+
+TERMINAL = ("finished", "failed", "crashed")
+
+
+@dataclass
+class IngestResult:
+    stored: int = 0
+    skipped: int = 0
+    runs: set = field(default_factory=set)
+
+
+def ensure_schema(be: Backend) -> None:
+    """Create the fixed tables and record migrations (idempotent, cheap when done)."""
+    tables = be.table_names()
+    if "_migrations" in tables and "execution" in tables:
+        done = {r[0] for r in be.fetchall("SELECT version FROM _migrations")}
+        if all(v in done for v, _ in MIGRATIONS):
+            return
+    for stmt in fixed_ddl(be.dialect):
+        be.execute(stmt)
+    done = {r[0] for r in be.fetchall("SELECT version FROM _migrations")}
+    for version, name in MIGRATIONS:
+        if version not in done:
+            be.execute("INSERT INTO _migrations VALUES (?, ?, ?)",
+                       [version, name, to_datetime(time.time())])
+    tables = be.table_names()
+    for set_tag, (links, attrs) in BUILTIN_SETS.items():
+        table = set_table(set_tag)
+        if table in tables:
+            continue
+        cols = ["run_id"] + links
+        defs = [f"{quote(c)} {be.sql_type('text')}" for c in cols]
+        for name, typ in attrs:
+            be.execute("INSERT INTO attribute VALUES (?, ?, ?, ?)", [set_tag, name, name, typ])
+            defs.append(f"{quote(name)} {be.sql_type(typ)}")
+        be.execute(f"CREATE TABLE {quote(table)} ({', '.join(defs)})")
+    views.create_views(be)
+
+
+class Ingestor:
+    def __init__(self, be: Backend):
+        self.be = be
+
+    def apply(self, events: list[dict], strict: bool = False,
+              before_commit=None) -> IngestResult:
+        """Store ``events`` (each already validated) in one transaction.
+
+        Args:
+            events: decoded events, in order per run.
+            strict: refuse a batch whose sequence numbers skip ahead of what is stored
+                (an HTTP client must resend from the gap); journals are lenient.
+        """
+        be = self.be
+        result = IngestResult()
+        if not events and before_commit is None:
+            return result
+        be.begin()
+        try:
+            fresh = self._filter_seen(events, strict, result)
+            if fresh:
+                self._store(fresh)
+            if before_commit is not None:
+                before_commit()
+            be.commit()
+        except BaseException:
+            be.rollback()
+            raise
+        return result
+
+    # -- sequence bookkeeping -------------------------------------------------------------
+    def _filter_seen(self, events, strict, result):
+        runs = sorted({e["run"] for e in events})
+        last = {}
+        for i in range(0, len(runs), 500):
+            chunk = runs[i:i + 500]
+            marks = ", ".join("?" for _ in chunk)
+            last.update(self.be.fetchall(
+                f"SELECT run_id, last_seq FROM _run_seq WHERE run_id IN ({marks})", chunk))
+        fresh, new_last = [], {}
+        for ev in events:
+            run, seq = ev["run"], ev["seq"]
+            cur = new_last.get(run, last.get(run, -1))
+            if seq <= cur:
+                result.skipped += 1
+                continue
+            if strict and seq != cur + 1:
+                raise InvalidEvent(f"run {run!r}: expected seq {cur + 1}, got {seq}; "
+                                   f"resend from {cur + 1}", expected_seq=cur + 1, run=run)
+            new_last[run] = seq
+            fresh.append(ev)
+        for run, seq in new_last.items():
+            if run in last:
+                self.be.execute("UPDATE _run_seq SET last_seq = ? WHERE run_id = ?", [seq, run])
+            else:
+                self.be.execute("INSERT INTO _run_seq VALUES (?, ?)", [run, seq])
+        result.stored = len(fresh)
+        result.runs = set(new_last)
+        return fresh
+
+    # -- the events -------------------------------------------------------------------------
+    def _store(self, events):
+        be = self.be
+        dataflows = self._dataflows({e["run"] for e in events})
+        rows_by_set: dict[str, list] = defaultdict(list)
+        files = []
+        last_seen: dict[str, float] = {}
+        for ev in events:
+            run, kind = ev["run"], ev["type"]
+            ts = ev.get("ts")
+            if isinstance(ts, (int, float)):
+                last_seen[run] = max(last_seen.get(run, 0.0), float(ts))
+            if kind == "run_start":
+                dataflows[run] = self._run_start(ev)
+            elif run not in dataflows:
+                raise InvalidEvent(f"event {kind!r} for run {run!r} arrived before its run_start")
+            elif kind == "run_end":
+                be.execute("UPDATE execution SET status = ?, end_time = ?, error = ? "
+                           "WHERE run_id = ?",
+                           [str(ev["status"]), to_datetime(ev.get("end", ts)),
+                            _text(ev.get("error")), run])
+            elif kind == "task_start":
+                self._task_start(ev, dataflows[run])
+            elif kind == "task_end":
+                be.execute("UPDATE task SET status = ?, end_time = ?, error = ? WHERE task_id = ?",
+                           [str(ev["status"]), to_datetime(ev.get("end", ts)),
+                            _text(ev.get("error")), str(ev["task"])])
+                if ev.get("run_status"):
+                    be.execute("UPDATE execution SET end_time = ? WHERE run_id = ? AND "
+                               "(end_time IS NULL OR end_time < ?)",
+                               [to_datetime(ts), run, to_datetime(ts)])
+            elif kind == "rows":
+                self._collect_rows(ev, rows_by_set)
+            elif kind == "file":
+                files.append([run, _text(ev["task"]), _text(ev["path"]), _text(ev["role"]),
+                              _int(ev.get("size")), _text(ev.get("sha256")),
+                              _int(ev.get("epoch")), ev.get("time", ts), _text(ev.get("kind"))])
+        for set_tag, rows in rows_by_set.items():
+            self._insert_set(set_tag, rows)
+        if files:
+            be.insert("file", ["run_id", "task_id", "path", "role", "size", "sha256", "epoch",
+                               "time", "kind"],
+                      ["text", "text", "text", "text", "integer", "text", "integer",
+                       "timestamp", "text"], files)
+        for run, ts in last_seen.items():
+            be.execute("UPDATE execution SET last_seen = ? WHERE run_id = ? AND "
+                       "(last_seen IS NULL OR last_seen < ?)",
+                       [to_datetime(ts), run, to_datetime(ts)])
+
+    def _dataflows(self, runs):
+        runs = sorted(runs)
+        out = {}
+        for i in range(0, len(runs), 500):
+            chunk = runs[i:i + 500]
+            marks = ", ".join("?" for _ in chunk)
+            out.update(self.be.fetchall(
+                f"SELECT run_id, dataflow_tag FROM execution WHERE run_id IN ({marks})", chunk))
+        return out
+
+    def _run_start(self, ev):
+        be, run = self.be, ev["run"]
+        tag = str(ev["dataflow"])
+        env = ev.get("environment") or {}
+        values = [tag, "running", to_datetime(ev.get("start", ev.get("ts"))),
+                  _text(ev.get("host")), _text(ev.get("user")), _int(ev.get("pid")),
+                  _text(ev.get("script")), _text(ev.get("command")),
+                  _text(ev.get("keras_version")), _text(ev.get("backend")),
+                  json.dumps(env, sort_keys=True, default=str)]
+        exists = be.fetchall("SELECT 1 FROM execution WHERE run_id = ?", [run])
+        if exists:
+            be.execute("UPDATE execution SET dataflow_tag = ?, status = ?, start_time = ?, "
+                       "host = ?, username = ?, pid = ?, script = ?, command = ?, "
+                       "keras_version = ?, backend = ?, environment = ? WHERE run_id = ?",
+                       values + [run])
+        else:
+            be.execute("INSERT INTO execution (run_id, dataflow_tag, status, start_time, host, "
+                       "username, pid, script, command, keras_version, backend, environment) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [run] + values)
+        self._insert_missing("dataflow", ["tag"], [tag], extra=[to_datetime(ev.get("ts"))],
+                             extra_cols=["created_at"])
+        return tag
+
+    def _task_start(self, ev, dataflow):
+        be = self.be
+        tr = str(ev["transformation"])
+        be.execute("INSERT INTO task (task_id, run_id, dataflow_tag, transformation_tag, status, "
+                   "start_time, informed_by) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                   "ON CONFLICT (task_id) DO NOTHING",
+                   [str(ev["task"]), ev["run"], dataflow, tr, "running",
+                    to_datetime(ev.get("start", ev.get("ts"))), _text(ev.get("informed_by"))])
+        self._insert_missing("data_transformation", ["dataflow_tag", "tag"], [dataflow, tr])
+        for role in ("inputs", "outputs"):
+            for set_tag in ev.get(role) or ():
+                set_tag = str(set_tag).lower()
+                self._insert_missing("data_set", ["dataflow_tag", "tag"], [dataflow, set_tag])
+                self._insert_missing(
+                    "data_transformation_io",
+                    ["dataflow_tag", "transformation_tag", "data_set_tag", "role"],
+                    [dataflow, tr, set_tag, role[:-1]])
+
+    def _insert_missing(self, table, keys, values, extra=(), extra_cols=()):
+        cond = " AND ".join(f"{quote(k)} = ?" for k in keys)
+        if self.be.fetchall(f"SELECT 1 FROM {table} WHERE {cond}", values):
+            return
+        cols = ", ".join(quote(c) for c in list(keys) + list(extra_cols))
+        marks = ", ".join("?" for _ in list(keys) + list(extra_cols))
+        self.be.execute(f"INSERT INTO {table} ({cols}) VALUES ({marks})", list(values) + list(extra))
+
+    # -- data-set rows ------------------------------------------------------------------------
+    def _collect_rows(self, ev, rows_by_set):
+        set_tag = str(ev["set"]).lower()
+        links = {task_column(str(ev.get("transformation") or "task")): str(ev["task"])}
+        for col, task in (ev.get("links") or {}).items():
+            links[str(col)] = _text(task)
+        for row in ev["rows"]:
+            if not isinstance(row, dict):
+                raise InvalidEvent(f"rows of set {set_tag!r} must be JSON objects")
+            rows_by_set[set_tag].append((ev["run"], links, row))
+
+    def _insert_set(self, set_tag, rows):
+        be = self.be
+        table = set_table(set_tag)
+        attrs = {name: (col, typ) for name, col, typ in be.fetchall(
+            "SELECT name, column_name, type FROM attribute WHERE data_set_tag = ?", [set_tag])}
+        tables = be.table_names()
+        existing = be.table_columns(table) if table in tables else []
+        ddl = []
+        if table not in tables:
+            ddl.append(f"CREATE TABLE {quote(table)} (run_id {be.sql_type('text')})")
+            existing = ["run_id"]
+        taken = set(existing)
+        link_cols = []
+        for _, links, _ in rows:
+            for col in links:
+                if col not in taken and col not in link_cols:
+                    link_cols.append(col)
+        for col in link_cols:
+            ddl.append(f"ALTER TABLE {quote(table)} ADD COLUMN {quote(col)} {be.sql_type('text')}")
+            taken.add(col)
+        # Type every attribute over the whole batch before touching the table.
+        new_types: dict[str, str | None] = {}
+        order: list[str] = []
+        for _, _, row in rows:
+            for name, value in row.items():
+                if name not in new_types:
+                    order.append(name)
+                    new_types[name] = BUILTIN_TYPES.get(name.lower()) if name not in attrs \
+                        else attrs[name][1]
+                if new_types[name] == "timestamp" and isinstance(value, (int, float)):
+                    continue
+                new_types[name] = widen(new_types[name], infer_type(value))
+        changed_types = []
+        for name in order:
+            typ = new_types[name] or "real"
+            if name in attrs:
+                col, old = attrs[name]
+                if typ != old:
+                    changed_types.append((name, col, typ))
+                    attrs[name] = (col, typ)
+            else:
+                col = column_name(name, taken)
+                taken.add(col)
+                attrs[name] = (col, typ)
+                be.execute("INSERT INTO attribute VALUES (?, ?, ?, ?)", [set_tag, name, col, typ])
+                ddl.append(f"ALTER TABLE {quote(table)} ADD COLUMN {quote(col)} "
+                           f"{be.sql_type(typ)}")
+        if ddl or changed_types:
+            views.drop_views(be)
+            for stmt in ddl:
+                be.execute(stmt)
+            for name, col, typ in changed_types:
+                be.alter_type(table, col, typ)
+                be.execute("UPDATE attribute SET type = ? WHERE data_set_tag = ? AND name = ?",
+                           [typ, set_tag, name])
+        all_links = [c for c in be_cols_order(existing, link_cols) if c != "run_id"]
+        names = list(order)
+        columns = ["run_id"] + all_links + [attrs[n][0] for n in names]
+        types = ["text"] * (1 + len(all_links)) + [attrs[n][1] for n in names]
+        data = []
+        for run, links, row in rows:
+            values = [run] + [links.get(c) for c in all_links]
+            for n in names:
+                typ = attrs[n][1]
+                v = row.get(n)
+                values.append(v if typ == "timestamp" else convert(v, typ))
+            data.append(values)
+        be.insert(table, columns, types, data)
+        if ddl or changed_types:
+            views.create_views(be)
+
+
+def be_cols_order(existing, link_cols):
+    """Task-id link columns present in the table, in table order."""
+    cols = [c for c in existing if c.endswith("_task_id") or c == "run_id"]
+    return cols + [c for c in link_cols if c not in cols]
+
+
+def _text(value):
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value, default=str) if isinstance(value, (dict, list)) else str(value)
+
+
+def _int(value):
+    try:
+        return None if value is None else int(value)
+    except (TypeError, ValueError):
+        return None
