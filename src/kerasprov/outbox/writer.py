@@ -169,7 +169,7 @@ class Outbox:
                     self._sync(seg)
                 except OSError as exc:
                     warn_once("fsync", f"cannot flush the journal ({exc})")
-        if closed and self.deliver is not None:
+        if closed and self.deliver is not None and not self.pending:
             self._deliver()
 
     def _deliver(self) -> None:
@@ -221,5 +221,5 @@ class Outbox:
                 seg.fh.close()
             except OSError as exc:
                 warn_once("journal", f"cannot close the journal ({exc})")
-        if self.deliver is not None:
+        if self.deliver is not None and not self.pending:  # nothing reached the journal
             self._deliver()
