@@ -184,7 +184,9 @@ class Ingestor:
                   _text(ev.get("script")), _text(ev.get("command")),
                   _text(ev.get("keras_version")), _text(ev.get("backend")),
                   json.dumps(env, sort_keys=True, default=str)]
-        exists = be.fetchall("SELECT 1 FROM execution WHERE run_id = ?", [run])
+        exists = be.fetchall("SELECT dataflow_tag FROM execution WHERE run_id = ?", [run])
+        if exists and exists[0][0] != tag:
+            self._retag(run, exists[0][0], tag)
         if exists:
             be.execute("UPDATE execution SET dataflow_tag = ?, status = ?, start_time = ?, "
                        "host = ?, username = ?, pid = ?, script = ?, command = ?, "
@@ -197,6 +199,37 @@ class Ingestor:
         self._insert_missing("dataflow", ["tag"], [tag], extra=[to_datetime(ev.get("ts"))],
                              extra_cols=["created_at"])
         return tag
+
+    def _retag(self, run, old, new):
+        """A run that began with user transformations joins the dataflow of its fit."""
+        be = self.be
+        self._insert_missing("dataflow", ["tag"], [new], extra=[to_datetime(time.time())],
+                             extra_cols=["created_at"])
+        moved = [r[0] for r in be.fetchall(
+            "SELECT DISTINCT transformation_tag FROM task WHERE run_id = ?", [run])]
+        be.execute("UPDATE task SET dataflow_tag = ? WHERE run_id = ?", [new, run])
+        for tr in moved:
+            self._insert_missing("data_transformation", ["dataflow_tag", "tag"], [new, tr])
+            for set_tag, role in be.fetchall(
+                    "SELECT data_set_tag, role FROM data_transformation_io WHERE "
+                    "dataflow_tag = ? AND transformation_tag = ?", [old, tr]):
+                self._insert_missing("data_set", ["dataflow_tag", "tag"], [new, set_tag])
+                self._insert_missing(
+                    "data_transformation_io",
+                    ["dataflow_tag", "transformation_tag", "data_set_tag", "role"],
+                    [new, tr, set_tag, role])
+            if not be.fetchall("SELECT 1 FROM task WHERE dataflow_tag = ? AND "
+                               "transformation_tag = ?", [old, tr]):
+                for table, col in (("data_transformation_io", "transformation_tag"),
+                                   ("data_transformation", "tag")):
+                    be.execute(f"DELETE FROM {table} WHERE dataflow_tag = ? AND {col} = ?",
+                               [old, tr])
+        be.execute("UPDATE execution SET dataflow_tag = ? WHERE run_id = ?", [new, run])
+        if not be.fetchall("SELECT 1 FROM execution WHERE dataflow_tag = ?", [old]):
+            for table, col in (("data_set", "dataflow_tag"), ("data_transformation_io",
+                                                               "dataflow_tag"),
+                               ("data_transformation", "dataflow_tag"), ("dataflow", "tag")):
+                be.execute(f"DELETE FROM {table} WHERE {col} = ?", [old])
 
     def _task_start(self, ev, dataflow):
         be = self.be
