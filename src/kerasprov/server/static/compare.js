@@ -1,0 +1,24 @@
+// Compare page: each metric's curves of every selected run overlaid (validation dashed).
+"use strict";
+(function () {
+  const ctx = KP.ctx();
+  const box = document.getElementById("charts");
+  const palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"];
+  ctx.charts.forEach((chart, i) => {
+    const traces = [];
+    ctx.run_ids.forEach((rid, k) => {
+      const s = ctx.series[rid] || {};
+      for (const part of chart.series) {
+        traces.push({x: s.epoch || [], y: s[part.column] || [], mode: "lines+markers",
+                     name: `${KP.esc(rid)} ${part.name}`,
+                     line: {color: palette[k % palette.length], dash: part.name === "validation" ? "dash" : "solid",
+                            shape: chart.metric === "learning_rate" ? "hv" : "linear"}});
+      }
+    });
+    const div = KP.el("div", {class: "chart", id: `chart-${i}`, "data-metric": chart.metric});
+    box.appendChild(div);
+    Plotly.newPlot(div, traces, {title: {text: KP.esc(chart.metric), font: {size: 14}},
+      margin: {l: 55, r: 15, t: 40, b: 40}, xaxis: {title: {text: "epoch"}, dtick: 1},
+      legend: {orientation: "h", y: -0.25, font: {size: 10}}}, {displaylogo: false, responsive: true});
+  });
+})();

@@ -1,0 +1,109 @@
+// Provenance graph: clicking data sets chooses the source and target of a path query; ticks
+// project attributes, typed conditions select rows. The server's path-query generator writes
+// the SQL (POST /dataflows/<tag>/query); the user may edit it and run it in the sandbox.
+"use strict";
+(function () {
+  const ctx = KP.ctx();
+  const chosen = [];                 // [source, target?]
+  const project = new Set();         // "set.attribute"
+  const conditions = new Map();      // "set.attribute" -> condition text
+  const box = document.getElementById("chosen");
+  const sql = document.getElementById("sql");
+  const origin = document.getElementById("sql-origin");
+  const error = document.getElementById("error");
+  const result = document.getElementById("result");
+  const csv = document.getElementById("csv");
+  const inConsole = document.getElementById("in-console");
+  let timer = null;
+
+  function markNodes() {
+    for (const g of document.querySelectorAll(".ds-node")) {
+      g.classList.toggle("source", chosen[0] === g.dataset.set);
+      g.classList.toggle("target", chosen.length > 1 && chosen[1] === g.dataset.set);
+    }
+  }
+
+  function renderChoice() {
+    box.textContent = "";
+    if (!chosen.length) { box.appendChild(KP.el("p", {class: "empty"}, "No data set chosen yet.")); return; }
+    chosen.forEach((set, i) => {
+      const part = KP.el("div", {class: "attr-set", "data-set": set});
+      const h = KP.el("h3");
+      h.appendChild(KP.el("span", {class: `role ${i ? "target" : "source"}`}, i ? "target" : "source"));
+      h.appendChild(document.createTextNode(`ds_${set}`));
+      part.appendChild(h);
+      const table = KP.el("table");
+      for (const a of ctx.attributes[set] || []) {
+        const key = `${set}.${a.name}`;
+        const tr = table.insertRow();
+        const tick = KP.el("input", {type: "checkbox", "data-attr": key, "aria-label": `project ${key}`});
+        tick.checked = project.has(key);
+        tick.addEventListener("change", () => { tick.checked ? project.add(key) : project.delete(key); generateSoon(); });
+        tr.insertCell().appendChild(tick);
+        tr.insertCell().appendChild(KP.el("code", {}, a.name));
+        tr.insertCell().appendChild(KP.el("span", {class: "hint"}, a.type));
+        const cond = KP.el("input", {class: "cond", "data-cond": key, placeholder: a.type === "text" ? "= 'value'" : "> 0.5"});
+        cond.value = conditions.get(key) || "";
+        cond.addEventListener("input", () => { cond.value.trim() ? conditions.set(key, cond.value.trim()) : conditions.delete(key); generateSoon(); });
+        tr.insertCell().appendChild(cond);
+      }
+      if (!table.rows.length) part.appendChild(KP.el("p", {class: "empty"}, "no attributes recorded yet"));
+      part.appendChild(table);
+      box.appendChild(part);
+    });
+  }
+
+  function choose(set) {
+    const i = chosen.indexOf(set);
+    if (i >= 0) chosen.splice(i, 1);
+    else if (chosen.length < 2) chosen.push(set);
+    else chosen[1] = set;
+    for (const key of [...project]) if (!chosen.includes(key.split(".")[0])) project.delete(key);
+    for (const key of [...conditions.keys()]) if (!chosen.includes(key.split(".")[0])) conditions.delete(key);
+    markNodes();
+    renderChoice();
+    generate();
+  }
+
+  function generateSoon() { clearTimeout(timer); timer = setTimeout(generate, 350); }
+
+  async function generate() {
+    KP.showError(error, "");
+    if (!chosen.length) { sql.value = ""; origin.textContent = ""; return; }
+    const select = [...conditions.entries()].map(([k, c]) => `${k} ${c}`);
+    try {
+      const r = await KP.postJSON(`/dataflows/${encodeURIComponent(ctx.dataflow)}/query`,
+        {source: chosen[0], target: chosen[1] || chosen[0], project: [...project], select});
+      sql.value = r.sql;
+      origin.textContent = "(written by the path-query generator; edit freely)";
+      links();
+    } catch (e) {
+      origin.textContent = "";
+      KP.showError(error, e.message);
+    }
+  }
+
+  function links() {
+    csv.href = `/sql.csv?sql=${encodeURIComponent(sql.value)}`;
+    inConsole.href = `/sql?sql=${encodeURIComponent(sql.value)}`;
+    csv.hidden = inConsole.hidden = !sql.value.trim();
+  }
+
+  async function run() {
+    KP.showError(error, "");
+    result.textContent = "";
+    links();
+    try {
+      const r = await KP.postJSON("/sql.json", {sql: sql.value, limit: 1000});
+      result.appendChild(KP.el("p", {class: "hint", id: "row-count"}, `${r.rows.length} row${r.rows.length === 1 ? "" : "s"}${r.truncated ? " (truncated)" : ""}`));
+      result.appendChild(KP.table(r.columns, r.rows));
+    } catch (e) { KP.showError(error, e.message); }
+  }
+
+  for (const g of document.querySelectorAll(".ds-node")) {
+    g.addEventListener("click", () => choose(g.dataset.set));
+    g.addEventListener("keydown", ev => { if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); choose(g.dataset.set); } });
+  }
+  sql.addEventListener("input", links);
+  document.getElementById("run").addEventListener("click", run);
+})();
