@@ -1,0 +1,227 @@
+"""The JSON API: event ingest from training processes, and the read side of the store.
+
+Ingest goes through one writer thread per app (Datasette's pattern): requests queue their
+validated batches, and the writer applies everything that is waiting in one unit of work
+(one connection; for a directory store the DuckDB file is opened for that unit and closed
+after it). Each batch is still all-or-nothing: the waiting batches are first tried as one
+transaction, and if any is refused they are applied one by one so only that one fails.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import json
+import queue
+import threading
+from typing import Any
+
+from fastapi import APIRouter, Request
+
+from ..errors import BadRequest, InvalidEvent, KerasProvError, PayloadTooLarge
+from ..outbox import codec
+from ..store.ingest import Ingestor
+from .client import frame_body
+
+router = APIRouter(prefix="/api")
+
+#: At most this many events are applied in one unit of work (bounds one transaction).
+UNIT_EVENTS = 50_000
+
+
+class SequenceGap(InvalidEvent):
+    """A batch starts after a gap in a run's sequence numbers: resend from expected_seq."""
+
+    status = 409
+
+
+class _Batch:
+    def __init__(self, events: list[dict], allow_gaps: bool):
+        self.events = events
+        self.allow_gaps = allow_gaps
+        self.future: concurrent.futures.Future = concurrent.futures.Future()
+
+
+class IngestQueue:
+    """The single writer of one app: applies queued batches, many per unit of work."""
+
+    def __init__(self, store, unit_lock: threading.Lock):
+        self.store = store
+        self.unit_lock = unit_lock
+        self.queue: queue.Queue = queue.Queue()
+        self.thread = threading.Thread(target=self._loop, name="kerasprov-ingest", daemon=True)
+        self.thread.start()
+
+    def submit(self, events: list[dict], allow_gaps: bool) -> concurrent.futures.Future:
+        batch = _Batch(events, allow_gaps)
+        self.queue.put(batch)
+        return batch.future
+
+    def _loop(self) -> None:
+        while True:
+            items = [self.queue.get()]
+            n = len(items[0].events)
+            while n < UNIT_EVENTS:
+                try:
+                    item = self.queue.get_nowait()
+                except queue.Empty:
+                    break
+                items.append(item)
+                n += len(item.events)
+            try:
+                with self.unit_lock, self.store.unit() as be:
+                    self._apply(be, items)
+            except BaseException as exc:  # the unit itself failed (store down, busy...)
+                for item in items:
+                    if not item.future.done():
+                        item.future.set_exception(exc)
+
+    def _apply(self, be, items: list[_Batch]) -> None:
+        ing = Ingestor(be)
+        pending = items
+        if len(items) > 1 and not any(i.allow_gaps for i in items):
+            try:
+                ing.apply([e for i in items for e in i.events], strict=True)
+                pending = []
+            except InvalidEvent:
+                pending = items  # find the refused batch: one transaction each
+        done = [i for i in items if i not in pending]
+        for item in pending:
+            try:
+                ing.apply(item.events, strict=not item.allow_gaps)
+                done.append(item)
+            except InvalidEvent as exc:
+                if "expected_seq" in exc.details:
+                    exc = SequenceGap(exc.message, **exc.details)
+                item.future.set_exception(exc)
+        if not done:
+            return
+        runs = sorted({e["run"] for i in done for e in i.events})
+        last: dict[str, int] = {}
+        for k in range(0, len(runs), 500):
+            chunk = runs[k:k + 500]
+            last.update(be.fetchall("SELECT run_id, last_seq FROM _run_seq WHERE run_id IN ("
+                                    + ", ".join("?" for _ in chunk) + ")", chunk))
+        for item in done:
+            mine = {e["run"] for e in item.events}
+            item.future.set_result({r: int(last[r]) for r in sorted(mine) if r in last})
+
+
+_setup_lock = threading.Lock()
+
+
+def _state(app) -> tuple[Any, threading.Lock, IngestQueue]:
+    with _setup_lock:
+        if not hasattr(app.state, "kp_ingest"):
+            store = app.state.store
+            # DuckDB: one unit at a time in this process (reads, ingest, journal pickup).
+            app.state.kp_unit_lock = threading.Lock() if _is_embedded(store) else \
+                contextlib.nullcontext()
+            app.state.kp_ingest = IngestQueue(store, app.state.kp_unit_lock)
+    return app.state.store, app.state.kp_unit_lock, app.state.kp_ingest
+
+
+def _is_embedded(store) -> bool:
+    return not str(store.spec).startswith(("postgresql://", "postgres://"))
+
+
+async def _read_body(request: Request) -> bytes:
+    """The body, refused with 413 past the app's limit even without a Content-Length."""
+    limit = getattr(request.app.state, "max_body", 16 * 1024 * 1024)
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLarge(f"request body larger than {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def parse_events(body: bytes) -> tuple[list[dict], bool]:
+    """Decode and validate a batch ``{"events": [...]}``; raises InvalidEvent (422)."""
+    try:
+        obj = json.loads(body, object_hook=codec._restore)
+    except (ValueError, RecursionError) as exc:
+        raise InvalidEvent(f"the request body is not valid JSON: {exc}") from None
+    if not isinstance(obj, dict) or not isinstance(obj.get("events"), list):
+        raise InvalidEvent('the request body must be a JSON object {"events": [...]}')
+    events = obj["events"]
+    for i, ev in enumerate(events):
+        try:
+            codec.validate(ev)
+        except InvalidEvent as exc:
+            raise InvalidEvent(f"event {i}: {exc.message}; the batch was not stored",
+                               index=i) from None
+    return events, obj.get("allow_gaps") is True
+
+
+@router.post("/events")
+async def post_events(request: Request) -> dict:
+    """Store a batch of events (all or nothing). 409 names the seq to resend from."""
+    body = await _read_body(request)
+    events, allow_gaps = parse_events(body)
+    if not events:
+        return {"ok": True, "received": 0, "last_seq": {}}
+    _, _, ingest = _state(request.app)
+    last = await asyncio.wrap_future(ingest.submit(events, allow_gaps))
+    return {"ok": True, "received": len(events), "last_seq": last}
+
+
+def _read(request: Request, fn):
+    store, lock, _ = _state(request.app)
+    try:
+        with lock:
+            return fn(store)
+    except KerasProvError as exc:
+        exc.details.setdefault("kind", type(exc).__name__)
+        raise
+
+
+@router.get("/health")
+def health(request: Request) -> dict:
+    from .. import __version__
+    store = request.app.state.store
+    return {"ok": True, "version": __version__,
+            "store": "duckdb" if _is_embedded(store) else "postgres"}
+
+
+@router.get("/runs")
+def runs(request: Request, dataflow: str | None = None, status: str | None = None,
+         limit: int | None = None) -> dict:
+    df = _read(request, lambda s: s.runs(dataflow=dataflow, status=status, limit=limit))
+    return {"ok": True, **frame_body(df)}
+
+
+@router.get("/runs/{run_id}/{part}")
+def run_part(request: Request, run_id: str, part: str) -> dict:
+    """``epochs``, ``adaptations`` or ``tests`` of one run."""
+    if part not in ("epochs", "adaptations", "tests"):
+        from ..errors import NotFound
+        raise NotFound(f"unknown part {part!r}; use epochs, adaptations or tests")
+    df = _read(request, lambda s: getattr(s, part)(run_id))
+    return {"ok": True, **frame_body(df)}
+
+
+@router.post("/sql")
+async def sql(request: Request) -> dict:
+    """One read-only query through the sandbox (same rules as ``kerasprov sql``).
+
+    Body: ``{"sql": "SELECT ...", "limit": 10000, "timeout": 30}``.
+    """
+    from starlette.concurrency import run_in_threadpool
+    raw = await _read_body(request)
+    try:
+        body = json.loads(raw)
+    except (ValueError, RecursionError) as exc:
+        raise BadRequest(f"the request body is not valid JSON: {exc}") from None
+    if not isinstance(body, dict) or not isinstance(body.get("sql"), str):
+        raise BadRequest('the request body must be a JSON object {"sql": "SELECT ..."}')
+    try:
+        limit = max(1, min(int(body.get("limit", 10_000)), 100_000))
+        timeout = max(0.1, min(float(body.get("timeout", 30.0)), 300.0))
+    except (TypeError, ValueError):
+        raise BadRequest("limit and timeout must be numbers") from None
+    df = await run_in_threadpool(
+        _read, request, lambda s: s.sql(body["sql"], limit=limit, timeout=timeout))
+    return {"ok": True, **frame_body(df)}

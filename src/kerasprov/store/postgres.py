@@ -1,0 +1,308 @@
+"""The PostgreSQL store: the same schema, views and ingest as DuckDB, for many machines.
+
+Every writer (a ``kerasprov serve``, a training process with ``KERASPROV_STORE=postgresql://``,
+``kerasprov sync``) ingests with the same ``Ingestor``; a transaction-level advisory lock
+serialises their write transactions, so two ingesters never race on ``_run_seq`` or on
+``ALTER TABLE`` when a new metric appears. Reads take no lock. Rows go in with COPY.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import decimal
+import functools
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..errors import KerasProvError, QueryError, SQLRefused, StoreUnavailable
+from .backend import Backend, to_datetime
+from .ingest import Ingestor, ensure_schema
+from .schema import quote
+
+#: pg_advisory_xact_lock key shared by every kerasprov writer of a database ("kp" + 1).
+LOCK_KEY = 0x6B7001
+_NUMERIC_OID = 1700
+_POOL_SIZE = 4
+
+
+def _psycopg():
+    try:
+        import psycopg
+    except ImportError:
+        raise StoreUnavailable('the PostgreSQL store needs psycopg: pip install '
+                               '"kerasprov[postgres]"') from None
+    return psycopg
+
+
+@functools.lru_cache(maxsize=4096)
+def pg_sql(sql: str) -> str:
+    """Translate the codebase's ``?`` placeholders to psycopg's ``%s`` (and escape ``%``).
+
+    Question marks inside string literals and quoted identifiers are left alone.
+    """
+    out, quote_char = [], None
+    for ch in sql:
+        if quote_char:
+            if ch == quote_char:
+                quote_char = None
+            out.append("%%" if ch == "%" else ch)
+        elif ch in "'\"":
+            quote_char = ch
+            out.append(ch)
+        elif ch == "?":
+            out.append("%s")
+        elif ch == "%":
+            out.append("%%")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _clean(value: Any) -> Any:
+    # PostgreSQL text cannot hold NUL characters (DuckDB can); drop them rather than fail.
+    if isinstance(value, str) and "\x00" in value:
+        return value.replace("\x00", "")
+    return value
+
+
+class PostgresBackend(Backend):
+    """One psycopg connection in autocommit mode; transactions are explicit (``begin``)."""
+
+    dialect = "postgres"
+
+    def __init__(self, con):
+        self.con = con
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        if params:
+            self.con.execute(pg_sql(sql), [_clean(p) for p in params])
+        else:
+            self.con.execute(sql)
+
+    def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        cur = self.con.cursor()
+        if params:
+            cur.execute(pg_sql(sql), [_clean(p) for p in params])
+        else:
+            cur.execute(sql)
+        return cur.fetchall()
+
+    def begin(self) -> None:
+        # Every write transaction holds the store's advisory lock until it ends.
+        self.con.execute("BEGIN")
+        self.con.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+
+    def insert(self, table: str, columns: list[str], types: list[str],
+               rows: list[list[Any]]) -> None:
+        if not rows:
+            return
+        stamps = [i for i, t in enumerate(types) if t == "timestamp"]
+        texts = [i for i, t in enumerate(types) if t == "text"]
+        cols = ", ".join(quote(c) for c in columns)
+        with self.con.cursor() as cur, \
+                cur.copy(f"COPY {quote(table)} ({cols}) FROM STDIN") as copy:
+            for row in rows:
+                if stamps or texts:
+                    row = list(row)
+                    for i in stamps:
+                        row[i] = to_datetime(row[i])
+                    for i in texts:
+                        row[i] = _clean(row[i])
+                copy.write_row(row)
+
+    def table_names(self) -> set[str]:
+        return {r[0] for r in self.fetchall(
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'v', 'p', 'm')")}
+
+    def table_columns(self, table: str) -> list[str]:
+        return [r[0] for r in self.fetchall(
+            "SELECT attname FROM pg_attribute WHERE attrelid = to_regclass(?) AND attnum > 0 "
+            "AND NOT attisdropped ORDER BY attnum", [quote(table)])]
+
+    def column_type(self, table: str, column: str) -> str | None:
+        row = self.fetchall(
+            "SELECT data_type FROM information_schema.columns WHERE table_schema = "
+            "current_schema() AND table_name = ? AND column_name = ?", [table, column])
+        return row[0][0] if row else None
+
+    def alter_type(self, table: str, column: str, typ: str) -> None:
+        new = self.sql_type(typ)
+        col = quote(column)
+        old = self.column_type(table, column)
+        # PostgreSQL has no boolean -> bigint/double cast; boolean -> int -> target does.
+        using = f"{col}::int::{new}" if old == "boolean" and typ in ("integer", "real") \
+            else f"{col}::{new}"
+        self.execute(f"ALTER TABLE {quote(table)} ALTER COLUMN {col} TYPE {new} USING {using}")
+
+    def read_df(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+        """Trusted SQL written by kerasprov itself, as a DataFrame."""
+        cur = self.con.cursor()
+        if params:
+            cur.execute(pg_sql(sql), [_clean(p) for p in params])
+        else:
+            cur.execute(sql)
+        return _frame(cur, cur.fetchall())
+
+    def read_only_df(self, query: str, limit: int, timeout: float) -> pd.DataFrame:
+        """A person's query, in a READ ONLY transaction with a statement timeout.
+
+        A server-side cursor fetches at most ``limit + 1`` rows, whatever the result size,
+        and only accepts a query (DECLARE ... CURSOR FOR a SELECT/VALUES).
+        """
+        psycopg = _psycopg()
+        from psycopg import errors as pge
+
+        from ..query.api import _unique
+        self.con.execute("BEGIN READ ONLY")
+        try:
+            self.con.execute(f"SET LOCAL statement_timeout = {max(1, int(timeout * 1000))}")
+            with self.con.cursor(name="kerasprov_sandbox") as cur:
+                cur.execute(query)
+                rows = cur.fetchmany(limit + 1)
+                df = _frame(cur, rows[:limit])
+        except pge.QueryCanceled:
+            raise QueryError(f"the query ran longer than {timeout:g} s and was stopped") \
+                from None
+        except (pge.ReadOnlySqlTransaction, pge.InsufficientPrivilege) as exc:
+            raise SQLRefused(f"refused: {_first_line(exc)}") from None
+        except psycopg.Error as exc:
+            raise QueryError(_first_line(exc)) from None
+        finally:
+            with contextlib.suppress(Exception):
+                self.con.execute("ROLLBACK")
+        df.columns = _unique([str(c) for c in df.columns])
+        df.attrs["truncated"] = len(rows) > limit
+        return df
+
+    def close(self) -> None:
+        self.con.close()
+
+
+def _first_line(exc: Exception) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+def _frame(cur, rows: list[tuple]) -> pd.DataFrame:
+    desc = cur.description or []
+    cols = [d.name for d in desc]
+    numeric = [i for i, d in enumerate(desc) if d.type_code == _NUMERIC_OID]
+    if numeric and rows:  # NUMERIC (e.g. EXTRACT) arrives as Decimal; DuckDB gives floats
+        rows = [tuple(float(v) if i in numeric and isinstance(v, decimal.Decimal) else v
+                      for i, v in enumerate(r)) for r in rows]
+    return pd.DataFrame(rows, columns=cols)
+
+
+class PostgresStore:
+    """A PostgreSQL database as a store; ``unit()`` lends one pooled connection."""
+
+    def __init__(self, url: str, connect_timeout: float = 10.0):
+        self.url = url
+        self.connect_timeout = connect_timeout
+        self._idle: list = []
+        self._lock = threading.Lock()
+        self._schema_ok = False
+
+    def __repr__(self):
+        return f"<PostgresStore {self.url}>"
+
+    def _connect(self, timeout: float):
+        psycopg = _psycopg()
+        with self._lock:
+            while self._idle:
+                con = self._idle.pop()
+                if not con.closed:
+                    return con
+        try:
+            return psycopg.connect(self.url, autocommit=True,
+                                   connect_timeout=max(1, int(timeout)))
+        except psycopg.Error as exc:
+            raise StoreUnavailable(f"cannot connect to PostgreSQL at {_redact(self.url)}: "
+                                   f"{_first_line(exc)}") from None
+
+    def _release(self, con) -> None:
+        from psycopg.pq import TransactionStatus
+        ok = not con.closed and con.info.transaction_status == TransactionStatus.IDLE
+        with self._lock:
+            if ok and len(self._idle) < _POOL_SIZE:
+                self._idle.append(con)
+                return
+        with contextlib.suppress(Exception):
+            con.close()
+
+    def ensure_schema(self, be: PostgresBackend) -> None:
+        if self._schema_ok:
+            return
+        be.begin()  # the advisory lock: two first ingesters must not both create tables
+        try:
+            ensure_schema(be)
+            be.commit()
+        except BaseException:
+            be.rollback()
+            raise
+        self._schema_ok = True
+
+    @contextlib.contextmanager
+    def unit(self, ingest: bool = True, timeout: float | None = None):
+        """Yield a Backend; with ``ingest``, this machine's waiting journals go in first."""
+        con = self._connect(self.connect_timeout if timeout is None else timeout)
+        be = PostgresBackend(con)
+        try:
+            self.ensure_schema(be)
+            if ingest:
+                _deliver_local(self, be)
+            yield be
+        except BaseException:
+            with contextlib.suppress(Exception):
+                con.close()
+            raise
+        else:
+            self._release(con)
+
+    def close(self) -> None:
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for con in idle:
+            with contextlib.suppress(Exception):
+                con.close()
+
+
+def _redact(url: str) -> str:
+    """The URL without its password, for messages."""
+    import re
+    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
+
+
+def _deliver_local(store: PostgresStore, be: PostgresBackend) -> None:
+    from .. import config
+    from ..outbox.writer import warn_once
+    try:
+        directory = config.journal_dir(store.url)
+        apply_segments(be, directory)
+    except KerasProvError as exc:
+        warn_once("pg-local", f"could not ingest the local journals for {_redact(store.url)}: "
+                              f"{exc.message}")
+
+
+def apply_segments(be: PostgresBackend, directory: Path) -> int:
+    from ..server.client import deliver_segments
+    ing = Ingestor(be)
+    return deliver_segments(Path(directory), lambda events: ing.apply(events))
+
+
+def deliver_journals(url: str, journal_dir: str | Path) -> int:
+    """Deliver every journal line waiting in ``journal_dir`` to the database at ``url``.
+
+    Used by a training process whose store is a ``postgresql://`` URL (on its writer thread)
+    and by ``kerasprov sync``. Returns the number of events sent (duplicates included).
+    """
+    store = PostgresStore(url)
+    try:
+        with store.unit(ingest=False) as be:
+            return apply_segments(be, Path(journal_dir))
+    finally:
+        store.close()
