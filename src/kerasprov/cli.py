@@ -113,5 +113,73 @@ def runs(dataflow, status, limit, store, fmt):
     emit(_store(store).runs(dataflow=dataflow, status=status, limit=limit), fmt)
 
 
+@cli.command()
+@click.option("--store", "store", default=None, envvar="KERASPROV_STORE",
+              help="Store directory or postgresql:// URL the server writes to "
+                   "(default: $KERASPROV_STORE, then ./kerasprov).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind; use 0.0.0.0 to accept other machines (set a token).")
+@click.option("--port", default=8765, show_default=True, type=int, help="Port to listen on.")
+@click.option("--token-file", type=click.Path(dir_okay=False), default=None,
+              help="File holding the bearer token every request must carry "
+                   "(default: $KERASPROV_TOKEN; none: no token required).")
+@click.option("--max-body", default=16 * 1024 * 1024, show_default=True, type=int,
+              help="Largest request body accepted, in bytes (413 beyond).")
+@handle_errors
+def serve(store, host, port, token_file, max_body):
+    """Serve a store over HTTP: event ingest from trainings, the query API and the web UI."""
+    import os
+
+    import uvicorn
+
+    from . import config
+    from .server.app import create_app
+    spec = config.store_spec(store)
+    if spec.startswith(("http://", "https://")):
+        raise click.UsageError("serve needs a store directory or a postgresql:// URL, "
+                               f"not another server. Received: --store {spec}")
+    token = os.environ.get("KERASPROV_TOKEN") or None
+    if token_file:
+        try:
+            with open(token_file, encoding="utf-8") as fh:
+                token = fh.read().strip()
+        except OSError as exc:
+            raise click.UsageError(f"cannot read --token-file {token_file}: {exc}") from None
+        if not token:
+            raise click.UsageError(f"--token-file {token_file} is empty")
+    app = create_app(spec, token=token, max_body=max_body)
+    from .store.postgres import _redact
+    shown = _redact(spec) if config.is_remote(spec) else spec
+    click.echo(f"kerasprov: serving {shown} at http://{host}:{port}"
+               + (" (token required)" if token else ""), err=True)
+    if host not in ("127.0.0.1", "localhost", "::1") and not token:
+        click.echo("kerasprov: warning: listening beyond this machine without a token",
+                   err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+
+
+@cli.command()
+@click.option("--store", "store", default=None, envvar="KERASPROV_STORE",
+              help="Store the waiting journals go to (http://, postgresql:// or directory).")
+@handle_errors
+def sync(store):
+    """Deliver every journal waiting in the outbox (runs that ended before delivery)."""
+    from . import config
+    spec = config.store_spec(store)
+    directory = config.journal_dir(spec)
+    if spec.startswith(("http://", "https://")):
+        from .server.client import deliver_outbox
+        n = deliver_outbox(spec, directory)
+    elif spec.startswith(("postgresql://", "postgres://")):
+        from .store.postgres import deliver_journals
+        n = deliver_journals(spec, directory)
+    else:
+        from .store.embedded import EmbeddedStore
+        with EmbeddedStore(spec).unit(ingest=False) as be:
+            from .store.embedded import ingest_journals
+            n = ingest_journals(be, directory)
+    click.echo(f"delivered {n} event(s) from {directory}")
+
+
 def main(argv=None):
     cli.main(args=argv, prog_name="kerasprov")

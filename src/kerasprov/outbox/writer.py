@@ -49,9 +49,18 @@ class _Segment:
 class Outbox:
     """Per-process outbox. ``deliver`` is called (on this thread) after segments close."""
 
-    def __init__(self, directory: Path, deliver: Callable[[], None] | None = None):
+    def __init__(self, directory: Path, deliver: Callable[[], None] | None = None,
+                 deliver_every: float | None = None):
+        """Args:
+            deliver_every: also deliver while segments are open, at most every this many
+                seconds when events wait (remote stores, so a server sees a run live);
+                None delivers only when a segment closes (the embedded store).
+        """
         self.directory = Path(directory)
         self.deliver = deliver
+        self.deliver_every = deliver_every
+        self._sent_mark = 0
+        self._last_delivery = time.monotonic()
         self.queue: queue.Queue = queue.Queue(QUEUE_LIMIT)
         self.segments: dict[str, _Segment] = {}
         self.next_segment: dict[str, int] = {}
@@ -100,9 +109,15 @@ class Outbox:
     def _loop(self) -> None:
         while True:
             try:
-                item = self.queue.get(timeout=HEARTBEAT_S)
+                item = self.queue.get(timeout=self._wait())
             except queue.Empty:
-                self._heartbeat()
+                if self._due():
+                    try:
+                        self._write([])  # delivers what the last events left unsent
+                    except Exception as exc:
+                        warn_once("writer", f"the outbox writer failed: {exc!r}")
+                else:
+                    self._heartbeat()
                 continue
             batch = [item]
             while True:
@@ -169,10 +184,28 @@ class Outbox:
                     self._sync(seg)
                 except OSError as exc:
                     warn_once("fsync", f"cannot flush the journal ({exc})")
-        if closed and self.deliver is not None and not self.pending:
+        if self.deliver is not None and not self.pending and (closed or self._due()):
             self._deliver()
 
+    def _due(self) -> bool:
+        return (self.deliver_every is not None and self.deliver is not None
+                and self.written > self._sent_mark
+                and time.monotonic() - self._last_delivery >= self.deliver_every)
+
+    def _wait(self) -> float:
+        if self.deliver_every is None or self.written <= self._sent_mark:
+            return HEARTBEAT_S
+        left = self.deliver_every - (time.monotonic() - self._last_delivery)
+        return min(HEARTBEAT_S, max(0.01, left))
+
     def _deliver(self) -> None:
+        self._sent_mark = self.written
+        self._last_delivery = time.monotonic()
+        for seg in list(self.segments.values()):  # the deliverer reads the files
+            try:
+                seg.fh.flush()
+            except (OSError, ValueError):
+                pass
         try:
             self.deliver()
         except Exception as exc:
