@@ -1,0 +1,276 @@
+"""Files and data a run used or generated, recorded without slowing training.
+
+The training thread only emits events that hold a path or a reference to an array; every
+byte is read, hashed and written by the outbox writer thread (the ``lazy`` payload of an
+event, see ``outbox/writer.py``).
+
+Content hashes:
+
+- **File**: sha256 of its bytes; ``size`` in bytes.
+- **Directory**: sha256 of the text ``"<relative path>\\0<sha256 of the file>\\n"`` over
+  every regular file below it, sorted by relative path (``/`` separators); ``size`` is the
+  sum of the file sizes. Renaming, adding, removing or changing a file changes the hash;
+  timestamps and permissions do not.
+- **Array** (fit/evaluate inputs, array values of user transformations): sha256 of the
+  header ``"<dtype.str>|<shape>\\n"`` followed by the array's bytes in C order, so equal
+  data in equal shape and dtype share the hash whatever the memory layout.
+  ``hash_method = "full"``. Arrays larger than 64 MiB are sampled: the header, the text
+  ``"sampled:<k>\\n"`` and the bytes of ``k`` rows (axis 0) at evenly spaced indices,
+  first and last included, about 16 MiB in all (``hash_method = "sampled"``). Two runs on
+  the same data always share the hash; a sampled hash can miss a change in a row that was
+  not sampled, which the recorded method says.
+
+A file or array is hashed shortly after the event is emitted (milliseconds, while training
+goes on). A file overwritten or an array modified in place within that interval is recorded
+with its newer content.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+import time
+from pathlib import Path
+
+from ..outbox.writer import warn_once
+
+CHUNK = 1 << 20
+FULL_HASH_LIMIT = 64 << 20
+SAMPLE_BYTES = 16 << 20
+
+USED, GENERATED = "used", "generated"
+
+_active: list = []  # FitCaptures whose fit is running (any thread)
+_active_lock = threading.Lock()
+
+
+# -- hashing (writer thread) ----------------------------------------------------------------
+def file_sha256(path: str | os.PathLike) -> tuple[int, str]:
+    h = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as fh:
+        while True:
+            block = fh.read(CHUNK)
+            if not block:
+                break
+            size += len(block)
+            h.update(block)
+    return size, h.hexdigest()
+
+
+def dir_sha256(path: str | os.PathLike) -> tuple[int, str]:
+    root = Path(path)
+    entries = []
+    for dirpath, _dirs, names in os.walk(root):
+        for name in names:
+            full = Path(dirpath) / name
+            if not full.is_file():
+                continue  # sockets, broken links...
+            entries.append((full.relative_to(root).as_posix(), full))
+    h = hashlib.sha256()
+    total = 0
+    for rel, full in sorted(entries):
+        size, digest = file_sha256(full)
+        total += size
+        h.update(f"{rel}\0{digest}\n".encode("utf-8", "surrogateescape"))
+    return total, h.hexdigest()
+
+
+def digest(path: str | os.PathLike) -> dict:
+    """``{"size", "sha256"}`` of a file or directory; both None when it does not exist."""
+    try:
+        if os.path.isdir(path):
+            size, sha = dir_sha256(path)
+        else:
+            size, sha = file_sha256(path)
+        return {"size": size, "sha256": sha}
+    except OSError as exc:
+        warn_once(f"file:{path}", f"could not read {path} to hash it ({exc}); it is recorded "
+                                  "without size and sha256")
+        return {"size": None, "sha256": None}
+
+
+def _numpy(value):
+    import numpy as np
+    if isinstance(value, np.ndarray):
+        return value
+    try:
+        import keras
+        return np.asarray(keras.ops.convert_to_numpy(value))
+    except Exception:
+        return np.asarray(value)
+
+
+def array_fingerprint(value) -> dict:
+    """Shape, dtype, size and content hash of an array-like (see the module docstring)."""
+    import numpy as np
+    arr = _numpy(value)
+    out = {"shape": str(list(arr.shape)), "dtype": str(arr.dtype), "nbytes": int(arr.nbytes),
+           "n_samples": int(arr.shape[0]) if arr.ndim else None}
+    header = f"{arr.dtype.str}|{tuple(int(d) for d in arr.shape)}\n".encode()
+    h = hashlib.sha256(header)
+    if arr.dtype.hasobject:
+        # Pointers are not content: hash the values' text instead (strings, mixed objects).
+        for item in arr.ravel(order="C"):
+            h.update(repr(item).encode("utf-8", "backslashreplace") + b"\n")
+        method = "repr"
+    elif arr.nbytes <= FULL_HASH_LIMIT or arr.ndim == 0:
+        h.update(memoryview(np.ascontiguousarray(arr)).cast("B"))
+        method = "full"
+    else:
+        n = arr.shape[0]
+        row_bytes = max(1, arr.nbytes // max(n, 1))
+        k = max(1, min(n, SAMPLE_BYTES // row_bytes))
+        idx = np.unique(np.linspace(0, n - 1, k).round().astype(np.int64))
+        h.update(f"sampled:{len(idx)}\n".encode())
+        for start in range(0, len(idx), 256):  # bounded memory for the copy of the sample
+            h.update(memoryview(np.ascontiguousarray(arr[idx[start:start + 256]])).cast("B"))
+        method = "sampled"
+    out.update(sha256=h.hexdigest(), hash_method=method)
+    return out
+
+
+# -- what the training thread may touch ----------------------------------------------------
+def is_array(value) -> bool:
+    """An array or tensor (not a scalar), judged without converting or copying it."""
+    shape = getattr(value, "shape", None)
+    return shape is not None and hasattr(value, "dtype") and not isinstance(value, type) \
+        and len(tuple(shape)) > 0
+
+
+def describe_array(value) -> str:
+    return f"<{type(value).__name__} shape={tuple(int(d) for d in value.shape)} " \
+           f"dtype={value.dtype}>"
+
+
+def data_items(role: str, value) -> list[tuple[str, object]]:
+    """Split a fit/evaluate argument into (role, leaf) pairs: arrays or data pipelines."""
+    if value is None:
+        return []
+    if isinstance(value, dict) and all(is_array(v) for v in value.values()):
+        return [(f"{role}.{k}", v) for k, v in value.items()]
+    if isinstance(value, (list, tuple)) and value and all(is_array(v) for v in value):
+        return [(f"{role}.{i}", v) for i, v in enumerate(value)]
+    return [(role, value)]
+
+
+def data_row(role: str, value) -> dict:
+    """One row of a data set describing an input (writer thread)."""
+    row = {"role": role, "class_name": type(value).__name__}
+    try:
+        if is_array(value):
+            row.update(array_fingerprint(value))
+            return row
+        # PyDataset / DataLoader: batches per epoch; a generator has no length.
+        row["length"] = len(value) if hasattr(value, "__len__") else None
+        row["module"] = type(value).__module__
+    except Exception as exc:
+        warn_once("fingerprint", f"could not fingerprint the {role} data ({exc!r})")
+    return row
+
+
+def data_rows(items: list[tuple[str, object]]):
+    """A lazy rows callable: fingerprints are computed on the writer thread."""
+    return lambda: [data_row(role, value) for role, value in items]
+
+
+def fit_data(fit_args: dict) -> list[tuple[str, object]]:
+    items = []
+    for name in ("x", "y", "sample_weight"):
+        items += data_items(name, fit_args.get(name))
+    val = fit_args.get("validation_data")
+    if isinstance(val, (list, tuple)):
+        for name, part in zip(("val_x", "val_y", "val_sample_weight"), val):
+            items += data_items(name, part)
+    elif val is not None:
+        items += data_items("val_x", val)
+    return items
+
+
+# -- file events ----------------------------------------------------------------------------
+def emit_file(run, task: str | None, path, role: str, kind: str | None = None,
+              epoch: int | None = None, lazy=None) -> None:
+    """Record one file; its size and sha256 are computed on the writer thread."""
+    path = os.path.abspath(os.fspath(path))
+    run.emit("file", close=run.ended, task=task, path=path, role=role, kind=kind,
+             epoch=epoch, time=time.time(), lazy=lazy or (lambda: digest(path)))
+
+
+def artifacts_dir(run) -> Path:
+    """Where kerasprov writes files of its own for ``run`` (next to the run's journals)."""
+    journals = Path(run.outbox.directory)
+    base = journals.parent if journals.name == "journals" else journals
+    return base / "artifacts" / run.id
+
+
+def record_architecture(cap) -> None:
+    """Write ``model.to_json()`` next to the store and record it (all on the writer thread)."""
+    path = artifacts_dir(cap.run) / "architecture.json"
+    model = cap.model
+
+    def write():
+        text = model.to_json()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return digest(path)
+
+    emit_file(cap.run, cap.task, path, GENERATED, kind="architecture", lazy=write)
+
+
+def fit_started(cap) -> None:
+    """A fit's Training task exists: it used the files declared before it."""
+    cap.generated_files = []
+    with _active_lock:
+        _active.append(cap)
+    run = cap.run
+    keep = []
+    for path, role, kind in run.deferred_files:
+        if role == USED:
+            emit_file(run, cap.task, path, role, kind)
+        else:
+            keep.append((path, role, kind))
+    run.deferred_files = keep
+
+
+def fit_finished(cap) -> None:
+    """Record the files the fit generated (declared during it), before its task ends."""
+    with _active_lock:
+        if cap in _active:
+            _active.remove(cap)
+    for path in getattr(cap, "generated_files", ()):
+        emit_file(cap.run, cap.task, path, GENERATED, kind="data")
+    cap.generated_files = []
+
+
+def active_fit(model=None):
+    """The innermost running fit (of ``model``, when given)."""
+    with _active_lock:
+        for cap in reversed(_active):
+            if model is None or cap.model is model:
+                return cap
+    return None
+
+
+def flush_deferred(run) -> None:
+    """A run ends with files declared for a fit that never came: record them on the run."""
+    for path, role, kind in getattr(run, "deferred_files", ()):
+        emit_file(run, None, path, role, kind)
+    run.deferred_files = []
+
+
+def model_saved(model, filepath, kind: str) -> None:
+    """``model.save``/``save_weights`` wrote ``filepath``: a checkpoint during fit."""
+    if not isinstance(filepath, (str, os.PathLike)):
+        return  # a file object: no path to record
+    cap = active_fit(model)
+    if cap is not None:
+        emit_file(cap.run, cap.task, filepath, GENERATED, kind="checkpoint",
+                  epoch=getattr(cap, "epoch", None))
+        return
+    from .patch import STATE_ATTR
+    st = getattr(model, STATE_ATTR, None)
+    run = getattr(st, "run", None)
+    if run is None:
+        return
+    emit_file(run, run.training_task, filepath, GENERATED, kind=kind)
