@@ -181,5 +181,172 @@ def sync(store):
     click.echo(f"delivered {n} event(s) from {directory}")
 
 
+@cli.command()
+@click.option("--store", "store", default=None, envvar="KERASPROV_STORE",
+              help="Store directory or postgresql:// URL (default: $KERASPROV_STORE, "
+                   "then ./kerasprov).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind (this machine only by default).")
+@click.option("--port", default=8765, show_default=True, type=int, help="Port to listen on.")
+@handle_errors
+def ui(store, host, port):
+    """Open the web UI: runs, live run dashboards, the provenance graph, SQL, compare."""
+    import uvicorn
+
+    from . import config
+    from .server.app import create_app
+    spec = config.store_spec(store)
+    if spec.startswith(("http://", "https://")):
+        raise click.UsageError("ui reads a store directory or a postgresql:// URL; a "
+                               f"kerasprov serve already serves its UI at {spec}")
+    app = create_app(spec)
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"kerasprov UI for {spec if not config.is_remote(spec) else 'PostgreSQL'}: "
+               f"http://{shown}:{port}/  (Ctrl+C to stop)")
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+
+
+# -- reading runs: show, compare, query, prov, analyze ------------------------------------
+def _need(value, what: str):
+    """A missing argument is an expected mistake: one line, exit code 1 (not click's 2)."""
+    if value is None or value == () or value == "":
+        from .errors import BadRequest
+        raise BadRequest(f"missing {what}; see --help")
+    return value
+
+
+_SINGLE_ROW = ("run", "hyperparameters", "config", "execution")
+
+
+@cli.command()
+@click.argument("run_id", required=False)
+@output_options
+@handle_errors
+def show(run_id, store, fmt):
+    """Everything about run RUN_ID: hyperparameters, layers, epochs, adaptations, tests,
+    tasks and files."""
+    sections = _store(store).run(_need(run_id, "RUN_ID"))
+    if fmt == "json":
+        click.echo(json.dumps({name: records(df) for name, df in sections.items()},
+                              indent=2, ensure_ascii=False))
+        return
+    for i, (name, df) in enumerate(sections.items()):
+        if fmt == "csv":
+            click.echo(f"# {name}")
+            emit(df, "csv")
+            continue
+        click.echo(("\n" if i else "") + f"== {name} ==")
+        if name in _SINGLE_ROW and len(df) == 1:
+            import pandas as pd
+            df = pd.DataFrame({"field": [str(c) for c in df.columns],
+                               "value": [str(v) for v in df.iloc[0].tolist()]})
+        emit(df, "table")
+
+
+@cli.command()
+@click.argument("run_ids", nargs=-1)
+@output_options
+@handle_errors
+def compare(run_ids, store, fmt):
+    """Runs side by side: differing hyperparameters, final, best and test metrics
+    (one row per field, one column per run)."""
+    emit(_store(store).compare(_need(run_ids, "RUN_IDs (at least two)")), fmt)
+
+
+@cli.command()
+@click.option("--dataflow", default=None, help="Dataflow tag, e.g. alexnet.")
+@click.option("--source", default=None, help="Source data set, e.g. itrainingmodel.")
+@click.option("--target", default=None, help="Target data set, e.g. otestingmodel.")
+@click.option("--project", multiple=True, help="set.attribute to show (repeatable; "
+              "default: every attribute of source and target).")
+@click.option("--select", multiple=True, help="Condition over set.attribute, e.g. "
+              "\"itrainingmodel.optimizer_name = 'Adam'\" (repeatable; all must hold).")
+@click.option("--distinct", is_flag=True, help="Drop repeated rows.")
+@click.option("--sql-only", is_flag=True, help="Print the generated SQL, do not run it.")
+@click.option("--limit", default=10_000, show_default=True, help="Maximum rows returned.")
+@output_options
+@handle_errors
+def query(dataflow, source, target, project, select, distinct, sql_only, limit, store, fmt):
+    """Join the data sets on the path of data dependencies from --source to --target
+    (DfAnalyzer's query): prints the generated SQL and its result."""
+    q = _store(store).query(_need(dataflow, "--dataflow"), _need(source, "--source"),
+                            _need(target, "--target"), list(project), list(select),
+                            limit=limit, distinct=distinct, execute=not sql_only)
+    if sql_only:
+        click.echo(q.sql)
+        return
+    if fmt == "table":
+        click.echo(q.sql + "\n")
+    emit(q.df, fmt)
+
+
+@cli.command()
+@click.argument("run_id", required=False)
+@click.option("--dataflow", default=None, help="Export every run of this dataflow instead.")
+@click.option("--format", "prov_format", default="provn", show_default=True,
+              help="provn, json, xml, rdf (PROV-O Turtle) or jsonld (PROV-O JSON-LD).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Write to this file instead of standard output.")
+@click.option("--store", "store", default=None, envvar="KERASPROV_STORE",
+              help="Store directory, postgresql:// URL or http:// server URL "
+                   "(default: $KERASPROV_STORE, then ./kerasprov).")
+@handle_errors
+def prov(run_id, dataflow, prov_format, output, store):
+    """Export the W3C PROV document of run RUN_ID (or of --dataflow TAG)."""
+    from .errors import BadRequest
+    from .provexport import check_format, serialize
+    if (run_id is None) == (dataflow is None):
+        raise BadRequest("give either a RUN_ID or --dataflow TAG")
+    check_format(prov_format)
+    text = serialize(_store(store).prov(run_id=run_id, dataflow=dataflow), prov_format)
+    if output is None:
+        click.echo(text)
+        return
+    try:
+        with open(output, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    except OSError as exc:
+        raise BadRequest(f"cannot write {output}: {exc.strerror or exc}") from None
+    click.echo(f"wrote {output} ({prov_format}, {len(text.encode('utf-8'))} bytes)", err=True)
+
+
+@cli.group()
+def analyze():
+    """The paper's analyses: adaptation (Table 1), impact (Table 2), convergence."""
+
+
+@analyze.command("adaptation")
+@click.argument("run_id", required=False)
+@output_options
+@handle_errors
+def analyze_adaptation(run_id, store, fmt):
+    """Learning-rate changes of RUN_ID: epoch, learning_rate, technique (paper Table 1)."""
+    emit(_store(store).adaptation(_need(run_id, "RUN_ID")), fmt)
+
+
+@analyze.command("impact")
+@click.option("--transformation", default="Filter", show_default=True,
+              help="User transformation tag.")
+@click.option("--parameter", default=None, help="Input attribute to show (default: all).")
+@click.option("--metric", default="accuracy", show_default=True, help="Test metric.")
+@click.option("--dataflow", default=None, help="Only runs of this dataflow.")
+@output_options
+@handle_errors
+def analyze_impact(transformation, parameter, metric, dataflow, store, fmt):
+    """A user transformation's parameter vs test metric and epochs, per run (Table 2)."""
+    emit(_store(store).transformation_impact(transformation, parameter, metric, dataflow), fmt)
+
+
+@analyze.command("convergence")
+@click.argument("run_id", required=False)
+@click.option("--metric", default="accuracy", show_default=True,
+              help="Metric with a val_ twin, e.g. accuracy or loss.")
+@output_options
+@handle_errors
+def analyze_convergence(run_id, metric, store, fmt):
+    """Per epoch of RUN_ID: training metric, validation metric and the gap."""
+    emit(_store(store).convergence(_need(run_id, "RUN_ID"), metric), fmt)
+
+
 def main(argv=None):
     cli.main(args=argv, prog_name="kerasprov")

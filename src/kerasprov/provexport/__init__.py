@@ -10,7 +10,7 @@ text = serialize(doc, "rdf")                      # PROV-O, Turtle
 """
 
 from .build import DNNPROV_URI, KERASPROV_URI, document
-from .formats import FORMATS, read, serialize, suffix
+from .formats import FORMATS, check_format, read, serialize, suffix
 
-__all__ = ["DNNPROV_URI", "FORMATS", "KERASPROV_URI", "document", "read", "serialize",
-           "suffix"]
+__all__ = ["DNNPROV_URI", "FORMATS", "KERASPROV_URI", "check_format", "document", "read",
+           "serialize", "suffix"]

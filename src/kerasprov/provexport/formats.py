@@ -64,8 +64,14 @@ def read(text: str | bytes, fmt: str) -> ProvDocument:
     return prov.read(io.StringIO(text), format=name, **kwargs)
 
 
+def check_format(fmt: str) -> str:
+    """``fmt`` if it can be written here, else BadRequest naming the choices or the extra."""
+    _serializer(fmt)
+    return fmt
+
+
 def suffix(fmt: str) -> str:
     return FORMATS[fmt][2] if fmt in FORMATS else ""
 
 
-__all__ = ["FORMATS", "read", "serialize", "suffix"]
+__all__ = ["FORMATS", "check_format", "read", "serialize", "suffix"]

@@ -7,13 +7,14 @@ server are thin shells over this class.
 from __future__ import annotations
 
 import contextlib
+import math
 import threading
 from typing import Iterable
 
 import pandas as pd
 
 from .. import config
-from ..errors import NotFound, QueryError, StoreBusy
+from ..errors import BadRequest, NotFound, QueryError, StoreBusy
 from ..store.schema import quote
 from . import sandbox
 
@@ -137,6 +138,110 @@ class Store:
                     ("execution", "SELECT * FROM execution WHERE run_id = ?")):
                 out[name] = self._read(be, sql, [run_id])
             return out
+
+    # -- comparison, path queries, analyses, PROV (see pathquery.py, analyses.py) --------
+    def compare(self, run_ids: Iterable[str]) -> pd.DataFrame:
+        """Runs side by side: one row per field, one column per run.
+
+        Rows, in order: ``dataflow_tag``, ``status``, ``epochs``, ``duration_s``; the
+        hyperparameters whose values differ between the runs (kind ``hyperparameter``);
+        then every ``last_*``, ``best_*`` and ``test_*`` metric of the ``runs`` view. The
+        ``kind`` column says which group a row belongs to. Fields as rows keep a
+        comparison of a few runs readable however many hyperparameters they have.
+        """
+        ids = list(dict.fromkeys(str(r) for r in run_ids))
+        if len(ids) < 2:
+            raise BadRequest(f"compare needs at least two different runs; got {ids}")
+        with self.unit() as be:
+            for rid in ids:
+                self._check_run(be, rid)
+            marks = ", ".join("?" for _ in ids)
+            summary = self._read(be, f"SELECT * FROM runs WHERE run_id IN ({marks})", ids)
+            hyps = self._read(be, f"SELECT * FROM ds_itrainingmodel WHERE run_id IN ({marks})",
+                              ids)
+        summary = summary.drop_duplicates("run_id").set_index("run_id")
+        hyps = hyps.drop_duplicates("run_id").set_index("run_id")
+        rows = []
+        for field in ("dataflow_tag", "status", "epochs", "duration_s"):
+            if field in summary.columns:
+                rows.append(("run", field, [summary.at[r, field] for r in ids]))
+        for col in hyps.columns:
+            if col.endswith("_task_id"):
+                continue
+            values = [hyps.at[r, col] if r in hyps.index else None for r in ids]
+            if len({_same_key(v) for v in values}) > 1:
+                rows.append(("hyperparameter", col, values))
+        for prefix, kind in (("last_", "final"), ("best_", "best"), ("test_", "test")):
+            for col in summary.columns:
+                if col.startswith(prefix):
+                    rows.append((kind, col, [summary.at[r, col] for r in ids]))
+        data = [[field, kind, *[_plain(v) for v in values]] for kind, field, values in rows]
+        return pd.DataFrame(data, columns=["field", "kind", *ids], dtype=object)
+
+    def query(self, dataflow: str, source: str, target: str,
+              project: Iterable[str] | None = None, select: Iterable[str] | None = None,
+              limit: int = sandbox.DEFAULT_LIMIT, distinct: bool = False,
+              execute: bool = True):
+        """The dataflow-path query from ``source`` to ``target`` (see ``pathquery.py``).
+
+        Returns a ``PathQuery``: ``.sql`` (the generated SQL, to read, edit and run with
+        ``sql()``), ``.path`` (the data sets joined) and ``.df`` (the result, at most
+        ``limit`` rows; None when ``execute`` is False).
+
+        Example:
+        ```python
+        q = store.query("alexnet", "itrainingmodel", "otestingmodel",
+                        project=["itrainingmodel.learning_rate", "otestingmodel.accuracy"],
+                        select=["itrainingmodel.optimizer_name = 'Adam'"])
+        ```
+        """
+        from .pathquery import path_query
+        with self.unit() as be:
+            return path_query(be, dataflow, source, target, project, select,
+                              distinct=distinct, limit=limit, execute=execute)
+
+    def prov(self, run_id: str | None = None, dataflow: str | None = None):
+        """The W3C PROV document (``prov.model.ProvDocument``) of a run or a dataflow.
+
+        ``store.prov(run_id).serialize(format="json")``, or ``kerasprov.provexport.
+        serialize(doc, "provn" | "json" | "xml" | "rdf" | "jsonld")``.
+        """
+        from ..provexport import document
+        with self.unit() as be:
+            if run_id is not None:
+                self._check_run(be, run_id)
+            return document(be, run_id=run_id, dataflow=dataflow)
+
+    def adaptation(self, run_id: str) -> pd.DataFrame:
+        """Paper Table 1: epoch, learning_rate, technique (``adaptations`` has every column)."""
+        from .analyses import adaptation
+        return adaptation(self, run_id)
+
+    def transformation_impact(self, transformation: str = "Filter",
+                              parameter: str | None = None, metric: str = "accuracy",
+                              dataflow: str | None = None) -> pd.DataFrame:
+        """Paper Table 2: a user transformation's parameter vs test metric and epochs."""
+        from .analyses import transformation_impact
+        return transformation_impact(self, transformation, parameter, metric, dataflow)
+
+    def convergence(self, run_id: str, metric: str = "accuracy") -> pd.DataFrame:
+        """Per epoch: training metric, validation metric and their gap."""
+        from .analyses import convergence
+        return convergence(self, run_id, metric)
+
+
+def _plain(v):
+    """numpy scalars and NaN as plain Python values (None for missing)."""
+    if hasattr(v, "item") and not isinstance(v, (str, bytes)):
+        v = v.item()
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    return v
+
+
+def _same_key(v):
+    v = _plain(v)
+    return ("none",) if v is None else (type(v).__name__ == "str", v)
 
 
 def run_sandboxed(be, query: str, limit: int, timeout: float) -> pd.DataFrame:
