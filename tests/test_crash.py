@@ -180,3 +180,18 @@ def test_a_live_local_run_is_not_marked_crashed(tmp_path):
     events[0]["pid"] = _dead_pid()
     _write_journal(store2, run_id, [codec.encode(e) for e in events])
     assert _one_run(store2)["status"] == "crashed"
+
+
+def test_a_run_with_one_stale_and_one_fresh_segment_is_alive(tmp_path):
+    """A writer that gave up a segment (disk full) goes on in a newer one: not a crash."""
+    store = tmp_path / "store"
+    run_id = "20261127000000-0twosegs"
+    events = [codec.encode(e) for e in _events(run_id, 4, "elsewhere", 1)]
+    old = _write_journal(store, run_id, events[:3])
+    (store / "journals" / segment_name(run_id, 1)).write_text(
+        "".join(line + "\n" for line in events[2:]))  # one event written again: harmless
+    past = time.time() - 3600
+    os.utime(old, (past, past))
+    run = _one_run(store)
+    assert run["status"] == "running"
+    assert run["epochs"] == 4

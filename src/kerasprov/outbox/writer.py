@@ -44,6 +44,9 @@ class _Segment:
         self.path = path
         self.fh = None
         self.dirty = False
+        # Events written since the last successful fsync: if a later write or flush fails
+        # (disk full), they may never reach the disk, so they are written again elsewhere.
+        self.unsynced: list = []
 
 
 class Outbox:
@@ -153,10 +156,14 @@ class Outbox:
                     lazy = event.pop("lazy")
                     try:
                         event.update(lazy())
+                    except OSError as exc:  # e.g. an artifact file on a full disk
+                        warn_once("io", f"cannot write in {self.directory.parent} ({exc}); "
+                                        "training goes on")
                     except Exception as exc:
                         warn_once("lazy", f"could not compute part of an event: {exc!r}")
                 seg.fh.write(codec.encode(event) + "\n")
                 seg.dirty = True
+                seg.unsynced.append(items[i])
                 self.written += 1
                 if sync:
                     to_sync.add(run)
@@ -169,13 +176,11 @@ class Outbox:
                     to_sync.discard(run)
                     closed = True
             except (OSError, ValueError) as exc:
-                warn_once("journal", f"cannot write the journal in {self.directory} ({exc}); "
-                                     "events wait in memory and training goes on")
-                rest = items[i:]
-                self.pending = rest[-PENDING_LIMIT:]
-                if len(rest) > PENDING_LIMIT:
-                    self.dropped += len(rest) - PENDING_LIMIT
-                self.segments.pop(run, None)
+                self._journal_failed(exc)
+                again = self._abandon(run)
+                if again and again[-1] is items[i]:
+                    again.pop()
+                self._keep(again + items[i:])
                 break
         for run in to_sync:
             seg = self.segments.get(run)
@@ -183,9 +188,40 @@ class Outbox:
                 try:
                     self._sync(seg)
                 except OSError as exc:
-                    warn_once("fsync", f"cannot flush the journal ({exc})")
+                    self._journal_failed(exc)
+                    self._keep(self._abandon(run) + self.pending)
         if self.deliver is not None and not self.pending and (closed or self._due()):
             self._deliver()
+
+    def _journal_failed(self, exc: Exception) -> None:
+        warn_once("io", f"cannot write the journal in {self.directory} ({exc}); "
+                        "events wait in memory and training goes on")
+
+    def _keep(self, items: list) -> None:
+        """Hold events that could not be journaled, to retry on the next write."""
+        self.pending = items[-PENDING_LIMIT:]
+        if len(items) > PENDING_LIMIT:
+            self.dropped += len(items) - PENDING_LIMIT
+
+    def _abandon(self, run: str) -> list:
+        """Give up a segment that failed; return its events that may not be on disk.
+
+        They go to a new segment: a duplicate is harmless (events carry run and seq), and
+        a torn line at the end of the old segment is skipped by readers.
+        """
+        seg = self.segments.pop(run, None)
+        if seg is None:
+            return []
+        try:
+            seg.fh.close()  # may still fail to flush: the events are kept anyway
+        except (OSError, ValueError):
+            pass
+        try:
+            if seg.path.stat().st_size == 0:  # nothing written: do not leave litter
+                seg.path.unlink()
+        except OSError:
+            pass
+        return seg.unsynced
 
     def _due(self) -> bool:
         return (self.deliver_every is not None and self.deliver is not None
@@ -209,7 +245,7 @@ class Outbox:
         try:
             self.deliver()
         except Exception as exc:
-            warn_once("deliver", f"could not deliver provenance to the store yet ({exc}); "
+            warn_once("io", f"could not deliver provenance to the store yet ({exc}); "
                                  "it waits in the journal")
 
     def _segment(self, run: str) -> _Segment:
@@ -233,6 +269,7 @@ class Outbox:
             seg.fh.flush()
             os.fsync(seg.fh.fileno())
             seg.dirty = False
+        seg.unsynced.clear()
 
     def _heartbeat(self) -> None:
         """Touch open segments so readers on other hosts see this process is alive."""
@@ -246,13 +283,15 @@ class Outbox:
 
     def _close_all(self) -> None:
         for run in list(self.segments):
-            seg = self.segments.pop(run)
+            seg = self.segments[run]
             try:
                 self._sync(seg)
                 seg.fh.write(END_MARK + "\n")
                 self._sync(seg)
                 seg.fh.close()
+                del self.segments[run]
             except OSError as exc:
-                warn_once("journal", f"cannot close the journal ({exc})")
+                self._journal_failed(exc)
+                self._keep(self.pending + self._abandon(run))  # counted lost at close
         if self.deliver is not None and not self.pending:  # nothing reached the journal
             self._deliver()

@@ -152,20 +152,28 @@ def _detect_crashes(be, open_segments: dict[str, Path], done: Path) -> None:
         return
     host = socket.gethostname()
     now = time.time()
+    # A run is alive while any of its open segments is fresh: a writer that gave up a segment
+    # (disk full) goes on, and heartbeats, in a newer one.
+    newest: dict[str, float] = {}
+    for name, path in open_segments.items():
+        try:
+            mtime = path.stat().st_mtime
+        except FileNotFoundError:
+            continue
+        newest[run_of(name)] = max(newest.get(run_of(name), 0.0), mtime)
     for name, path in open_segments.items():
         run = run_of(name)
+        if run not in newest:
+            continue
         row = be.fetchall("SELECT host, pid, last_seen FROM execution WHERE run_id = ?", [run])
         if not row:
             continue
         r_host, pid, last_seen = row[0]
         dead = r_host == host and pid is not None and not pid_alive(int(pid))
-        try:
-            stale = now - path.stat().st_mtime > LEASE_S
-        except FileNotFoundError:
-            continue
+        stale = now - newest[run] > LEASE_S
         if not (dead or stale):
             continue
-        end = to_datetime(path.stat().st_mtime)
+        end = to_datetime(newest[run])
         msg = "the training process ended without closing the run (killed or crashed)"
         be.execute("UPDATE execution SET status = 'crashed', end_time = COALESCE(last_seen, ?), "
                    "error = COALESCE(error, ?) WHERE run_id = ? AND status = 'running'",

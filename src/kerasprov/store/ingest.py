@@ -82,7 +82,10 @@ class Ingestor:
                 before_commit()
             be.commit()
         except BaseException:
-            be.rollback()
+            try:
+                be.rollback()
+            except Exception:  # noqa: BLE001 - the database may have aborted it already
+                pass  # (a failed write, e.g. disk full): report the first error, not this one
             raise
         return result
 
