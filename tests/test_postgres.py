@@ -9,14 +9,13 @@ import textwrap
 import threading
 from pathlib import Path
 
+import kp_util
 import pytest
+from pg_util import pg_admin_url, pg_url  # noqa: F401  (fixtures)
 
 import kerasprov
 from kerasprov.errors import QueryError, SQLRefused
 from kerasprov.store.ingest import Ingestor
-from pg_util import pg_admin_url, pg_url  # noqa: F401  (fixtures)
-
-import kp_util
 
 
 @pytest.fixture(params=["duckdb", "postgres"])
