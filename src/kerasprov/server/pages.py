@@ -349,24 +349,11 @@ def run_prov(request: Request, run_id: str, format: str = "provn"):
     if not hasattr(store, "prov"):
         raise NotAvailable("PROV export is not available in this version "
                            "(kerasprov.provexport is not installed)")
-    with store.unit() as be:
-        store._check_run(be, run_id)
-    text = _serialize(store.prov(run_id), format)
+    from ..provexport import serialize
+    text = serialize(store.prov(run_id), format)
     media, ext = PROV_FORMATS[format]
     return Response(text, media_type=media, headers={
         "Content-Disposition": f'attachment; filename="{_safe_filename(run_id)}.{ext}"'})
-
-
-def _serialize(doc, fmt: str) -> str:
-    try:
-        from ..provexport import serialize  # the export package's own format names
-        out = serialize(doc, fmt)
-    except ImportError:
-        if fmt in ("rdf", "jsonld"):
-            out = doc.serialize(format="rdf", rdf_format="turtle" if fmt == "rdf" else "json-ld")
-        else:
-            out = doc.serialize(format=fmt)
-    return out.decode("utf-8") if isinstance(out, bytes) else out
 
 
 def _safe_filename(name: str) -> str:
@@ -509,7 +496,7 @@ def dataflow_svg(request: Request, tag: str):
 
 @router.post("/dataflows/{tag}/query")
 def dataflow_query(request: Request, tag: str, body: JsonBody):
-    """The SQL the path-query generator writes for the user's choice (and its first rows)."""
+    """The SQL the path-query generator writes for the user's choice of data sets."""
     store = _store(request)
     if not hasattr(store, "query"):
         raise NotAvailable("the path-query generator (kerasprov.query.pathquery) is not "
@@ -520,12 +507,9 @@ def dataflow_query(request: Request, tag: str, body: JsonBody):
     for key in ("source", "target"):
         if not isinstance(args[key], str) or not args[key]:
             raise BadRequest(f"choose a {key} data set; received {key}={args[key]!r}")
-    result = store.query(**args)
-    out = {"sql": result.sql, **args}
-    df = getattr(result, "df", None)
-    if df is not None:
-        out.update(columns=[str(c) for c in df.columns], rows=_records(df.head(1000)))
-    return _json(out)
+    # Only the SQL: the page runs it (perhaps edited) through the sandbox, like the console.
+    result = store.query(**args, execute=False)
+    return _json({"sql": result.sql, "path": list(getattr(result, "path", [])), **args})
 
 
 @router.get("/dataflows/{tag}", response_class=HTMLResponse)
@@ -694,7 +678,10 @@ def static(name: str):
     if name == "plotly.min.js":
         return FileResponse(plotly_js(), media_type="text/javascript",
                             headers={"Cache-Control": "public, max-age=86400"})
+    # The name pattern comes first: it rejects separators, dots and NUL before any path use.
+    if not _STATIC_NAME.match(name):
+        raise NotFound(f"no static file {name!r}")
     path = (STATIC / name).resolve()
-    if not _STATIC_NAME.match(name) or path.parent != STATIC.resolve() or not path.is_file():
+    if path.parent != STATIC.resolve() or not path.is_file():
         raise NotFound(f"no static file {name!r}")
     return FileResponse(path, headers={"Cache-Control": "no-cache"})
