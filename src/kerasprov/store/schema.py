@@ -18,6 +18,8 @@ SQL_TYPES = {
                "timestamp": "TIMESTAMP"},
     "postgres": {"boolean": "BOOLEAN", "integer": "BIGINT", "real": "DOUBLE PRECISION",
                  "text": "TEXT", "timestamp": "TIMESTAMP"},
+    "monetdb": {"boolean": "BOOLEAN", "integer": "BIGINT", "real": "DOUBLE", "text": "TEXT",
+                "timestamp": "TIMESTAMP"},
 }
 INT64 = (-(2**63), 2**63 - 1)
 

@@ -1,0 +1,114 @@
+"""MonetDB: the dialect is tested offline; the live suite needs KERASPROV_TEST_MONETDB_URL.
+
+No MonetDB server can be installed on the project's machines, so the live tests run only
+where one is reachable, e.g. KERASPROV_TEST_MONETDB_URL=monetdb://monetdb:monetdb@host:50000/db
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from kerasprov.store.ingest import Ingestor
+from kerasprov.store.monetdb import alter_type_sql, connect_args, insert_sql, monetdb_statement
+from kerasprov.store.schema import SQL_TYPES, fixed_ddl
+
+LIVE_URL = os.environ.get("KERASPROV_TEST_MONETDB_URL")
+live = pytest.mark.skipif(not LIVE_URL, reason="no MonetDB server: set "
+                          "KERASPROV_TEST_MONETDB_URL=monetdb://user:pass@host:port/db")
+
+
+def test_fixed_ddl_uses_monetdb_types():
+    ddl = "\n".join(fixed_ddl("monetdb"))
+    assert "DOUBLE PRECISION" not in ddl and "VARCHAR" not in ddl
+    assert "run_id TEXT PRIMARY KEY" in ddl and "pid BIGINT" in ddl
+    assert "{" not in ddl
+    assert set(SQL_TYPES["monetdb"]) == set(SQL_TYPES["duckdb"])
+
+
+def test_placeholders_and_transactions():
+    sql, params = monetdb_statement("SELECT 1 FROM t WHERE a = ? AND b LIKE 'x%?'", [1])
+    assert sql == "SELECT 1 FROM t WHERE a = %s AND b LIKE 'x%%?'" and params == [1]
+    assert monetdb_statement("BEGIN TRANSACTION") == ("START TRANSACTION", [])
+    assert monetdb_statement("SELECT '%'") == ("SELECT '%'", [])  # no params: verbatim
+
+
+def test_on_conflict_becomes_insert_where_not_exists():
+    sql, params = monetdb_statement(
+        "INSERT INTO task (task_id, run_id, status) VALUES (?, ?, ?) "
+        "ON CONFLICT (task_id) DO NOTHING", ["t1", "r1", "running"])
+    assert "ON CONFLICT" not in sql
+    assert sql == ("INSERT INTO task (task_id, run_id, status) SELECT %s, %s, %s "
+                   "WHERE NOT EXISTS (SELECT 1 FROM task WHERE task_id = %s)")
+    assert params == ["t1", "r1", "running", "t1"]
+
+
+def test_type_widening_statements():
+    stmts = alter_type_sql("ds_otrainingmodel", "f1", "BIGINT", "DOUBLE")
+    assert stmts == [
+        'ALTER TABLE "ds_otrainingmodel" ADD COLUMN "f1__kp_new" DOUBLE',
+        'UPDATE "ds_otrainingmodel" SET "f1__kp_new" = CAST("f1" AS DOUBLE)',
+        'ALTER TABLE "ds_otrainingmodel" DROP COLUMN "f1"',
+        'ALTER TABLE "ds_otrainingmodel" RENAME COLUMN "f1__kp_new" TO "f1"']
+    as_text = alter_type_sql("t", "flag", "boolean", "TEXT")[1]
+    assert "'true'" in as_text and "'false'" in as_text  # the same text as DuckDB/PostgreSQL
+    as_int = alter_type_sql("t", 'we"ird', "boolean", "BIGINT")[1]
+    assert '"we""ird"' in as_int and "THEN 1" in as_int
+
+
+def test_batched_insert_and_url():
+    assert insert_sql("ds_x", ["run_id", "a b"], 2) == \
+        'INSERT INTO "ds_x" ("run_id", "a b") VALUES (%s, %s), (%s, %s)'
+    assert connect_args("monetdb://me:p%40ss@db.example:50001/prov") == {
+        "database": "prov", "hostname": "db.example", "port": 50001, "username": "me",
+        "password": "p@ss"}
+    with pytest.raises(ValueError, match="monetdb://"):
+        connect_args("postgresql://x/y")
+
+
+def test_missing_driver_gives_an_install_hint(monkeypatch):
+    import builtins
+
+    from kerasprov.errors import StoreUnavailable
+    from kerasprov.store import monetdb
+    real = builtins.__import__
+
+    def no_pymonetdb(name, *args, **kwargs):
+        if name == "pymonetdb":
+            raise ImportError(name)
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_pymonetdb)
+    with pytest.raises(StoreUnavailable, match=r'pip install "kerasprov\[monetdb\]"'):
+        monetdb._pymonetdb()
+
+
+# -- live server -----------------------------------------------------------------------------
+@live
+def test_live_ingest_views_sandbox_and_widening():
+    import uuid
+
+    from kerasprov.errors import QueryError
+    from kerasprov.query.api import Store
+    from kerasprov.store.monetdb import MonetDBStore
+    st = MonetDBStore(LIVE_URL)
+    run = "m" + uuid.uuid4().hex[:10]
+    task = f"{run}-trainingmodel-1"
+    evs = [{"v": 1, "run": run, "seq": 0, "type": "run_start", "ts": 1.7e9, "dataflow": "mdb"},
+           {"v": 1, "run": run, "seq": 1, "type": "task_start", "ts": 1.7e9, "task": task,
+            "transformation": "TrainingModel", "outputs": ["oTrainingModel"]}]
+    for e, f1 in enumerate([1, 0.5, "x"]):
+        evs.append({"v": 1, "run": run, "seq": 2 + e, "type": "rows", "ts": 1.7e9, "task": task,
+                    "transformation": "TrainingModel", "set": "oTrainingModel",
+                    "rows": [{"epoch": e, "loss": 1.0 / (e + 1), "kp_f1": f1}]})
+    with st.unit() as be:
+        Ingestor(be).apply(evs[:3])
+        Ingestor(be).apply(evs)  # the first three again: skipped
+    store = Store(st, LIVE_URL)
+    df = store.sql(f"SELECT epoch, kp_f1 FROM epochs WHERE run_id = '{run}' ORDER BY epoch")
+    assert df["epoch"].tolist() == [0, 1, 2]
+    assert df["kp_f1"].tolist() == ["1", "0.5", "x"]
+    assert len(store.epochs(run)) == 3
+    with pytest.raises(QueryError):
+        store.sql("SELECT no_such_column FROM execution")
