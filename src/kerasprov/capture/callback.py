@@ -15,6 +15,7 @@ import keras
 from ..outbox.writer import warn_once
 from ..store.schema import ADAPTATION, TESTING, TRAINING, check_tag
 from . import extract
+from .batch import BATCH_SET, check_batch_every
 from .values import jsonable, same_float
 
 
@@ -22,8 +23,9 @@ class ProvenanceConfig:
     """What ``model.provenance(...)`` asked for."""
 
     def __init__(self, dataflow_tag: str, adaptation: bool = False, hyps: dict | None = None,
-                 hyperparameters: dict | None = None):
+                 hyperparameters: dict | None = None, batch_every: int | None = None):
         self.dataflow_tag = check_tag(dataflow_tag, "dataflow_tag")
+        self.batch_every = check_batch_every(batch_every)
         self.adaptation = bool(adaptation)
         self.hyps = extract.select_hyps(hyps)
         if hyperparameters is not None and not isinstance(hyperparameters, dict):
@@ -59,7 +61,8 @@ class FitCapture:
         self.task = run.task_start(TRAINING,
                                    inputs=["itrainingmodel", "itrainingconfig", "ilayers",
                                            *run.upstream_sets],
-                                   outputs=["otrainingmodel"])
+                                   outputs=["otrainingmodel",
+                                            *([BATCH_SET] if cfg.batch_every else [])])
         run.training_task = self.task
         self.adapt_task = None
         if cfg.adaptation:
@@ -154,6 +157,8 @@ class ProvenanceCallback(_Timed):
         hyps: the paper's hyperparameters to record, e.g. ``{"LEARNING_RATE": True}``;
             ``None`` records all of them.
         hyperparameters: extra name -> value pairs, each its own typed column.
+        batch_every: also record the metrics every N training batches (``ds_obatch``);
+            off by default, so no batch hook is overridden.
 
     Example:
     ```python
@@ -162,9 +167,10 @@ class ProvenanceCallback(_Timed):
     """
 
     def __init__(self, dataflow_tag: str, adaptation: bool = False, hyps: dict | None = None,
-                 hyperparameters: dict | None = None):
+                 hyperparameters: dict | None = None, batch_every: int | None = None):
         super().__init__()
-        self.config = ProvenanceConfig(dataflow_tag, adaptation, hyps, hyperparameters)
+        self.config = ProvenanceConfig(dataflow_tag, adaptation, hyps, hyperparameters,
+                                       batch_every)
         self.capture = None
         self._standalone = False
 

@@ -17,6 +17,7 @@ import keras
 from ..outbox.writer import warn_once
 from ..store.schema import TESTING, TRAINING
 from . import extract, session
+from .batch import BatchCapture
 from .callback import (FitCapture, LRProbe, ProvenanceCallback, ProvenanceConfig, Tail,
                        TestCapture)
 from .values import jsonable
@@ -34,7 +35,7 @@ class ModelState:
 
 
 def provenance(self, dataflow_tag: str, adaptation: bool = False, hyps: dict | None = None,
-               hyperparameters: dict | None = None):
+               hyperparameters: dict | None = None, batch_every: int | None = None):
     """Capture the provenance of this model's next ``fit`` and later ``evaluate`` calls.
 
     Args:
@@ -43,11 +44,13 @@ def provenance(self, dataflow_tag: str, adaptation: bool = False, hyps: dict | N
         hyps: which of the paper's hyperparameters to record (``{"LEARNING_RATE": True,
             ...}``); ``None`` records all of them.
         hyperparameters: extra name -> value pairs, each stored in its own column.
+        batch_every: also record the metrics every N training batches (``ds_obatch``);
+            off by default.
 
     Returns:
         The model, so calls can be chained.
     """
-    cfg = ProvenanceConfig(dataflow_tag, adaptation, hyps, hyperparameters)
+    cfg = ProvenanceConfig(dataflow_tag, adaptation, hyps, hyperparameters, batch_every)
     old = getattr(self, STATE_ATTR, None)
     if old is not None and old.run is not None and not old.run.ended:
         old.run.end("finished")
@@ -132,6 +135,8 @@ def _wrap_callbacks(callbacks, cap: FitCapture):
     for cb in user:
         wired.append(cb)
         wired.append(LRProbe(cap, cb))
+    if cap.cfg.batch_every:  # only then is a batch hook overridden (see batch.py)
+        wired.append(BatchCapture(cap, cap.cfg.batch_every))
     wired.append(Tail(cap))
     if isinstance(callbacks, keras.callbacks.CallbackList):
         callbacks.callbacks[:] = wired + [c for c in callbacks.callbacks if c not in wired]
