@@ -5,7 +5,8 @@
   (two adaptations), validation split, one evaluate, one file used and one generated.
 - ``none``: dataflow ``alexnet``; Filter "none", SGD, no adaptation, one evaluate.
 - ``other``: dataflow ``other``; Adam, no filter, no evaluate (must never leak into
-  queries about ``alexnet``).
+  queries about ``alexnet``), and a ``LoadData`` step whose output set ``oloaddata`` no
+  transformation reads (no path leads to it).
 
 The Filter rows are emitted through ``pending_run`` exactly as the transformation API does.
 """
@@ -52,11 +53,13 @@ def build() -> dict:
     from kp_util import data, mlp
 
     import kerasprov
+    from kerasprov import config
     from kerasprov.capture import session
 
     root = Path(tempfile.mkdtemp(prefix="kp-analysis-"))
     atexit.register(shutil.rmtree, root, True)
     store = root / "store"
+    before = config._settings["store"]
     kerasprov.configure(store=store)
     x, y = data(n=160)
     runs = {}
@@ -80,6 +83,11 @@ def build() -> dict:
     m.evaluate(x, y, verbose=0)
     runs["none"] = m._kerasprov_state.run.id
 
+    # An upstream step the fit does not read: a data set with no path to the others.
+    run = session.pending_run("other")
+    task = run.task_start("LoadData", inputs=[], outputs=["oloaddata"])
+    run.rows(task, "LoadData", "oloaddata", [{"source": "synthetic", "samples": len(x)}])
+    run.task_end(task)
     m = mlp(lr=1e-3)
     m.provenance("other", hyperparameters={"dropout": 0.1})
     m.fit(x, y, epochs=EPOCHS["other"], batch_size=32, verbose=0)
@@ -87,5 +95,6 @@ def build() -> dict:
     m._kerasprov_state.run.end()
 
     assert session.flush(30.0)
+    config._settings["store"] = before  # other tests keep their own store
     _BUILT.update(store=store, runs=runs)
     return _BUILT

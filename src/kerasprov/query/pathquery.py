@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..errors import PathQueryError
+from ..errors import PathQueryError, SQLRefused
 from ..store.schema import quote, set_table, task_column
 from . import sandbox
 
@@ -329,7 +329,10 @@ def build(be, dataflow: str, source: str, target: str, project: Iterable[str] | 
     where = [f"execution.dataflow_tag = {_literal(df.tag)}"] + [f"({c})" for c in conditions]
     lines.append("WHERE " + "\n  AND ".join(where))
     sql = "\n".join(lines)
-    sandbox.check_sql(sql)  # generated SQL obeys the same rules as typed SQL
+    try:
+        sandbox.check_sql(sql)  # generated SQL obeys the same rules as typed SQL
+    except SQLRefused as exc:
+        raise PathQueryError(f"the generated SQL was refused: {exc.message}") from None
     return PathQuery(sql=sql, path=path, transformations=transformations, columns=aliases)
 
 
