@@ -3,7 +3,8 @@
 - ``gray``: dataflow ``alexnet``; a user ``Filter`` transformation (filter_name "gray")
   before the fit, Adam, a LearningRateScheduler that halves the rate at epochs 1 and 2
   (two adaptations), validation split, one evaluate, one file used and one generated.
-- ``none``: dataflow ``alexnet``; Filter "none", SGD, no adaptation, one evaluate.
+- ``none``: dataflow ``alexnet``; Filter "none" (threshold NaN), SGD, no adaptation,
+  one evaluate.
 - ``other``: dataflow ``other``; Adam, no filter, no evaluate (must never leak into
   queries about ``alexnet``), and a ``LoadData`` step whose output set ``oloaddata`` no
   transformation reads (no path leads to it).
@@ -31,7 +32,10 @@ def _filter(name: str, n: int, tmp: Path, dataflow: str) -> None:
     from kerasprov.capture import session
     run = session.pending_run(dataflow)
     task = run.task_start("Filter", inputs=["ifilter"], outputs=["ofilter"])
-    run.rows(task, "Filter", "ifilter", [{"filter_name": name, "images": n}])
+    # A NaN parameter (the "none" filter has no threshold) must survive every export.
+    threshold = 0.5 if name == "gray" else float("nan")
+    run.rows(task, "Filter", "ifilter", [{"filter_name": name, "images": n,
+                                          "threshold": threshold}])
     src = tmp / f"raw-{name}.bin"
     src.write_bytes(b"the same raw images in every run")
     out = tmp / f"filtered-{name}.bin"
