@@ -112,8 +112,12 @@ class FitCapture:
         row = {"epoch": int(epoch), "timestamp": time.time(),
                "elapsed_time": t0 - self.t_epoch}
         for key, value in (logs or {}).items():
-            if key != "learning_rate":
-                row[str(key)] = jsonable(value, _on_repr(str(key)))
+            key = str(key)
+            if key in row:  # a metric may not replace a column that kerasprov fills itself
+                warn_once(f"reserved:{key}", f"metric {key!r} is not stored: {key!r} is the "
+                                             "name of a column kerasprov fills itself")
+            elif key != "learning_rate":
+                row[key] = jsonable(value, _on_repr(key))
         row["learning_rate"] = self.epoch_lr
         self.run.rows(self.task, TRAINING, "otrainingmodel", [row], sync=True)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import queue
+import re
 import threading
 import time
 import warnings
@@ -37,6 +38,17 @@ def warn_once(kind: str, message: str) -> None:
             return
         _warned.add(kind)
     warnings.warn(f"kerasprov: {message}", ProvenanceWarning, stacklevel=2)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _utf8(line: str) -> str:
+    """A lone surrogate (a file name decoded with surrogateescape) cannot be written as UTF-8
+    nor stored by DuckDB: write it as the text ``\\udcff`` instead of losing the event."""
+    if line.isascii():
+        return line
+    return _SURROGATE.sub(lambda m: f"\\\\u{ord(m.group()):04x}", line)
 
 
 class _Segment:
@@ -161,7 +173,7 @@ class Outbox:
                                         "training goes on")
                     except Exception as exc:
                         warn_once("lazy", f"could not compute part of an event: {exc!r}")
-                seg.fh.write(codec.encode(event) + "\n")
+                seg.fh.write(_utf8(codec.encode(event)) + "\n")
                 seg.dirty = True
                 seg.unsynced.append(items[i])
                 self.written += 1
