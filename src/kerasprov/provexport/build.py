@@ -132,10 +132,16 @@ class _Rows:
             if table not in tables:
                 continue
             cols = be.table_columns(table)
-            order = ", ".join(f"x.{quote(c)}" for c in _ORDER_HINTS if c in cols)
-            self.sets[set_tag] = self._dicts(
-                be, table, "x", f"{join} ORDER BY x.run_id" + (f", {order}" if order else ""),
-                [arg], cols)
+            # Row ids are positions in this order, so it must not depend on the backend (nor
+            # on its text collation): sorted here, natural keys first, then task ids, then
+            # (no natural key) every column.
+            hints = [c for c in _ORDER_HINTS if c in cols]
+            keys = ["run_id", *hints] + [c for c in cols if c.endswith("_task_id")]
+            if not hints:
+                keys += [c for c in cols if c not in keys]
+            rows = self._dicts(be, table, "x", join, [arg], cols)
+            rows.sort(key=lambda r: [_sort_key(r[c]) for c in keys])
+            self.sets[set_tag] = rows
 
     @staticmethod
     def _dicts(be, table: str, alias: str, rest: str, params, cols=None) -> list[dict]:
@@ -144,6 +150,17 @@ class _Rows:
         sel = ", ".join(f"{alias}.{quote(c)}" for c in cols)
         return [dict(zip(cols, row)) for row in be.fetchall(
             f"SELECT {sel} FROM {quote(table)} {alias} {rest}", list(params))]
+
+
+def _sort_key(value) -> tuple:
+    """A total order over mixed values: None first, then by type name, then by value."""
+    if value is None:
+        return (0, "", 0)
+    if isinstance(value, float) and math.isnan(value):
+        return (1, "nan", 0)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return (2, "number", value)
+    return (3, type(value).__name__, value)
 
 
 class _Builder:
