@@ -79,9 +79,14 @@ class Server:
                 raise RuntimeError(f"kerasprov ui exited: {self.proc.stdout.read()}")
             try:
                 httpx.get(self.url + "/.json", timeout=5)
-                return
             except httpx.HTTPError:
                 time.sleep(0.2)
+                continue
+            # the command prints its URL before it starts serving
+            self.banner = ""
+            while "http://" not in self.banner:
+                self.banner = self.proc.stdout.readline()
+            return
         self.stop()
         raise RuntimeError("kerasprov ui did not answer within 60 s")
 

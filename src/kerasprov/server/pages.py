@@ -300,7 +300,7 @@ def run_context(store, run_id: str) -> dict:
                       [run_id])
         files = _read(store, be, "SELECT * FROM file WHERE run_id = ? ORDER BY time", [run_id])
         io = be.fetchall("SELECT transformation_tag, data_set_tag, role FROM "
-                         "data_transformation_io WHERE dataflow_tag = ? ORDER BY role DESC, "
+                         "data_transformation_io WHERE dataflow_tag = ? ORDER BY role, "
                          "data_set_tag", [execution["dataflow_tag"]])
         transformations = []
         for task in tasks:
@@ -412,6 +412,11 @@ def layout(sets: list[str], io: list[tuple[str, str, str]]) -> dict:
         for m in succ[n]:
             if pos_in_order[m] > pos_in_order[n]:
                 layer[m] = max(layer[m], layer[n] + 1)
+    # Pull each source next to its first consumer, so a long edge does not cross a column.
+    has_pred = {d for s, d, _ in edges}
+    for n in nodes:
+        if n not in has_pred and succ[n]:
+            layer[n] = max(0, min(layer[m] for m in succ[n]) - 1)
     columns: dict[int, list[str]] = {}
     for n in nodes:
         columns.setdefault(layer[n], []).append(n)
@@ -436,6 +441,10 @@ def layout(sets: list[str], io: list[tuple[str, str, str]]) -> dict:
                           "w": 16 if virtual else w, "h": 16 if virtual else h})
     by_id = {n["id"]: n for n in out_nodes}
     out_edges = []
+    fan_in: dict[tuple[str, str], int] = {}
+    for s, d, tr in edges:
+        fan_in[(tr, d)] = fan_in.get((tr, d), 0) + 1
+    labelled: set[tuple[str, str]] = set()
     for s, d, tr in edges:
         a, b = by_id[s], by_id[d]
         x1, y1 = a["x"] + a["w"], a["y"] + a["h"] / 2
@@ -447,8 +456,16 @@ def layout(sets: list[str], io: list[tuple[str, str, str]]) -> dict:
         else:
             mx = (x1 + x2) / 2
             path = f"M{x1:.0f},{y1:.0f} C{mx:.0f},{y1:.0f} {mx:.0f},{y2:.0f} {x2:.0f},{y2:.0f}"
+        # Several inputs of one transformation converge on its output: one label, by the
+        # arrowheads, instead of one per edge.
+        if fan_in[(tr, d)] > 1:
+            lx, ly = x2 - gap_x / 2, y2 - 12
+            label = "" if (tr, d) in labelled else tr
+            labelled.add((tr, d))
+        else:
+            lx, ly, label = (x1 + x2) / 2, (y1 + y2) / 2 - 6, tr
         out_edges.append({"source": s, "target": d, "transformation": tr, "path": path,
-                          "lx": (x1 + x2) / 2, "ly": (y1 + y2) / 2 - 6})
+                          "label": label, "lx": lx, "ly": ly})
     width = max((n["x"] + n["w"] for n in out_nodes), default=0) + margin
     height = max((n["y"] + n["h"] for n in out_nodes), default=0) + margin + 40
     return {"nodes": out_nodes, "edges": out_edges, "width": width, "height": height}
@@ -503,7 +520,8 @@ def dataflow_query(request: Request, tag: str, body: JsonBody):
                            "available in this version")
     args = {"dataflow": tag, "source": body.get("source"),
             "target": body.get("target") or body.get("source"),
-            "project": list(body.get("project") or []), "select": list(body.get("select") or [])}
+            "project": list(body.get("project") or []), "select": list(body.get("select") or []),
+            "distinct": bool(body.get("distinct"))}
     for key in ("source", "target"):
         if not isinstance(args[key], str) or not args[key]:
             raise BadRequest(f"choose a {key} data set; received {key}={args[key]!r}")

@@ -15,10 +15,11 @@
                             shape: chart.metric === "learning_rate" ? "hv" : "linear"}});
       }
     });
-    const div = KP.el("div", {class: "chart", id: `chart-${i}`, "data-metric": chart.metric});
+    const div = KP.el("div", {class: "chart", id: `chart-${i}`, "data-metric": chart.metric,
+                               style: `height: ${260 + 18 * traces.length}px`});
     box.appendChild(div);
     Plotly.newPlot(div, traces, {title: {text: KP.esc(chart.metric), font: {size: 14}},
-      margin: {l: 55, r: 15, t: 40, b: 40}, xaxis: {title: {text: "epoch"}, dtick: 1},
-      legend: {orientation: "h", y: -0.25, font: {size: 10}}}, {displaylogo: false, responsive: true});
+      margin: {l: 55, r: 15, t: 40, b: 40 + 18 * traces.length}, xaxis: {dtick: 1},
+      legend: {orientation: "h", yanchor: "top", y: -0.22, font: {size: 10}}}, {displaylogo: false, responsive: true});
   });
 })();

@@ -14,6 +14,7 @@
   const result = document.getElementById("result");
   const csv = document.getElementById("csv");
   const inConsole = document.getElementById("in-console");
+  const distinct = document.getElementById("distinct");
   let timer = null;
 
   function markNodes() {
@@ -67,17 +68,22 @@
 
   function generateSoon() { clearTimeout(timer); timer = setTimeout(generate, 350); }
 
+  let asked = 0;  // answers can arrive out of order: only the latest question's counts
   async function generate() {
+    const mine = ++asked;
     KP.showError(error, "");
     if (!chosen.length) { sql.value = ""; origin.textContent = ""; return; }
     const select = [...conditions.entries()].map(([k, c]) => `${k} ${c}`);
     try {
       const r = await KP.postJSON(`/dataflows/${encodeURIComponent(ctx.dataflow)}/query`,
-        {source: chosen[0], target: chosen[1] || chosen[0], project: [...project], select});
+        {source: chosen[0], target: chosen[1] || chosen[0], project: [...project], select,
+         distinct: distinct.checked});
+      if (mine !== asked) return;
       sql.value = r.sql;
       origin.textContent = "(written by the path-query generator; edit freely)";
       links();
     } catch (e) {
+      if (mine !== asked) return;
       origin.textContent = "";
       KP.showError(error, e.message);
     }
@@ -105,5 +111,6 @@
     g.addEventListener("keydown", ev => { if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); choose(g.dataset.set); } });
   }
   sql.addEventListener("input", links);
+  distinct.addEventListener("change", generate);
   document.getElementById("run").addEventListener("click", run);
 })();

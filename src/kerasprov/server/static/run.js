@@ -12,9 +12,9 @@
   function column(epochs, name) { return epochs.map(e => (e[name] === undefined ? null : e[name])); }
   function xs(epochs) { return epochs.map(e => e.epoch); }
   function layout(title, ytitle) {
-    return {title: {text: KP.esc(title), font: {size: 14}}, margin: {l: 55, r: 15, t: 40, b: 40},
+    return {title: {text: KP.esc(title), font: {size: 14}}, margin: {l: 55, r: 15, t: 40, b: 64},
             xaxis: {title: {text: "epoch"}, dtick: 1}, yaxis: {title: {text: KP.esc(ytitle)}},
-            legend: {orientation: "h", y: -0.2}, hovermode: "x unified"};
+            legend: {orientation: "h", y: -0.28}, hovermode: "x unified"};
   }
 
   function drawChart(chart, epochs) {
