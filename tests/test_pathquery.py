@@ -184,8 +184,6 @@ _TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters
                 max_size=12)
 
 
-@pytest.mark.xfail(strict=True, reason="sandbox._strip_literals removes comments before "
-                   "string literals, so '--' inside a literal hides the rest of the query")
 def test_comment_markers_inside_literals(store):
     q = store.query("alexnet", "itrainingmodel", "otestingmodel",
                     select=["itrainingmodel.optimizer_name <> 'a; b -- c'"])

@@ -31,13 +31,46 @@ _FORBIDDEN_WORDS = re.compile(
 
 
 def _strip_literals(sql: str) -> str:
-    """SQL with string literals, quoted identifiers and comments blanked out."""
-    sql = re.sub(r"--[^\n]*", " ", sql)
-    sql = re.sub(r"/\*.*?\*/", " ", sql, flags=re.S)
-    sql = re.sub(r"'(?:[^']|'')*'", "''", sql)
-    sql = re.sub(r'"(?:[^"]|"")*"', '""', sql)
-    sql = re.sub(r"\$(\w*)\$.*?\$\1\$", "''", sql, flags=re.S)
-    return sql
+    """SQL with string literals, quoted identifiers and comments blanked out.
+
+    One left-to-right scan, so a quote inside a comment and a comment marker inside a
+    literal are both read the way the database reads them.
+    """
+    out, i, n = [], 0, len(sql)
+    while i < n:
+        c = sql[i]
+        if sql.startswith("--", i):
+            j = sql.find("\n", i)
+            i = n if j < 0 else j
+            out.append(" ")
+        elif sql.startswith("/*", i):
+            j = sql.find("*/", i + 2)
+            i = n if j < 0 else j + 2
+            out.append(" ")
+        elif c in "'\"":
+            j = i + 1
+            while j < n:
+                if sql[j] == c:
+                    if j + 1 < n and sql[j + 1] == c:  # doubled quote inside the literal
+                        j += 2
+                        continue
+                    break
+                j += 1
+            out.append(c + c)
+            i = j + 1
+        elif c == "$":
+            m = re.match(r"\$(\w*)\$", sql[i:])
+            end = sql.find(m.group(0), i + len(m.group(0))) if m else -1
+            if m and end >= 0:
+                out.append("''")
+                i = end + len(m.group(0))
+            else:
+                out.append(c)
+                i += 1
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
 
 
 def check_sql(sql: object) -> str:
