@@ -14,7 +14,7 @@ import keras
 
 from ..outbox.writer import warn_once
 from ..store.schema import ADAPTATION, TESTING, TRAINING, check_tag
-from . import extract
+from . import extract, files
 from .batch import BATCH_SET, check_batch_every
 from .values import jsonable, same_float
 
@@ -58,12 +58,19 @@ class FitCapture:
 
     def __init__(self, run, model, cfg: ProvenanceConfig, fit_args: dict):
         self.run, self.model, self.cfg, self.fit_args = run, model, cfg, fit_args
+        self.data = files.fit_data(fit_args)  # references only: fingerprinted by the writer
         self.task = run.task_start(TRAINING,
                                    inputs=["itrainingmodel", "itrainingconfig", "ilayers",
+                                           *(["itrainingdata"] if self.data else []),
                                            *run.upstream_sets],
                                    outputs=["otrainingmodel",
                                             *([BATCH_SET] if cfg.batch_every else [])])
         run.training_task = self.task
+        self.epoch: int | None = None
+        try:
+            files.fit_started(self)
+        except Exception as exc:
+            warn_once("files-start", f"could not record the files of this fit ({exc!r})")
         self.adapt_task = None
         if cfg.adaptation:
             self.adapt_task = run.task_start(ADAPTATION, inputs=["otrainingmodel"],
@@ -87,6 +94,9 @@ class FitCapture:
         run.rows(self.task, TRAINING, "itrainingconfig",
                  [extract.training_config(model, self.fit_args)])
         run.rows(self.task, TRAINING, "ilayers", lambda: extract.layer_rows(model))
+        if self.data:
+            run.rows(self.task, TRAINING, "itrainingdata", files.data_rows(self.data))
+        files.record_architecture(self)
         self.lr = extract.read_lr(model.optimizer)
         self.sched = extract.schedule_name(model.optimizer)
 
@@ -104,6 +114,7 @@ class FitCapture:
 
     def epoch_begin(self, epoch):
         self.t_epoch = time.perf_counter()
+        self.epoch = int(epoch)  # the epoch a checkpoint saved now belongs to
         # A change between epochs that no callback made: a schedule, or user code.
         self.check_lr(epoch, self.sched or "unknown")
 
@@ -125,6 +136,10 @@ class FitCapture:
         run = self.run
         status = "finished" if error is None else "failed"
         msg = None if error is None else f"{type(error).__name__}: {error}"[:10_000]
+        try:
+            files.fit_finished(self)
+        except Exception as exc:
+            warn_once("files-end", f"could not record the files of this fit ({exc!r})")
         if self.adapt_task is not None:
             run.task_end(self.adapt_task, status, msg)
         run.task_end(self.task, status, msg)

@@ -16,7 +16,7 @@ import keras
 
 from ..outbox.writer import warn_once
 from ..store.schema import TESTING, TRAINING
-from . import extract, session
+from . import extract, files, session
 from .batch import BatchCapture
 from .callback import (FitCapture, LRProbe, ProvenanceCallback, ProvenanceConfig, Tail,
                        TestCapture)
@@ -211,8 +211,13 @@ def _evaluate(self, *args, **kwargs):
     try:
         st = _state(self, kwargs.get("callbacks"))
         run = _run_for(self, st)
-        task = run.task_start(TESTING, inputs=["otrainingmodel"], outputs=["otestingmodel"],
-                              informed_by=run.training_task)
+        data = _evaluate_data(args, kwargs)
+        task = run.task_start(TESTING, inputs=["otrainingmodel",
+                                               *(["itestingdata"] if data else [])],
+                              outputs=["otestingmodel"], informed_by=run.training_task)
+        if data:  # fingerprinted on the writer thread
+            run.rows(task, TESTING, "itestingdata", files.data_rows(data),
+                     links={"trainingmodel_task_id": run.training_task})
         probe = TestCapture()
         kwargs["callbacks"] = _flat(kwargs.get("callbacks")) + [probe]
         t0 = time.perf_counter()
@@ -234,6 +239,28 @@ def _evaluate(self, *args, **kwargs):
     except Exception as exc:
         warn_once("evaluate-end", f"provenance capture of evaluate failed ({exc!r})")
     return result
+
+
+def _evaluate_data(args, kwargs) -> list:
+    bound = _SIG["evaluate"].bind_partial(None, *args, **kwargs).arguments
+    items = []
+    for name in ("x", "y", "sample_weight"):
+        items += files.data_items(name, bound.get(name))
+    return items
+
+
+def _saver(name: str):
+    kind = "model" if name == "save" else "weights"
+
+    def save(self, *args, **kwargs):
+        result = _ORIG[name](self, *args, **kwargs)
+        if getattr(self, STATE_ATTR, None) is not None:
+            try:
+                files.model_saved(self, args[0] if args else kwargs.get("filepath"), kind)
+            except Exception as exc:
+                warn_once("save", f"provenance capture of {name} failed ({exc!r})")
+        return result
+    return save
 
 
 def _predict(self, *args, **kwargs):
@@ -286,6 +313,9 @@ def install() -> None:
         _ORIG[name] = orig
         _SIG[name] = inspect.signature(orig)
         setattr(model_cls, name, functools.wraps(orig)(wrapper))
+    for name in ("save", "save_weights"):
+        _ORIG[name] = getattr(model_cls, name)
+        setattr(model_cls, name, functools.wraps(_ORIG[name])(_saver(name)))
     model_cls.provenance = provenance
     _ORIG["set_random_seed"] = keras.utils.set_random_seed
     keras.utils.set_random_seed = _set_random_seed

@@ -82,8 +82,10 @@ class Run:
         self.trained = False
         self.training_task: str | None = None
         self.upstream_sets: list[str] = []
+        self.deferred_files: list[tuple[str, str, str]] = []  # see files.fit_started
         self._task_n = 0
-        self.emit("run_start", dataflow=dataflow, lazy=_env_payload, **extract.run_identity())
+        self.identity = extract.run_identity()
+        self.emit("run_start", dataflow=dataflow, lazy=_env_payload, **self.identity)
         with _lock:
             _open_runs.append(self)
 
@@ -96,7 +98,9 @@ class Run:
     def retag(self, dataflow: str) -> None:
         if dataflow != self.dataflow:
             self.dataflow = dataflow
-            self.emit("run_start", dataflow=dataflow, **extract.run_identity())
+            # Same identity (start time) and environment: ingest moves the run's earlier
+            # tasks (user transformations) to the new dataflow.
+            self.emit("run_start", dataflow=dataflow, lazy=_env_payload, **self.identity)
 
     def task_start(self, transformation: str, inputs=(), outputs=(), informed_by=None) -> str:
         self._task_n += 1
@@ -122,6 +126,9 @@ class Run:
     def end(self, status: str = "finished", error: str | None = None) -> None:
         if self.ended:
             return
+        if self.deferred_files:
+            from .files import flush_deferred
+            flush_deferred(self)
         self.ended = True
         self.emit("run_end", status=status, error=error, end=time.time(), sync=True, close=True)
         with _lock:
@@ -142,6 +149,8 @@ def pending_run(dataflow: str | None = None) -> Run:
         run = Run(dataflow or default_dataflow())
         with _lock:
             _pending = run
+    elif dataflow is not None:
+        run.retag(dataflow)
     return run
 
 
