@@ -348,5 +348,30 @@ def analyze_convergence(run_id, metric, store, fmt):
     emit(_store(store).convergence(_need(run_id, "RUN_ID"), metric), fmt)
 
 
+@cli.command()
+@click.option("--store", "store", default=None, envvar="KERASPROV_STORE",
+              help="Where the runs go (default: $KERASPROV_STORE, then ./kerasprov).")
+@click.option("--epochs", default=None, type=click.IntRange(min=1),
+              help="Epochs per run (default 10; 30 with --full).")
+@click.option("--full", is_flag=True, help="The paper's scale: 224x224 AlexNet, more images "
+              "and epochs (for a GPU).")
+@click.option("--data-dir", type=click.Path(exists=True, file_okay=False), default=None,
+              help="Real Oxford 17 Flowers images, one folder per class, instead of the "
+                   "built-in synthetic flowers (needs TensorFlow, or grain and Pillow).")
+@handle_errors
+def demo(store, epochs, full, data_dir):
+    """The paper's demonstration: AlexNet on 17 flower classes, without and with a
+    gray-scale Filter; prints Table 1 and Table 2 computed by SQL over the store."""
+    import os
+    os.environ.setdefault("KERAS_BACKEND", "torch")
+    from .demo import DemoConfig, run_demo
+    cfg = DemoConfig.for_full(epochs=epochs) if full else DemoConfig(epochs=epochs or 10)
+    cfg.data_dir, cfg.verbose = data_dir, 2
+    try:
+        run_demo(cfg, store=store, echo=click.echo)
+    except (ValueError, RuntimeError) as exc:
+        raise click.ClickException(str(exc)) from None
+
+
 def main(argv=None):
     cli.main(args=argv, prog_name="kerasprov")

@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import platform
+import shlex
 import socket
 import subprocess
 import sys
@@ -145,6 +146,8 @@ def training_config(model, fit_args: dict) -> dict:
         "model_name": getattr(model, "name", None),
         "backend": keras.backend.backend(),
         "keras_version": keras.__version__,
+        # Set through keras.utils.set_random_seed before this fit (None: not set that way).
+        "random_seed": SEEDS.get("seed"),
     }
 
 
@@ -182,7 +185,7 @@ def run_identity() -> dict:
     except Exception:
         user = None
     return {"host": socket.gethostname(), "user": user, "pid": os.getpid(), "script": script,
-            "command": " ".join(sys.argv), "keras_version": keras.__version__,
+            "command": shlex.join(sys.argv), "keras_version": keras.__version__,
             "backend": keras.backend.backend(), "start": time.time()}
 
 
@@ -195,7 +198,8 @@ def environment() -> dict:
         import keras
         backend = keras.backend.backend()
         env = {
-            "os": platform.platform(), "python": sys.version.split()[0],
+            "host": socket.gethostname(), "os": platform.platform(),
+            "machine": platform.machine(), "python": sys.version.split()[0],
             "python_executable": sys.executable, "cwd": os.getcwd(),
             "keras_version": keras.__version__, "backend": backend,
             "backend_version": _backend_version(backend), "devices": _devices(backend),
@@ -224,10 +228,16 @@ def _devices(backend):
             import torch
             if torch.cuda.is_available():
                 return [torch.cuda.get_device_name(i) for i in range(torch.cuda.device_count())]
-            return ["cpu"]
+            mps = getattr(torch.backends, "mps", None)
+            return ["mps"] if mps is not None and mps.is_available() else ["cpu"]
         if backend == "jax":
             import jax
             return [str(d) for d in jax.devices()]
+        if backend == "tensorflow":
+            import tensorflow as tf
+            gpus = tf.config.list_physical_devices("GPU")
+            return [tf.config.experimental.get_device_details(g).get("device_name", g.name)
+                    for g in gpus] or ["cpu"]
     except Exception:
         pass
     return ["cpu"]
@@ -236,24 +246,28 @@ def _devices(backend):
 def _packages_hash():
     try:
         from importlib import metadata
-        names = sorted(f"{d.metadata['Name']}=={d.version}".lower()
-                       for d in metadata.distributions() if d.metadata["Name"])
+        names = sorted({f"{d.metadata['Name']}=={d.version}".lower()
+                        for d in metadata.distributions() if d.metadata["Name"]})
         return hashlib.sha256("\n".join(names).encode()).hexdigest()
     except Exception:
         return None
 
 
 def _git(directory):
-    try:
-        def git(*args):
-            return subprocess.run(["git", "-C", directory, *args], capture_output=True,
-                                  text=True, timeout=3).stdout.strip()
-        commit = git("rev-parse", "HEAD")
-        if not commit:
-            return {"git_commit": None, "git_dirty": None}
-        return {"git_commit": commit, "git_dirty": bool(git("status", "--porcelain"))}
-    except Exception:
-        return {"git_commit": None, "git_dirty": None}
+    """Commit and dirty flag (modified tracked files) of the repository holding the script."""
+    def git(*args):
+        try:
+            out = subprocess.run(["git", "-C", directory, *args], capture_output=True,
+                                 text=True, timeout=5, check=False)
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return out.stdout.strip() if out.returncode == 0 else None
+    commit = git("rev-parse", "HEAD")
+    if not commit:
+        return {"git_commit": None, "git_dirty": None, "git_root": None}
+    status = git("status", "--porcelain", "--untracked-files=no")
+    return {"git_commit": commit, "git_dirty": None if status is None else bool(status),
+            "git_root": git("rev-parse", "--show-toplevel")}
 
 
 def _safe(fn):
