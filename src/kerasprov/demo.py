@@ -359,8 +359,8 @@ def run_demo(cfg: DemoConfig | None = None, store: str | None = None,
         Path("kerasprov-models") if config.is_remote(spec) else Path(spec) / "models")
     source = cfg.data_dir or "built-in synthetic colour flowers"
     echo(f"kerasprov demo: AlexNet{' (full)' if cfg.full else ''}, {N_CLASSES} flower "
-         f"classes ({source}), {cfg.image_size}x{cfg.image_size}, {cfg.epochs} epochs, "
-         f"store {spec}")
+         f"classes ({source}), {cfg.image_size}x{cfg.image_size} pixels, epochs: {cfg.epochs}, "
+         f"store: {spec}")
     run_ids = []
     for name in cfg.filters:
         echo(f"- training with filter {name!r} ...")

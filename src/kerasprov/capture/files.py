@@ -95,6 +95,8 @@ def _numpy(value):
     import numpy as np
     if isinstance(value, np.ndarray):
         return value
+    if hasattr(value, "to_numpy"):  # pandas
+        return np.asarray(value.to_numpy())
     try:
         import keras
         return np.asarray(keras.ops.convert_to_numpy(value))
@@ -133,15 +135,18 @@ def array_fingerprint(value) -> dict:
 
 # -- what the training thread may touch ----------------------------------------------------
 def is_array(value) -> bool:
-    """An array or tensor (not a scalar), judged without converting or copying it."""
-    shape = getattr(value, "shape", None)
-    return shape is not None and hasattr(value, "dtype") and not isinstance(value, type) \
-        and len(tuple(shape)) > 0
+    """An array, tensor or DataFrame (not a scalar), judged without converting it."""
+    if isinstance(value, type) or not (hasattr(value, "dtype") or hasattr(value, "dtypes")):
+        return False
+    try:
+        return len(tuple(value.shape)) > 0
+    except (AttributeError, TypeError, ValueError):  # no shape, or an unknown rank
+        return False
 
 
 def describe_array(value) -> str:
-    return f"<{type(value).__name__} shape={tuple(int(d) for d in value.shape)} " \
-           f"dtype={value.dtype}>"
+    shape = tuple(int(d) if d is not None else None for d in value.shape)
+    return f"<{type(value).__name__} shape={shape} dtype={getattr(value, 'dtype', 'mixed')}>"
 
 
 def data_items(role: str, value) -> list[tuple[str, object]]:
@@ -156,15 +161,15 @@ def data_items(role: str, value) -> list[tuple[str, object]]:
 
 
 def data_row(role: str, value) -> dict:
-    """One row of a data set describing an input (writer thread)."""
-    row = {"role": role, "class_name": type(value).__name__}
+    """One row of a data set describing an input (writer thread); same columns for all."""
+    row = {"role": role, "class_name": type(value).__name__, "module": type(value).__module__,
+           "shape": None, "dtype": None, "nbytes": None, "n_samples": None, "sha256": None,
+           "hash_method": None, "length": None}
     try:
         if is_array(value):
             row.update(array_fingerprint(value))
-            return row
-        # PyDataset / DataLoader: batches per epoch; a generator has no length.
-        row["length"] = len(value) if hasattr(value, "__len__") else None
-        row["module"] = type(value).__module__
+        elif hasattr(value, "__len__"):
+            row["length"] = len(value)  # PyDataset / DataLoader: batches per epoch
     except Exception as exc:
         warn_once("fingerprint", f"could not fingerprint the {role} data ({exc!r})")
     return row

@@ -25,7 +25,7 @@ import inspect
 import os
 import threading
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, Self
 
 from ..outbox.writer import warn_once
 from ..store.schema import check_tag
@@ -98,7 +98,7 @@ class Transformation:
         self._active = False
 
     # -- context manager ------------------------------------------------------------------
-    def __enter__(self) -> Transformation:
+    def __enter__(self) -> Self:
         if self._active:
             raise RuntimeError(f"transformation {self.tag!r} is already running; create a "
                                "new one for each block")
