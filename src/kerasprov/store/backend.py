@@ -13,6 +13,9 @@ _ARROW = {"boolean": pa.bool_(), "integer": pa.int64(), "real": pa.float64(),
           "text": pa.string(), "timestamp": pa.timestamp("us")}
 
 
+_DATETIME = {dt.datetime, type(None)}
+
+
 def to_datetime(value: object) -> dt.datetime | None:
     """Event timestamps are POSIX seconds; tables hold naive UTC timestamps."""
     if value is None:
@@ -40,6 +43,11 @@ class Backend:
                rows: list[list[Any]]) -> None:
         """Bulk insert ``rows`` (lists in ``columns`` order, lattice ``types``)."""
         raise NotImplementedError
+
+    def insert_columns(self, table: str, columns: list[str], types: list[str],
+                       values: list[list[Any]]) -> None:
+        """Bulk insert given column by column (``values[i]`` holds ``columns[i]``)."""
+        self.insert(table, columns, types, list(zip(*values)))
 
     def table_names(self) -> set[str]:
         raise NotImplementedError
@@ -77,15 +85,20 @@ class DuckDBBackend(Backend):
         return self.con.execute(sql, list(params)).fetchall()
 
     def insert(self, table, columns, types, rows):
-        if not rows:
+        if rows:
+            self.insert_columns(table, columns, types,
+                                [[r[i] for r in rows] for i in range(len(columns))])
+
+    def insert_columns(self, table, columns, types, values):
+        # Column-wise straight into Arrow: no per-row Python work (ingest speed).
+        if not values or not values[0]:
             return
         from .schema import quote
         arrays = []
-        for i, typ in enumerate(types):
-            values = [r[i] for r in rows]
-            if typ == "timestamp":
-                values = [to_datetime(v) for v in values]
-            arrays.append(pa.array(values, type=_ARROW[typ]))
+        for column, typ in zip(values, types):
+            if typ == "timestamp" and not set(map(type, column)) <= _DATETIME:
+                column = [to_datetime(v) for v in column]
+            arrays.append(pa.array(column, type=_ARROW[typ]))
         data = pa.Table.from_arrays(arrays, names=[f"c{i}" for i in range(len(columns))])
         self._n += 1
         view = f"_kp_insert_{self._n}"

@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 import time
 from collections import defaultdict
+from itertools import chain, repeat
 from dataclasses import dataclass, field
 
 from ..errors import InvalidEvent
 from .backend import Backend, to_datetime
-from .schema import (BUILTIN_SETS, BUILTIN_TYPES, MIGRATIONS, column_name, convert, fixed_ddl, infer_type,
-                     quote, set_table, task_column, widen)
+from .schema import (BUILTIN_SETS, BUILTIN_TYPES, INT64, MIGRATIONS, column_name, convert, fixed_ddl,
+                     infer_type, quote, set_table, task_column, widen)
 from . import views
 
 TERMINAL = ("finished", "failed", "crashed")
@@ -56,9 +57,29 @@ def ensure_schema(be: Backend) -> None:
     views.create_views(be)
 
 
+_EXEC_COLS = ["run_id", "dataflow_tag", "status", "start_time", "host", "username", "pid",
+              "script", "command", "keras_version", "backend", "environment", "end_time",
+              "last_seen", "error"]
+_EXEC_TYPES = ["text", "text", "text", "timestamp", "text", "text", "integer", "text", "text",
+               "text", "text", "text", "timestamp", "timestamp", "text"]
+_TASK_COLS = ["task_id", "run_id", "dataflow_tag", "transformation_tag", "status", "start_time",
+              "end_time", "error", "informed_by"]
+_TASK_TYPES = ["text", "text", "text", "text", "text", "timestamp", "timestamp", "text", "text"]
+# Python types whose values a column of this lattice type stores as they are.
+_NATIVE = {"real": {float}, "integer": {int}, "text": {str}, "boolean": {bool}}
+
+
 class Ingestor:
+    """Turns events into rows. Statements are few per batch, not per event: new runs and
+    tasks are inserted in bulk at the end of a batch, with their end state folded in."""
+
     def __init__(self, be: Backend):
         self.be = be
+        self._present: set = set()
+        self._new_runs: dict[str, list] = {}
+        self._new_tasks: dict[str, list] = {}
+        self._in_db: dict[str, str] = {}
+        self._tasks_in_db: set[str] = set()
 
     def apply(self, events: list[dict], strict: bool = False,
               before_commit=None) -> IngestResult:
@@ -73,6 +94,7 @@ class Ingestor:
         result = IngestResult()
         if not events and before_commit is None:
             return result
+        self._present = set()  # rows known to exist: valid within one transaction only
         be.begin()
         try:
             fresh = self._filter_seen(events, strict, result)
@@ -113,8 +135,8 @@ class Ingestor:
         for run, seq in new_last.items():
             if run in last:
                 self.be.execute("UPDATE _run_seq SET last_seq = ? WHERE run_id = ?", [seq, run])
-            else:
-                self.be.execute("INSERT INTO _run_seq VALUES (?, ?)", [run, seq])
+        self.be.insert("_run_seq", ["run_id", "last_seq"], ["text", "integer"],
+                       [[run, seq] for run, seq in new_last.items() if run not in last])
         result.stored = len(fresh)
         result.runs = set(new_last)
         return fresh
@@ -123,6 +145,10 @@ class Ingestor:
     def _store(self, events):
         be = self.be
         dataflows = self._dataflows({e["run"] for e in events})
+        self._in_db = dict(dataflows)
+        self._new_runs, self._new_tasks = {}, {}
+        self._tasks_in_db = self._existing_tasks(
+            {str(e["task"]) for e in events if e["type"] == "task_start"})
         rows_by_set: dict[str, list] = defaultdict(list)
         files = []
         last_seen: dict[str, float] = {}
@@ -136,26 +162,49 @@ class Ingestor:
             elif run not in dataflows:
                 raise InvalidEvent(f"event {kind!r} for run {run!r} arrived before its run_start")
             elif kind == "run_end":
-                be.execute("UPDATE execution SET status = ?, end_time = ?, error = ? "
-                           "WHERE run_id = ?",
-                           [str(ev["status"]), to_datetime(ev.get("end", ts)),
-                            _text(ev.get("error")), run])
+                new = self._new_runs.get(run)
+                if new is not None:
+                    new[2], new[12], new[14] = (str(ev["status"]), ev.get("end", ts),
+                                                _text(ev.get("error")))
+                else:
+                    be.execute("UPDATE execution SET status = ?, end_time = ?, error = ? "
+                               "WHERE run_id = ?",
+                               [str(ev["status"]), to_datetime(ev.get("end", ts)),
+                                _text(ev.get("error")), run])
             elif kind == "task_start":
                 self._task_start(ev, dataflows[run])
             elif kind == "task_end":
-                be.execute("UPDATE task SET status = ?, end_time = ?, error = ? WHERE task_id = ?",
-                           [str(ev["status"]), to_datetime(ev.get("end", ts)),
-                            _text(ev.get("error")), str(ev["task"])])
+                new = self._new_tasks.get(str(ev["task"]))
+                if new is not None:
+                    new[4], new[6], new[7] = (str(ev["status"]), ev.get("end", ts),
+                                              _text(ev.get("error")))
+                else:
+                    be.execute("UPDATE task SET status = ?, end_time = ?, error = ? "
+                               "WHERE task_id = ?",
+                               [str(ev["status"]), to_datetime(ev.get("end", ts)),
+                                _text(ev.get("error")), str(ev["task"])])
                 if ev.get("run_status"):
-                    be.execute("UPDATE execution SET end_time = ? WHERE run_id = ? AND "
-                               "(end_time IS NULL OR end_time < ?)",
-                               [to_datetime(ts), run, to_datetime(ts)])
+                    new = self._new_runs.get(run)
+                    if new is not None:
+                        if isinstance(ts, (int, float)) and (new[12] is None or _seconds(
+                                new[12]) < ts):
+                            new[12] = ts
+                    else:
+                        be.execute("UPDATE execution SET end_time = ? WHERE run_id = ? AND "
+                                   "(end_time IS NULL OR end_time < ?)",
+                                   [to_datetime(ts), run, to_datetime(ts)])
             elif kind == "rows":
                 self._collect_rows(ev, rows_by_set)
             elif kind == "file":
                 files.append([run, _text(ev["task"]), _text(ev["path"]), _text(ev["role"]),
                               _int(ev.get("size")), _text(ev.get("sha256")),
                               _int(ev.get("epoch")), ev.get("time", ts), _text(ev.get("kind"))])
+        for run, ts in list(last_seen.items()):
+            new = self._new_runs.get(run)
+            if new is not None:
+                new[13] = ts
+                del last_seen[run]
+        self._flush_new()
         for set_tag, rows in rows_by_set.items():
             self._insert_set(set_tag, rows)
         if files:
@@ -167,6 +216,27 @@ class Ingestor:
             be.execute("UPDATE execution SET last_seen = ? WHERE run_id = ? AND "
                        "(last_seen IS NULL OR last_seen < ?)",
                        [to_datetime(ts), run, to_datetime(ts)])
+
+    def _existing_tasks(self, tasks) -> set[str]:
+        tasks, out = sorted(tasks), set()
+        for i in range(0, len(tasks), 500):
+            chunk = tasks[i:i + 500]
+            marks = ", ".join("?" for _ in chunk)
+            out.update(r[0] for r in self.be.fetchall(
+                f"SELECT task_id FROM task WHERE task_id IN ({marks})", chunk))
+        return out
+
+    def _flush_new(self) -> None:
+        """Insert the runs and tasks first seen in this batch, in bulk."""
+        if self._new_runs:
+            self.be.insert("execution", _EXEC_COLS, _EXEC_TYPES, list(self._new_runs.values()))
+            for run, row in self._new_runs.items():
+                self._in_db[run] = row[1]
+            self._new_runs = {}
+        if self._new_tasks:
+            self.be.insert("task", _TASK_COLS, _TASK_TYPES, list(self._new_tasks.values()))
+            self._tasks_in_db.update(self._new_tasks)
+            self._new_tasks = {}
 
     def _dataflows(self, runs):
         runs = sorted(runs)
@@ -187,18 +257,21 @@ class Ingestor:
                   _text(ev.get("script")), _text(ev.get("command")),
                   _text(ev.get("keras_version")), _text(ev.get("backend")),
                   json.dumps(env, sort_keys=True, default=str)]
-        exists = be.fetchall("SELECT dataflow_tag FROM execution WHERE run_id = ?", [run])
-        if exists and exists[0][0] != tag:
-            self._retag(run, exists[0][0], tag)
-        if exists:
+        if run in self._new_runs:  # started twice in one batch: make the first one real
+            self._flush_new()
+        old = self._in_db.get(run)
+        if old is None:
+            self._new_runs[run] = [run, tag, "running", ev.get("start", ev.get("ts"))] + \
+                values[3:] + [None, None, None]
+        elif old != tag:
+            self._flush_new()
+            self._retag(run, old, tag)
+        if old is not None:
+            self._in_db[run] = tag
             be.execute("UPDATE execution SET dataflow_tag = ?, status = ?, start_time = ?, "
                        "host = ?, username = ?, pid = ?, script = ?, command = ?, "
                        "keras_version = ?, backend = ?, environment = ? WHERE run_id = ?",
                        values + [run])
-        else:
-            be.execute("INSERT INTO execution (run_id, dataflow_tag, status, start_time, host, "
-                       "username, pid, script, command, keras_version, backend, environment) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [run] + values)
         self._insert_missing("dataflow", ["tag"], [tag], extra=[to_datetime(ev.get("ts"))],
                              extra_cols=["created_at"])
         return tag
@@ -206,6 +279,7 @@ class Ingestor:
     def _retag(self, run, old, new):
         """A run that began with user transformations joins the dataflow of its fit."""
         be = self.be
+        self._present = set()  # rows are deleted below
         self._insert_missing("dataflow", ["tag"], [new], extra=[to_datetime(time.time())],
                              extra_cols=["created_at"])
         moved = [r[0] for r in be.fetchall(
@@ -235,13 +309,12 @@ class Ingestor:
                 be.execute(f"DELETE FROM {table} WHERE {col} = ?", [old])
 
     def _task_start(self, ev, dataflow):
-        be = self.be
         tr = str(ev["transformation"])
-        be.execute("INSERT INTO task (task_id, run_id, dataflow_tag, transformation_tag, status, "
-                   "start_time, informed_by) VALUES (?, ?, ?, ?, ?, ?, ?) "
-                   "ON CONFLICT (task_id) DO NOTHING",
-                   [str(ev["task"]), ev["run"], dataflow, tr, "running",
-                    to_datetime(ev.get("start", ev.get("ts"))), _text(ev.get("informed_by"))])
+        task = str(ev["task"])
+        if task not in self._tasks_in_db and task not in self._new_tasks:  # else: kept as is
+            self._new_tasks[task] = [task, ev["run"], dataflow, tr, "running",
+                                     ev.get("start", ev.get("ts")), None, None,
+                                     _text(ev.get("informed_by"))]
         self._insert_missing("data_transformation", ["dataflow_tag", "tag"], [dataflow, tr])
         for role in ("inputs", "outputs"):
             for set_tag in ev.get(role) or ():
@@ -253,6 +326,10 @@ class Ingestor:
                     [dataflow, tr, set_tag, role[:-1]])
 
     def _insert_missing(self, table, keys, values, extra=(), extra_cols=()):
+        key = (table, *values)
+        if key in self._present:
+            return
+        self._present.add(key)
         cond = " AND ".join(f"{quote(k)} = ?" for k in keys)
         if self.be.fetchall(f"SELECT 1 FROM {table} WHERE {cond}", values):
             return
@@ -266,10 +343,11 @@ class Ingestor:
         links = {task_column(str(ev.get("transformation") or "task")): str(ev["task"])}
         for col, task in (ev.get("links") or {}).items():
             links[str(col)] = _text(task)
-        for row in ev["rows"]:
-            if not isinstance(row, dict):
-                raise InvalidEvent(f"rows of set {set_tag!r} must be JSON objects")
-            rows_by_set[set_tag].append((ev["run"], links, row))
+        rows = ev["rows"]
+        if not set(map(type, rows)) <= {dict}:
+            raise InvalidEvent(f"rows of set {set_tag!r} must be JSON objects")
+        if rows:  # one entry per event: columns are built a whole event at a time
+            rows_by_set[set_tag].append((ev["run"], links, rows))
 
     def _insert_set(self, set_tag, rows):
         be = self.be
@@ -284,25 +362,26 @@ class Ingestor:
             existing = ["run_id"]
         taken = set(existing)
         link_cols = []
-        for _, links, _ in rows:
+        for _, links, _ in rows:  # (run, links, [row, ...]) per event
             for col in links:
                 if col not in taken and col not in link_cols:
                     link_cols.append(col)
         for col in link_cols:
             ddl.append(f"ALTER TABLE {quote(table)} ADD COLUMN {quote(col)} {be.sql_type('text')}")
             taken.add(col)
-        # Type every attribute over the whole batch before touching the table.
+        # Type every attribute over the whole batch before touching the table, a column at a
+        # time (a million cells a second: the per-cell work is in C where it can be).
+        dicts = list(chain.from_iterable(group for _, _, group in rows))
+        order: list[str] = list(dict.fromkeys(chain.from_iterable(dicts)))
+        values_of = {name: list(map(dict.get, dicts, repeat(name))) for name in order}
+        kinds_of: dict[str, set] = {}
         new_types: dict[str, str | None] = {}
-        order: list[str] = []
-        for _, _, row in rows:
-            for name, value in row.items():
-                if name not in new_types:
-                    order.append(name)
-                    new_types[name] = BUILTIN_TYPES.get(name.lower()) if name not in attrs \
-                        else attrs[name][1]
-                if new_types[name] == "timestamp" and isinstance(value, (int, float)):
-                    continue
-                new_types[name] = widen(new_types[name], infer_type(value))
+        for name in order:
+            start = BUILTIN_TYPES.get(name.lower()) if name not in attrs else attrs[name][1]
+            kinds = set(map(type, values_of[name]))
+            kinds.discard(type(None))
+            kinds_of[name] = kinds
+            new_types[name] = _column_type(start, kinds, values_of[name])
         changed_types = []
         for name in order:
             typ = new_types[name] or "real"
@@ -330,17 +409,55 @@ class Ingestor:
         names = list(order)
         columns = ["run_id"] + all_links + [attrs[n][0] for n in names]
         types = ["text"] * (1 + len(all_links)) + [attrs[n][1] for n in names]
-        data = []
-        for run, links, row in rows:
-            values = [run] + [links.get(c) for c in all_links]
-            for n in names:
-                typ = attrs[n][1]
-                v = row.get(n)
-                values.append(v if typ == "timestamp" else convert(v, typ))
-            data.append(values)
-        be.insert(table, columns, types, data)
+        cols = [list(chain.from_iterable(repeat(run, len(g)) for run, _, g in rows))]
+        cols += [list(chain.from_iterable(repeat(links.get(c), len(g)) for _, links, g in rows))
+                 for c in all_links]
+        for n in names:
+            typ = attrs[n][1]
+            if typ == "timestamp":
+                cols.append(_datetimes(values_of[n], kinds_of[n]))
+            elif kinds_of[n] <= _NATIVE.get(typ, set()):
+                cols.append(values_of[n])
+            else:
+                cols.append([convert(v, typ) for v in values_of[n]])
+        be.insert_columns(table, columns, types, cols)
         if ddl or changed_types:
             views.create_views(be)
+
+
+def _datetimes(values: list, kinds: set) -> list:
+    """POSIX seconds as naive UTC datetimes, converted in C (numpy) when all are numbers;
+    a number outside the years 1-9999 (or NaN, inf) is stored as NULL."""
+    if not kinds <= {int, float} or not values:
+        return values
+    import numpy as np
+    seconds = np.array(values, dtype="float64")
+    ok = (seconds > -6.2e10) & (seconds < 2.5e11)  # NaN compares False
+    us = np.round(np.where(ok, seconds, 0.0) * 1e6).astype("int64").astype("datetime64[us]")
+    return np.where(ok, us, np.datetime64("NaT")).tolist()
+
+
+def _column_type(start: str | None, kinds: set, values: list) -> str | None:
+    """The lattice type of a column that starts as ``start`` and receives ``values``."""
+    if start == "timestamp":
+        kinds = kinds - {int, float, bool}  # numbers are POSIX seconds
+        if not kinds:
+            return start
+    if kinds <= {float}:
+        found = "real" if kinds else None
+    elif kinds <= {int, float} and int in kinds:
+        ints = [v for v in values if type(v) is int]
+        found = "integer" if float not in kinds and INT64[0] <= min(ints) and \
+            max(ints) <= INT64[1] else "real"
+    elif kinds in ({bool}, {str}):
+        found = "boolean" if kinds == {bool} else "text"
+    else:  # mixed or nested values: one at a time
+        found = None
+        for v in values:
+            if start == "timestamp" and isinstance(v, (int, float)):
+                continue
+            found = widen(found, infer_type(v))
+    return widen(start, found)
 
 
 def be_cols_order(existing, link_cols):
@@ -353,6 +470,10 @@ def _text(value):
     if value is None or isinstance(value, str):
         return value
     return json.dumps(value, default=str) if isinstance(value, (dict, list)) else str(value)
+
+
+def _seconds(value) -> float:
+    return value.timestamp() if hasattr(value, "timestamp") else float(value)
 
 
 def _int(value):
