@@ -27,12 +27,16 @@ def sha256_of(path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def run_script(code: str, cwd, store_dir, name: str = "script.py", timeout: int = 300):
-    """Run ``code`` as a real script in a fresh interpreter (its own process and run)."""
+def run_script(code: str | None, cwd, store_dir, name: str = "script.py", timeout: int = 300,
+               args=()):
+    """Run ``code`` as a real script in a fresh interpreter (its own process and run);
+    ``code=None`` runs the script already at ``cwd/name``."""
     path = Path(cwd) / name
-    path.write_text(textwrap.dedent(code))
+    if code is not None:
+        path.write_text(textwrap.dedent(code))
     env = {**os.environ, "KERASPROV_STORE": str(store_dir), "KERAS_BACKEND": "torch"}
-    out = subprocess.run([sys.executable, str(path)], cwd=cwd, env=env, capture_output=True,
+    out = subprocess.run([sys.executable, str(path), *args], cwd=cwd, env=env,
+                         capture_output=True,
                          text=True, timeout=timeout, check=False)
     assert out.returncode == 0, out.stdout + out.stderr
     return out

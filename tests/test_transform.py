@@ -1,6 +1,10 @@
 """Issue #4: user transformations join the run's graph (context manager and decorator)."""
 
 import json
+import platform
+import socket
+import subprocess
+import textwrap
 
 import pandas as pd
 import pytest
@@ -156,6 +160,50 @@ def test_script_without_a_model_records_its_transformations(store, tmp_path):
     assert f["sha256"] == hashlib.sha256((tmp_path / "x.npy").read_bytes()).hexdigest()
     env = json.loads(sql(store, "SELECT environment FROM execution")["environment"][0])
     assert env["python"] and env["keras_version"] and env["packages_sha256"]
+
+
+def test_environment_names_repository_seed_devices_and_command(store, tmp_path):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    script = repo / "train.py"
+    script.write_text(textwrap.dedent("""
+        import keras
+        import numpy as np
+        import kerasprov
+
+        keras.utils.set_random_seed(123)
+        x = np.ones((32, 4), "float32")
+        model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+        model.provenance(dataflow_tag="envcheck")
+        model.compile(optimizer="sgd", loss="mse")
+        model.fit(x, x[:, :1], epochs=1, verbose=0)
+    """))
+
+    def git(*args):
+        return subprocess.run(["git", "-C", str(repo), "-c", "user.name=t", "-c",
+                               "user.email=t@example.org", *args], check=True,
+                              capture_output=True, text=True).stdout.strip()
+    git("init", "-q")
+    git("add", "train.py")
+    git("commit", "-q", "-m", "train")
+    head = git("rev-parse", "HEAD")
+    run_script(None, repo, store, name="train.py", args=["--lr", "0.1", "two words"])
+    with script.open("a") as fh:
+        fh.write("# edited\n")
+    run_script(None, repo, store, name="train.py")
+    rows = sql(store, "SELECT command, environment, host FROM execution ORDER BY start_time")
+    first, second = (json.loads(e) for e in rows["environment"])
+    assert rows["command"][0].endswith("train.py --lr 0.1 'two words'")
+    assert first["git_commit"] == head and first["git_dirty"] is False
+    assert second["git_commit"] == head and second["git_dirty"] is True
+    assert first["git_root"] == str(repo.resolve())
+    assert first["backend"] == "torch" and first["backend_version"].startswith("2.")
+    assert first["devices"] and first["python"] == platform.python_version()
+    assert first["host"] == rows["host"][0] == socket.gethostname()
+    assert first["packages_sha256"] == second["packages_sha256"]
+    assert first["random_seed"] == 123
+    seeds = sql(store, "SELECT random_seed FROM ds_itrainingconfig")["random_seed"].tolist()
+    assert seeds == [123, 123]
 
 
 def test_nested_transformation_is_informed_by_the_outer_one(store):

@@ -120,7 +120,9 @@ class Transformation:
         # Capture never breaks the user's code: a failure here becomes one warning.
         try:
             row, arrays = _record(inputs, f"{self.tag} input")
-            self.run = run = session.pending_run(self.dataflow)
+            # During a fit (a callback's transformation) it belongs to that fit's run.
+            cap = files.active_fit()
+            self.run = run = cap.run if cap is not None else session.pending_run(self.dataflow)
             stack = _stack()
             lower = self.tag.lower()
             self.task = run.task_start(self.tag, inputs=[f"i{lower}"], outputs=[f"o{lower}"],
