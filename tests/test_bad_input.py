@@ -376,3 +376,16 @@ def test_no_warning_escapes_as_an_error():
         warnings.simplefilter("error")
         codec.decode(codec.encode({"v": 1, "run": "r", "seq": 0, "type": "heartbeat",
                                    "x": [math.nan, -0.0, 2**70]}))
+
+
+def test_a_number_that_is_no_timestamp_does_not_block_the_store(store_dir):
+    """'timestamp' is typed as a time (POSIX seconds); 1e300 seconds is no time at all. It
+    used to fail every later ingest of the store; now it is stored as NULL."""
+    x, y = data(32)
+    model = mlp()
+    model.provenance("badtime", hyperparameters={"timestamp": 1e300, "other": 1})
+    model.fit(x, y, epochs=1, verbose=0)
+    s = kerasprov.open_store()
+    runs = s.runs(dataflow="badtime")
+    assert runs["status"].tolist() == ["finished"] and runs["other"].tolist() == [1]
+    assert s.sql("SELECT timestamp FROM ds_itrainingmodel")["timestamp"].isna().all()
