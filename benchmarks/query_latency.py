@@ -134,8 +134,8 @@ def queries(store, run_id: str):
         ("one run's epochs (store.epochs(id))", lambda: store.epochs(run_id),
          f"SELECT * FROM epochs WHERE run_id = '{run_id}' ORDER BY epoch"),
         ("paper Table 1: adaptation(id)", lambda: analyses.adaptation(store, run_id),
-         f"SELECT epoch, learning_rate, technique FROM ds_oadaptation WHERE run_id = "
-         f"'{run_id}' ORDER BY epoch"),
+         (f"SELECT epoch, learning_rate, technique FROM ds_oadaptation WHERE run_id = "
+          f"'{run_id}' ORDER BY epoch")),
         ("paper Table 2: transformation_impact(Filter)",
          lambda: analyses.transformation_impact(store, "Filter", parameter="filter_name"),
          None),
