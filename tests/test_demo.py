@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from lineage_util import end_pending, sha256_of, sql
 
+import kerasprov
 from kerasprov import demo
 
 
@@ -56,6 +57,8 @@ def test_demo_prints_both_tables_from_the_store(store, tmp_path):
     acc = dict(tests.values.tolist())
     assert result.table2["accuracy"].tolist() == pytest.approx([acc[none_run], acc[gray_run]])
     assert result.table2["epochs"].tolist() == [2, 2]
+    plain = demo.table2_sql(kerasprov.open_store(str(store)), result.run_ids)
+    assert plain.values.tolist() == result.table2.values.tolist()
     assert "Table 1" in text and "Table 2" in text and "gray-scale" in text
     assert "kerasprov ui" in text
 

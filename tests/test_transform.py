@@ -135,6 +135,10 @@ def test_bad_input_gets_clear_errors(store):
     t = kerasprov.transformation("Filter")
     with pytest.raises(RuntimeError, match="outside its block"):
         t.output(a=1)
+    with pytest.raises(TypeError, match="needs a tag"):
+        @kerasprov.transformation
+        def load():
+            return {}
     with pytest.raises(TypeError, match="path must be a str"):
         kerasprov.use_file(42)
 

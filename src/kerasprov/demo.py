@@ -299,30 +299,29 @@ def _in(run_ids: list[str]) -> str:
 
 def table1(store, run_id: str):
     """Paper Table 1: epoch / learning rate / technique of one run."""
-    try:
-        from .query import analyses
-        return analyses.adaptation(store, run_id)
-    except ImportError:  # the analyses module is optional here: plain SQL says the same
-        return store.sql("SELECT epoch, learning_rate, technique FROM adaptations "
-                         f"WHERE run_id IN ({_in([run_id])}) ORDER BY epoch")
+    if hasattr(store, "adaptation"):  # the analyses of kerasprov.query.analyses
+        return store.adaptation(run_id)
+    return store.sql("SELECT epoch, learning_rate, technique FROM adaptations "
+                     f"WHERE run_id IN ({_in([run_id])}) ORDER BY epoch")
 
 
 def table2(store, run_ids: list[str]):
     """Paper Table 2: filter / test accuracy / epochs, one row per run."""
-    df = None
-    try:
-        from .query import analyses
-        df = analyses.transformation_impact(store, "Filter", "filter_name", "accuracy",
-                                            dataflow=DATAFLOW)
-        df = df[df["run_id"].isin(run_ids)].rename(columns={"filter_name": "filter"})
-        df = df[["filter", "accuracy", "epochs"]].reset_index(drop=True)
-    except ImportError:
-        df = store.sql(
-            "SELECT f.filter_name AS filter, t.accuracy, "
-            "(SELECT COUNT(*) FROM epochs e WHERE e.run_id = f.run_id) AS epochs "
-            "FROM ds_ifilter f JOIN tests t ON t.run_id = f.run_id "
-            f"WHERE f.run_id IN ({_in(run_ids)}) ORDER BY t.timestamp")
-    return df
+    if not hasattr(store, "transformation_impact"):  # e.g. a remote store: plain SQL
+        return table2_sql(store, run_ids)
+    df = store.transformation_impact("Filter", "filter_name", "accuracy", dataflow=DATAFLOW)
+    df = df[df["run_id"].isin(run_ids)].rename(columns={"filter_name": "filter"})
+    return df[["filter", "accuracy", "epochs"]].reset_index(drop=True)
+
+
+def table2_sql(store, run_ids: list[str]):
+    """Table 2 as one SQL statement over the Filter's inputs, the tests and the epochs."""
+    return store.sql(
+        "SELECT f.filter_name AS filter, t.accuracy, "
+        "(SELECT COUNT(*) FROM epochs e WHERE e.run_id = f.run_id) AS epochs "
+        "FROM ds_ifilter f JOIN execution x ON x.run_id = f.run_id "
+        "JOIN tests t ON t.run_id = f.run_id "
+        f"WHERE f.run_id IN ({_in(run_ids)}) ORDER BY x.start_time, x.run_id")
 
 
 def checkpoints(store, run_ids: list[str]):

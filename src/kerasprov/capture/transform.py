@@ -84,6 +84,9 @@ class Transformation:
 
     def __init__(self, tag: str, inputs: dict | Iterable[str] | None = None,
                  dataflow: str | None = None, outputs: Iterable[str] | str | None = None):
+        if callable(tag):
+            raise TypeError("transformation needs a tag: write @kerasprov.transformation("
+                            f"\"LoadData\"). Received: tag={tag!r}")
         self.tag = check_tag(tag, "tag")
         if dataflow is not None:
             check_tag(dataflow, "dataflow")
