@@ -23,6 +23,7 @@ from . import extract
 
 _lock = threading.Lock()
 _outbox: Outbox | None = None
+_retired: list[Outbox] = []  # outboxes of stores this process used before (closed at exit)
 _outbox_spec: str | None = None
 _pending: "Run | None" = None
 _open_runs: list = []
@@ -60,7 +61,9 @@ def get_outbox() -> Outbox:
         if _outbox is None or _outbox_spec != spec:
             if _outbox is not None:
                 _outbox.flush(5.0)
-            _outbox = Outbox(config.journal_dir(spec), deliver=_deliverer(spec))
+                _retired.append(_outbox)
+            _outbox = Outbox(config.journal_dir(spec), deliver=_deliverer(spec),
+                             deliver_every=2.0 if config.is_remote(spec) else None)
             _outbox_spec = spec
         return _outbox
 
@@ -170,8 +173,9 @@ def _at_exit() -> None:
             run.end("finished")
         except Exception as exc:
             warn_once("exit", f"could not close run {run.id}: {exc!r}")
-    if _outbox is not None:
-        _outbox.close()
+    for box in [*_retired, _outbox]:
+        if box is not None:
+            box.close()
 
 
 atexit.register(_at_exit)
