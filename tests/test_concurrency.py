@@ -134,3 +134,38 @@ def test_four_trainings_while_cli_api_and_ui_read(tmp_path):
     # Every journal was ingested and retired.
     assert not list((store / "journals").glob("*.jsonl"))
     assert os.path.exists(store / "provenance.duckdb")
+
+
+def test_queries_in_threads_while_this_process_trains(store_dir):
+    """Reader threads and the outbox writer (delivering at each run end) share one DuckDB
+    instance in this process: their units must take turns, or DuckDB reports a conflict."""
+    from kp_util import data, mlp
+    errors, reads, stop = [], [0], threading.Event()
+
+    def read():
+        while not stop.is_set():
+            try:
+                kerasprov.open_store(str(store_dir)).runs()
+                reads[0] += 1
+            except Exception as exc:  # noqa: BLE001 - every failure is the finding
+                errors.append(repr(exc))
+
+    readers = [threading.Thread(target=read, daemon=True) for _ in range(2)]
+    for t in readers:
+        t.start()
+    x, y = data(64)
+    try:
+        for i in range(8):
+            model = mlp()
+            model.provenance(f"inproc{i}")
+            model.fit(x, y, epochs=2, verbose=0)
+            model.evaluate(x, y, verbose=0)
+    finally:
+        kerasprov.flush()
+        stop.set()
+        for t in readers:
+            t.join(timeout=120)
+    assert not errors, errors[:3]
+    assert reads[0] > 0
+    runs = kerasprov.open_store(str(store_dir)).runs()
+    assert sorted(runs["epochs"]) == [2] * 8 and set(runs["status"]) == {"finished"}

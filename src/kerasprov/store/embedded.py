@@ -12,6 +12,7 @@ import contextlib
 import os
 import random
 import socket
+import threading
 import time
 import warnings
 from pathlib import Path
@@ -24,6 +25,17 @@ from .ingest import Ingestor, ensure_schema
 
 DB_NAME = "provenance.duckdb"
 LEASE_S = 120.0
+
+# Threads of one process share one DuckDB instance per file, and two units at once (a query
+# thread and the outbox writer delivering) conflict inside DuckDB ("write-write conflict"):
+# within a process, units of work on a store take turns, as processes do through the lock.
+_turns: dict[str, threading.RLock] = {}
+_turns_guard = threading.Lock()
+
+
+def _turn(db_path: Path) -> threading.RLock:
+    with _turns_guard:
+        return _turns.setdefault(os.path.realpath(db_path), threading.RLock())
 
 
 def pid_alive(pid: int) -> bool:
@@ -70,15 +82,24 @@ class EmbeddedStore:
     @contextlib.contextmanager
     def unit(self, ingest: bool = True, timeout: float | None = None):
         """Open, bring the store up to date with the journals, yield a Backend, close."""
-        con = self._connect(self.lock_timeout if timeout is None else timeout)
-        be = DuckDBBackend(con)
+        wait = self.lock_timeout if timeout is None else timeout
+        start = time.monotonic()
+        turn = _turn(self.db_path)
+        if not (turn.acquire(timeout=wait) if wait > 0 else turn.acquire(blocking=False)):
+            raise StoreBusy(f"the store {self.db_path} stayed busy in this process for "
+                            f"{wait:.0f} s")
         try:
-            ensure_schema(be)
-            if ingest:
-                ingest_journals(be, self.journals)
-            yield be
+            con = self._connect(max(0.0, wait - (time.monotonic() - start)))
+            be = DuckDBBackend(con)
+            try:
+                ensure_schema(be)
+                if ingest:
+                    ingest_journals(be, self.journals)
+                yield be
+            finally:
+                be.close()
         finally:
-            be.close()
+            turn.release()
 
     def ingest(self, timeout: float = 0.0) -> bool:
         """Ingest pending journal lines; False when the store is busy (try later)."""
