@@ -7,6 +7,8 @@ and recreated after every schema change (DuckDB and PostgreSQL alike).
 
 from __future__ import annotations
 
+import hashlib
+
 from .schema import quote
 
 VIEWS = ("runs", "epochs", "adaptations", "tests", "data_dependency")
@@ -25,6 +27,14 @@ def _attrs(be, set_tag):
 
 def _cols(be, table):
     return be.table_columns(table)
+
+
+def _fit(name: str) -> str:
+    """PostgreSQL cuts identifiers at 63 bytes: keep aliases like best_<60 chars> distinct."""
+    if len(name.encode()) <= 63:
+        return name
+    digest = hashlib.sha1(name.encode()).hexdigest()[:8]
+    return name.encode()[:50].decode("utf-8", "ignore") + "_" + digest
 
 
 def _is_loss(name: str) -> bool:
@@ -72,9 +82,9 @@ def _runs_sql(be, tables) -> str:
     joins = []
 
     def alias(name):
-        a = name
+        a = _fit(name)
         while a in taken:
-            a = "hp_" + a
+            a = _fit("hp_" + a)
         taken.add(a)
         return quote(a)
 
@@ -87,7 +97,7 @@ def _runs_sql(be, tables) -> str:
         numeric = [c for c, t in _attrs(be, "otrainingmodel")
                    if t in ("real", "integer") and c not in _NOT_METRICS]
         best = ", ".join(
-            f"{'MIN' if _is_loss(c) else 'MAX'}({quote(c)}) AS {quote('best_' + c)}"
+            f"{'MIN' if _is_loss(c) else 'MAX'}({quote(c)}) AS {quote(_fit('best_' + c))}"
             for c in numeric)
         be_cols = _cols(be, "ds_otrainingmodel")
         if "epoch" in be_cols:
@@ -101,7 +111,7 @@ def _runs_sql(be, tables) -> str:
             for c in numeric:
                 out.append(f"l.{quote(c)} AS {alias('last_' + c)}")
             for c in numeric:
-                out.append(f"agg.{quote('best_' + c)} AS {alias('best_' + c)}")
+                out.append(f"agg.{quote(_fit('best_' + c))} AS {alias('best_' + c)}")
     if "ds_otestingmodel" in tables:
         tcols = [c for c, t in _attrs(be, "otestingmodel") if t in ("real", "integer")]
         if tcols:
