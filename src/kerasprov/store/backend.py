@@ -47,6 +47,7 @@ class Backend:
     def insert_columns(self, table: str, columns: list[str], types: list[str],
                        values: list[list[Any]]) -> None:
         """Bulk insert given column by column (``values[i]`` holds ``columns[i]``)."""
+        values = [v.tolist() if hasattr(v, "tolist") else v for v in values]  # numpy columns
         self.insert(table, columns, types, list(zip(*values)))
 
     def table_names(self) -> set[str]:
@@ -96,6 +97,9 @@ class DuckDBBackend(Backend):
         from .schema import quote
         arrays = []
         for column, typ in zip(values, types):
+            if hasattr(column, "dtype"):  # numpy (timestamps): NaT becomes NULL, no Python loop
+                arrays.append(pa.array(column, type=_ARROW[typ], from_pandas=True))
+                continue
             if typ == "timestamp" and not set(map(type, column)) <= _DATETIME:
                 column = [to_datetime(v) for v in column]
             arrays.append(pa.array(column, type=_ARROW[typ]))
@@ -116,8 +120,8 @@ class DuckDBBackend(Backend):
 
     def table_columns(self, table):
         return [r[0] for r in self.fetchall(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
-            "AND table_schema = 'main' ORDER BY ordinal_position", [table])]
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = ? "
+            "AND schema_name = 'main' ORDER BY column_index", [table])]
 
     def alter_type(self, table, column, typ):
         from .schema import quote

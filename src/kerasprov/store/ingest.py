@@ -434,7 +434,7 @@ def _datetimes(values: list, kinds: set) -> list:
     seconds = np.array(values, dtype="float64")
     ok = (seconds > -6.2e10) & (seconds < 2.5e11)  # NaN compares False
     us = np.round(np.where(ok, seconds, 0.0) * 1e6).astype("int64").astype("datetime64[us]")
-    return np.where(ok, us, np.datetime64("NaT")).tolist()
+    return np.where(ok, us, np.datetime64("NaT"))
 
 
 def _column_type(start: str | None, kinds: set, values: list) -> str | None:
