@@ -5,9 +5,9 @@ import math
 import keras
 import numpy as np
 import pytest
+from kp_util import data, mlp, sql_json
 
 import kerasprov
-from kp_util import data, mlp, sql_json
 
 HYPS = {"OPTIMIZER_NAME": True, "LEARNING_RATE": True, "DECAY": True, "MOMENTUM": True,
         "NUM_EPOCHS": True, "BATCH_SIZE": True, "NUM_LAYERS": True}

@@ -7,8 +7,9 @@ import sys
 import textwrap
 import time
 
-import kerasprov
 from kp_util import sql_json
+
+import kerasprov
 
 CHILD = textwrap.dedent("""
     import os, sys, time

@@ -34,7 +34,8 @@ def generated_events(n_runs: int, epochs: int = 5, dataflow: str = "gen", start:
         ev("rows", task=task, transformation="TrainingModel", set="otrainingmodel", rows=[{
             "epoch": e, "loss": 1.0 / (e + 1) + i * 1e-6, "accuracy": 0.5 + e * 0.05,
             "val_loss": 1.1 / (e + 1), "val_accuracy": 0.45 + e * 0.05,
-            "learning_rate": 1e-3, "elapsed_time": 0.1, "timestamp": t0 + e} for e in range(epochs)])
+            "learning_rate": 1e-3, "elapsed_time": 0.1, "timestamp": t0 + e}
+            for e in range(epochs)])
         if running_every and i % running_every == 0:
             continue
         ev("task_end", task=task, status="finished", end=t0 + epochs)

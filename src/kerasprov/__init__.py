@@ -28,8 +28,11 @@ _LAZY = {
     "generated_file": ("capture.transform", "generated_file"),
 }
 
-__all__ = sorted(["KerasProvError", "ProvenanceWarning", "Store", "__version__", "configure",
-                  "open_store", *_LAZY])
+__all__ = [  # noqa: RUF022 (frozen by tests/test_live_and_cli.py)
+    "KerasProvError", "ProvenanceCallback", "ProvenanceWarning", "Store", "__version__",
+    "autolog", "configure", "flush", "generated_file", "open_store", "transformation",
+    "use_file",
+]
 
 
 def __getattr__(name):

@@ -257,7 +257,8 @@ def _git(directory):
     """Commit and dirty flag (modified tracked files) of the repository holding the script."""
     def git(*args):
         try:
-            out = subprocess.run(["git", "--no-optional-locks", "-C", directory, *args], capture_output=True,
+            out = subprocess.run(["git", "--no-optional-locks", "-C", directory, *args],
+                                 capture_output=True,
                                  text=True, timeout=5, check=False)
         except (OSError, subprocess.SubprocessError):
             return None

@@ -15,11 +15,10 @@ import time
 import keras
 
 from ..outbox.writer import warn_once
-from ..store.schema import TESTING, TRAINING
+from ..store.schema import TESTING
 from . import extract, files, session
 from .batch import BatchCapture
-from .callback import (FitCapture, LRProbe, ProvenanceCallback, ProvenanceConfig, Tail,
-                       TestCapture)
+from .callback import FitCapture, LRProbe, ProvenanceCallback, ProvenanceConfig, Tail, TestCapture
 from .values import jsonable
 
 _ORIG: dict[str, object] = {}

@@ -25,7 +25,7 @@ _lock = threading.Lock()
 _outbox: Outbox | None = None
 _retired: list[Outbox] = []  # outboxes of stores this process used before (closed at exit)
 _outbox_spec: str | None = None
-_pending: "Run | None" = None
+_pending: Run | None = None
 _open_runs: list = []
 
 

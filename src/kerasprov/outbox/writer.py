@@ -13,8 +13,8 @@ import re
 import threading
 import time
 import warnings
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from . import codec
 from .journal import END_MARK, segment_name

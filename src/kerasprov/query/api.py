@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import math
 import threading
-from typing import Iterable
+from collections.abc import Iterable
 
 import pandas as pd
 
@@ -19,7 +19,7 @@ from ..store.schema import quote
 from . import sandbox
 
 
-def open_store(spec: str | None = None, lock_timeout: float = 60.0) -> "Store":
+def open_store(spec: str | None = None, lock_timeout: float = 60.0) -> Store:
     """Open the store at ``spec`` (default: ``KERASPROV_STORE``, then ``./kerasprov``).
 
     Args:

@@ -442,7 +442,7 @@ def layout(sets: list[str], io: list[tuple[str, str, str]]) -> dict:
     by_id = {n["id"]: n for n in out_nodes}
     out_edges = []
     fan_in: dict[tuple[str, str], int] = {}
-    for s, d, tr in edges:
+    for _, d, tr in edges:
         fan_in[(tr, d)] = fan_in.get((tr, d), 0) + 1
     labelled: set[tuple[str, str]] = set()
     for s, d, tr in edges:

@@ -10,14 +10,26 @@ from __future__ import annotations
 import json
 import time
 from collections import defaultdict
-from itertools import chain, repeat
 from dataclasses import dataclass, field
+from itertools import chain, repeat
 
 from ..errors import InvalidEvent
-from .backend import Backend, to_datetime
-from .schema import (BUILTIN_SETS, BUILTIN_TYPES, INT64, MIGRATIONS, column_name, convert, fixed_ddl,
-                     infer_type, quote, set_table, task_column, widen)
 from . import views
+from .backend import Backend, to_datetime
+from .schema import (
+    BUILTIN_SETS,
+    BUILTIN_TYPES,
+    INT64,
+    MIGRATIONS,
+    column_name,
+    convert,
+    fixed_ddl,
+    infer_type,
+    quote,
+    set_table,
+    task_column,
+    widen,
+)
 
 TERMINAL = ("finished", "failed", "crashed")
 
@@ -335,7 +347,8 @@ class Ingestor:
             return
         cols = ", ".join(quote(c) for c in list(keys) + list(extra_cols))
         marks = ", ".join("?" for _ in list(keys) + list(extra_cols))
-        self.be.execute(f"INSERT INTO {table} ({cols}) VALUES ({marks})", list(values) + list(extra))
+        self.be.execute(f"INSERT INTO {table} ({cols}) VALUES ({marks})",
+                        list(values) + list(extra))
 
     # -- data-set rows ------------------------------------------------------------------------
     def _collect_rows(self, ev, rows_by_set):
