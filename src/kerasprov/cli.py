@@ -4,36 +4,12 @@ from __future__ import annotations
 
 import functools
 import json
-import math
 import sys
 
 import click
 
 from .errors import KerasProvError
-
-
-def _jsonable(v):
-    if v is None:
-        return None
-    if isinstance(v, float):
-        return v if math.isfinite(v) else None
-    if hasattr(v, "isoformat"):
-        return v.isoformat()
-    if hasattr(v, "item"):
-        try:
-            return _jsonable(v.item())
-        except (ValueError, AttributeError):
-            pass
-    if isinstance(v, (int, str, bool)):
-        return v
-    return str(v)
-
-
-def records(df) -> list[dict]:
-    """A DataFrame as JSON-safe records (NaN and infinities become null)."""
-    cols = list(df.columns)
-    return [{str(c): _jsonable(v) for c, v in zip(cols, row)}
-            for row in df.itertuples(index=False, name=None)]
+from .query.records import records
 
 
 def emit(df, fmt: str) -> None:

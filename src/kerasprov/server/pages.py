@@ -26,6 +26,7 @@ from fastapi import APIRouter, Body, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 
 from ..errors import BadRequest, KerasProvError, NotFound
+from ..query.records import records
 from ..store.schema import ADAPTATION, TESTING, TRAINING, quote, set_table, task_column
 
 router = APIRouter()
@@ -57,29 +58,8 @@ class NotAvailable(KerasProvError):
 
 
 # -- small helpers -------------------------------------------------------------------------
-def _jsonable(v: Any) -> Any:
-    if v is None:
-        return None
-    if isinstance(v, float):
-        return v if math.isfinite(v) else None
-    if isinstance(v, dt.datetime):
-        return v.isoformat(sep=" ", timespec="seconds")
-    if hasattr(v, "isoformat"):
-        return v.isoformat()
-    if hasattr(v, "item"):
-        try:
-            return _jsonable(v.item())
-        except (ValueError, AttributeError):
-            pass
-    if isinstance(v, (bool, int, str)):
-        return v
-    return str(v)
-
-
 def _records(df) -> list[dict]:
-    cols = [str(c) for c in df.columns]
-    return [{c: _jsonable(v) for c, v in zip(cols, row)}
-            for row in df.itertuples(index=False, name=None)]
+    return records(df, seconds=True)
 
 
 def _read(store, be, sql: str, params=()) -> list[dict]:
