@@ -86,5 +86,18 @@ def validate(obj: Any) -> dict:
     if missing:
         raise InvalidEvent(f"event {obj['type']!r} lacks {', '.join(missing)}")
     if obj["type"] == "rows" and not isinstance(obj["rows"], list):
-        raise InvalidEvent("event 'rows' needs a list in 'rows'")
+        _check_columnar(obj["rows"])
     return obj
+
+
+def _check_columnar(rows: Any) -> None:
+    """'rows' is a list of row objects, or columnar: {"columns": {name: [value, ...]}}
+    with every list as long (bulk loads: no per-row objects to build or parse)."""
+    columns = rows.get("columns") if isinstance(rows, dict) and len(rows) == 1 else None
+    if not isinstance(columns, dict):
+        raise InvalidEvent("event 'rows' needs a list in 'rows', or "
+                           '{"columns": {name: [value, ...]}}')
+    if not all(isinstance(v, list) for v in columns.values()):
+        raise InvalidEvent("event 'rows': every column of a columnar payload must be a list")
+    if len({len(v) for v in columns.values()}) > 1:
+        raise InvalidEvent("event 'rows': the columns of a columnar payload differ in length")

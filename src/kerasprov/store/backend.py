@@ -15,6 +15,13 @@ _ARROW = {"boolean": pa.bool_(), "integer": pa.int64(), "real": pa.float64(),
 
 
 _DATETIME = {dt.datetime, type(None)}
+_NONE = type(None)
+#: Python types a list parameter carries into a column of each type without loss.
+_EXACT = {"boolean": {bool, _NONE}, "integer": {int, _NONE}, "real": {float, _NONE},
+          "text": {str, _NONE}, "timestamp": _DATETIME}
+_SMALL = 1000  # cells: below this, list parameters beat an Arrow table
+# Statements after which a table's columns may differ from what was looked up.
+_RESHAPE = ("ALTER ", "CREATE", "DROP T", "DROP S", "ROLLBA")
 
 
 def to_datetime(value: object) -> dt.datetime | None:
@@ -30,6 +37,10 @@ class Backend:
     """A connection to one store database, used for one unit of work."""
 
     dialect = ""
+    #: True where nothing but this connection can change the store while it is open (an
+    #: embedded DuckDB file is locked to one process, and units take turns within it), so
+    #: the ingest may trust what it learnt of the schema in an earlier transaction.
+    sole_writer = False
 
     def sql_type(self, typ: str) -> str:
         return SQL_TYPES[self.dialect][typ]
@@ -50,6 +61,29 @@ class Backend:
         """Bulk insert given column by column (``values[i]`` holds ``columns[i]``)."""
         values = [v.tolist() if hasattr(v, "tolist") else v for v in values]  # numpy columns
         self.insert(table, columns, types, list(zip(*values)))
+
+    def select_in(self, table: str, columns: list[str], key: str,
+                  values: Sequence[Any]) -> list[tuple]:
+        """``columns`` of the rows of ``table`` whose ``key`` is one of ``values``."""
+        from .schema import quote
+        values, out = list(values), []
+        sel = ", ".join(quote(c) for c in columns)
+        for i in range(0, len(values), 500):  # bounded statement size on every database
+            chunk = values[i:i + 500]
+            out += self.fetchall(f"SELECT {sel} FROM {quote(table)} WHERE {quote(key)} IN "
+                                 f"({', '.join('?' for _ in chunk)})", chunk)
+        return out
+
+    def ingest_cache(self) -> dict:
+        """A memo the ingest keeps on this connection (schema look-ups, known rows).
+
+        Valid for one transaction, or for the whole unit of work where ``sole_writer``.
+        """
+        try:
+            return self._ingest_cache
+        except AttributeError:
+            self._ingest_cache: dict = {}
+            return self._ingest_cache
 
     def table_names(self) -> set[str]:
         raise NotImplementedError
@@ -75,16 +109,31 @@ class Backend:
 
 class DuckDBBackend(Backend):
     dialect = "duckdb"
+    sole_writer = True
 
     def __init__(self, con):
         self.con = con
         self._n = 0
+        self._order: dict[str, list[str]] = {}  # table -> its columns, for insert_columns
 
     def execute(self, sql, params=()):
+        if self._order and sql.lstrip()[:6].upper() in _RESHAPE:
+            self._order.clear()  # a table may have changed shape
         self.con.execute(sql, list(params))
 
     def fetchall(self, sql, params=()):
         return self.con.execute(sql, list(params)).fetchall()
+
+    def select_in(self, table, columns, key, values):
+        from .schema import quote
+        values = list(values)
+        if len(values) <= 64:
+            return super().select_in(table, columns, key, values) if values else []
+        # One list parameter: a statement of 1,000 '?' costs DuckDB 5x more to prepare.
+        sel = ", ".join(f"t.{quote(c)}" for c in columns)
+        return self.fetchall(f"SELECT {sel} FROM (SELECT UNNEST(?::VARCHAR[]) AS k) q "
+                             f"JOIN {quote(table)} t ON t.{quote(key)} = q.k",
+                             [[None if v is None else str(v) for v in values]])
 
     def insert(self, table, columns, types, rows):
         if rows:
@@ -93,9 +142,12 @@ class DuckDBBackend(Backend):
 
     def insert_columns(self, table, columns, types, values):
         # Column-wise straight into Arrow: no per-row Python work (ingest speed).
-        if not values or not values[0]:
+        if not values or not len(values[0]):
             return
         from .schema import quote
+        if len(values[0]) * len(values) <= _SMALL and self._insert_small(table, columns, types,
+                                                                        values):
+            return
         arrays = []
         for column, typ in zip(values, types):
             if hasattr(column, "dtype"):  # numpy (timestamps): NaT becomes NULL, no Python loop
@@ -104,6 +156,18 @@ class DuckDBBackend(Backend):
             if typ == "timestamp" and not set(map(type, column)) <= _DATETIME:
                 column = [to_datetime(v) for v in column]
             arrays.append(pa.array(column, type=_ARROW[typ]))
+        order = self._order.get(table)
+        if order is None:
+            order = self._order[table] = self.table_columns(table)
+        given = dict(zip(columns, arrays))
+        if len(given) == len(columns) and given.keys() <= set(order):
+            # Every column of the table, in table order (NULL where not given): DuckDB
+            # appends an Arrow table directly, about 1 ms less than a registered view.
+            n = len(arrays[0])
+            full = [given[c] if c in given else pa.nulls(n) for c in order]
+            data = pa.Table.from_arrays(full, names=[f"c{i}" for i in range(len(full))])
+            self.con.from_arrow(data).insert_into(quote(table))
+            return
         data = pa.Table.from_arrays(arrays, names=[f"c{i}" for i in range(len(columns))])
         self._n += 1
         view = f"_kp_insert_{self._n}"
@@ -114,6 +178,25 @@ class DuckDBBackend(Backend):
             self.con.execute(f"INSERT INTO {quote(table)} ({cols}) SELECT {sel} FROM {view}")
         finally:
             self.con.unregister(view)
+
+    def _insert_small(self, table, columns, types, values) -> bool:
+        """A few rows as list parameters: 0.3 ms, where Arrow costs 1 ms or more. Only for
+        columns whose Python types DuckDB converts exactly; False: not done."""
+        params = []
+        for column, typ in zip(values, types):
+            if hasattr(column, "dtype"):
+                column = column.tolist()  # numpy datetime64: datetime, NaT -> None
+            kinds = set(map(type, column))
+            if typ == "timestamp" and kinds <= {int, float, *_DATETIME}:
+                column, kinds = [to_datetime(v) for v in column], _DATETIME
+            if not kinds <= _EXACT[typ]:
+                return False
+            params.append(column)
+        from .schema import quote
+        cols = ", ".join(quote(c) for c in columns)
+        sel = ", ".join(f"UNNEST(?::{self.sql_type(t)}[])" for t in types)
+        self.con.execute(f"INSERT INTO {quote(table)} ({cols}) SELECT {sel}", params)
+        return True
 
     def table_names(self):
         return {r[0] for r in self.fetchall(

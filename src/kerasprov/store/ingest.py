@@ -79,6 +79,14 @@ _TASK_COLS = ["task_id", "run_id", "dataflow_tag", "transformation_tag", "status
 _TASK_TYPES = ["text", "text", "text", "text", "text", "timestamp", "timestamp", "text", "text"]
 # Python types whose values a column of this lattice type stores as they are.
 _NATIVE = {"real": {float}, "integer": {int}, "text": {str}, "boolean": {bool}}
+#: Dimension tables: key columns, other columns, and the lattice types of both.
+_DIMS = {
+    "dataflow": (["tag"], ["created_at"], ["text", "timestamp"]),
+    "data_transformation": (["dataflow_tag", "tag"], [], ["text"] * 2),
+    "data_set": (["dataflow_tag", "tag"], [], ["text"] * 2),
+    "data_transformation_io": (["dataflow_tag", "transformation_tag", "data_set_tag", "role"],
+                               [], ["text"] * 4),
+}
 
 
 class Ingestor:
@@ -87,7 +95,10 @@ class Ingestor:
 
     def __init__(self, be: Backend):
         self.be = be
+        self._cache: dict = {}
         self._present: set = set()
+        self._pending: dict[str, dict[tuple, list]] = {}
+        self._reshaped = False
         self._new_runs: dict[str, list] = {}
         self._new_tasks: dict[str, list] = {}
         self._in_db: dict[str, str] = {}
@@ -106,7 +117,13 @@ class Ingestor:
         result = IngestResult()
         if not events and before_commit is None:
             return result
-        self._present = set()  # rows known to exist: valid within one transaction only
+        # What earlier transactions learnt (tables, columns, attributes, dimension rows that
+        # exist) holds while no one else can write; else it is looked up once per transaction.
+        self._cache = cache = be.ingest_cache()
+        if not be.sole_writer:
+            cache.clear()
+        self._present = cache.setdefault("present", set())
+        self._pending, self._reshaped = {}, False
         be.begin()
         try:
             fresh = self._filter_seen(events, strict, result)
@@ -116,6 +133,7 @@ class Ingestor:
                 before_commit()
             be.commit()
         except BaseException:
+            cache.clear()  # it may describe tables and rows that the rollback undoes
             try:
                 be.rollback()
             except Exception:  # noqa: BLE001 - the database may have aborted it already
@@ -126,12 +144,7 @@ class Ingestor:
     # -- sequence bookkeeping -------------------------------------------------------------
     def _filter_seen(self, events, strict, result):
         runs = sorted({e["run"] for e in events})
-        last = {}
-        for i in range(0, len(runs), 500):
-            chunk = runs[i:i + 500]
-            marks = ", ".join("?" for _ in chunk)
-            last.update(self.be.fetchall(
-                f"SELECT run_id, last_seq FROM _run_seq WHERE run_id IN ({marks})", chunk))
+        last = dict(self.be.select_in("_run_seq", ["run_id", "last_seq"], "run_id", runs))
         fresh, new_last = [], {}
         for ev in events:
             run, seq = ev["run"], ev["seq"]
@@ -217,8 +230,11 @@ class Ingestor:
                 new[13] = ts
                 del last_seen[run]
         self._flush_new()
+        self._flush_dims()
         for set_tag, rows in rows_by_set.items():
             self._insert_set(set_tag, rows)
+        if self._reshaped:  # once per batch, and only when a table changed
+            views.create_views(be)
         if files:
             be.insert("file", ["run_id", "task_id", "path", "role", "size", "sha256", "epoch",
                                "time", "kind"],
@@ -230,13 +246,7 @@ class Ingestor:
                        [to_datetime(ts), run, to_datetime(ts)])
 
     def _existing_tasks(self, tasks) -> set[str]:
-        tasks, out = sorted(tasks), set()
-        for i in range(0, len(tasks), 500):
-            chunk = tasks[i:i + 500]
-            marks = ", ".join("?" for _ in chunk)
-            out.update(r[0] for r in self.be.fetchall(
-                f"SELECT task_id FROM task WHERE task_id IN ({marks})", chunk))
-        return out
+        return {r[0] for r in self.be.select_in("task", ["task_id"], "task_id", sorted(tasks))}
 
     def _flush_new(self) -> None:
         """Insert the runs and tasks first seen in this batch, in bulk."""
@@ -251,20 +261,14 @@ class Ingestor:
             self._new_tasks = {}
 
     def _dataflows(self, runs):
-        runs = sorted(runs)
-        out = {}
-        for i in range(0, len(runs), 500):
-            chunk = runs[i:i + 500]
-            marks = ", ".join("?" for _ in chunk)
-            out.update(self.be.fetchall(
-                f"SELECT run_id, dataflow_tag FROM execution WHERE run_id IN ({marks})", chunk))
-        return out
+        return dict(self.be.select_in("execution", ["run_id", "dataflow_tag"], "run_id",
+                                      sorted(runs)))
 
     def _run_start(self, ev):
         be, run = self.be, ev["run"]
         tag = str(ev["dataflow"])
         env = ev.get("environment") or {}
-        values = [tag, "running", to_datetime(ev.get("start", ev.get("ts"))),
+        values = [tag, "running", ev.get("start", ev.get("ts")),
                   _text(ev.get("host")), _text(ev.get("user")), _int(ev.get("pid")),
                   _text(ev.get("script")), _text(ev.get("command")),
                   _text(ev.get("keras_version")), _text(ev.get("backend")),
@@ -272,26 +276,27 @@ class Ingestor:
         if run in self._new_runs:  # started twice in one batch: make the first one real
             self._flush_new()
         old = self._in_db.get(run)
-        if old is None:
-            self._new_runs[run] = [run, tag, "running", ev.get("start", ev.get("ts"))] + \
-                values[3:] + [None, None, None]
+        if old is None:  # timestamps stay numbers: the bulk insert converts them
+            self._new_runs[run] = [run] + values + [None, None, None]
         elif old != tag:
             self._flush_new()
             self._retag(run, old, tag)
         if old is not None:
             self._in_db[run] = tag
+            values[2] = to_datetime(values[2])
             be.execute("UPDATE execution SET dataflow_tag = ?, status = ?, start_time = ?, "
                        "host = ?, username = ?, pid = ?, script = ?, command = ?, "
                        "keras_version = ?, backend = ?, environment = ? WHERE run_id = ?",
                        values + [run])
-        self._insert_missing("dataflow", ["tag"], [tag], extra=[to_datetime(ev.get("ts"))],
-                             extra_cols=["created_at"])
+        if ("dataflow", tag) not in self._present:
+            self._need("dataflow", (tag,), [to_datetime(ev.get("ts"))])
         return tag
 
     def _retag(self, run, old, new):
         """A run that began with user transformations joins the dataflow of its fit."""
         be = self.be
-        self._present = set()  # rows are deleted below
+        self._flush_dims()  # what this batch added so far is read below
+        self._present.clear()  # rows are deleted below
         self._insert_missing("dataflow", ["tag"], [new], extra=[to_datetime(time.time())],
                              extra_cols=["created_at"])
         moved = [r[0] for r in be.fetchall(
@@ -327,15 +332,33 @@ class Ingestor:
             self._new_tasks[task] = [task, ev["run"], dataflow, tr, "running",
                                      ev.get("start", ev.get("ts")), None, None,
                                      _text(ev.get("informed_by"))]
-        self._insert_missing("data_transformation", ["dataflow_tag", "tag"], [dataflow, tr])
+        self._need("data_transformation", (dataflow, tr))
         for role in ("inputs", "outputs"):
             for set_tag in ev.get(role) or ():
                 set_tag = str(set_tag).lower()
-                self._insert_missing("data_set", ["dataflow_tag", "tag"], [dataflow, set_tag])
-                self._insert_missing(
-                    "data_transformation_io",
-                    ["dataflow_tag", "transformation_tag", "data_set_tag", "role"],
-                    [dataflow, tr, set_tag, role[:-1]])
+                self._need("data_set", (dataflow, set_tag))
+                self._need("data_transformation_io", (dataflow, tr, set_tag, role[:-1]))
+
+    def _need(self, table: str, key: tuple, extra: list | None = None) -> None:
+        """This dimension row must exist by the end of the batch (looked up in bulk)."""
+        if (table, *key) not in self._present:
+            self._pending.setdefault(table, {}).setdefault(key, extra or [])
+
+    def _flush_dims(self) -> None:
+        """Insert the dimension rows this batch needs and the store lacks: one look-up and
+        one insert per table, not per row."""
+        pending, self._pending = self._pending, {}
+        for table, rows in pending.items():
+            keys, extra_cols, types = _DIMS[table]
+            if any("\x00" in v for key in rows for v in key):
+                # PostgreSQL drops NUL characters from text: let the database compare.
+                for key, extra in rows.items():
+                    self._insert_missing(table, keys, list(key), extra, extra_cols)
+                continue
+            found = set(self.be.select_in(table, keys, keys[0], sorted({k[0] for k in rows})))
+            self.be.insert(table, keys + extra_cols, types,
+                           [list(key) + extra for key, extra in rows.items() if key not in found])
+            self._present.update((table, *key) for key in rows)
 
     def _insert_missing(self, table, keys, values, extra=(), extra_cols=()):
         key = (table, *values)
@@ -357,25 +380,54 @@ class Ingestor:
         for col, task in (ev.get("links") or {}).items():
             links[str(col)] = _text(task)
         rows = ev["rows"]
+        if isinstance(rows, dict):  # columnar: {"columns": {name: [value, ...]}}
+            columns = _columnar(rows, set_tag)
+            n = len(next(iter(columns.values()))) if columns else 0
+            if n:
+                rows_by_set[set_tag].append((ev["run"], links, n, columns))
+            return
         if not set(map(type, rows)) <= {dict}:
             raise InvalidEvent(f"rows of set {set_tag!r} must be JSON objects")
         if rows:  # one entry per event: columns are built a whole event at a time
-            rows_by_set[set_tag].append((ev["run"], links, rows))
+            rows_by_set[set_tag].append((ev["run"], links, len(rows), rows))
 
-    def _insert_set(self, set_tag, rows):
+    # -- the schema, as this backend's cache knows it -----------------------------------------
+    def _tables(self) -> set[str]:
+        tables = self._cache.get("tables")
+        if tables is None:
+            tables = self._cache["tables"] = self.be.table_names()
+        return tables
+
+    def _columns(self, table: str) -> list[str]:
+        known = self._cache.setdefault("columns", {})
+        if table not in known:
+            known[table] = self.be.table_columns(table)
+        return known[table]
+
+    def _attrs(self, set_tag: str) -> dict[str, tuple[str, str]]:
+        known = self._cache.setdefault("attrs", {})
+        if set_tag not in known:
+            known[set_tag] = {name: (col, typ) for name, col, typ in self.be.fetchall(
+                "SELECT name, column_name, type FROM attribute WHERE data_set_tag = ?",
+                [set_tag])}
+        return known[set_tag]
+
+    def _insert_set(self, set_tag, groups):
+        """Insert one set's rows; ``groups`` holds (run, links, n, rows) per event, where
+        rows is a list of dicts or a columnar dict name -> list."""
         be = self.be
         table = set_table(set_tag)
-        attrs = {name: (col, typ) for name, col, typ in be.fetchall(
-            "SELECT name, column_name, type FROM attribute WHERE data_set_tag = ?", [set_tag])}
-        tables = be.table_names()
-        existing = be.table_columns(table) if table in tables else []
+        attrs = self._attrs(set_tag)
+        tables = self._tables()
         ddl = []
-        if table not in tables:
+        if table in tables:
+            existing = list(self._columns(table))
+        else:
             ddl.append(f"CREATE TABLE {quote(table)} (run_id {be.sql_type('text')})")
             existing = ["run_id"]
         taken = set(existing)
         link_cols = []
-        for _, links, _ in rows:  # (run, links, [row, ...]) per event
+        for _, links, _, _ in groups:
             for col in links:
                 if col not in taken and col not in link_cols:
                     link_cols.append(col)
@@ -384,9 +436,7 @@ class Ingestor:
             taken.add(col)
         # Type every attribute over the whole batch before touching the table, a column at a
         # time (a million cells a second: the per-cell work is in C where it can be).
-        dicts = list(chain.from_iterable(group for _, _, group in rows))
-        order: list[str] = list(dict.fromkeys(chain.from_iterable(dicts)))
-        values_of = {name: list(map(dict.get, dicts, repeat(name))) for name in order}
+        order, values_of = _gather(groups)
         kinds_of: dict[str, set] = {}
         new_types: dict[str, str | None] = {}
         for name in order:
@@ -395,7 +445,7 @@ class Ingestor:
             kinds.discard(type(None))
             kinds_of[name] = kinds
             new_types[name] = _column_type(start, kinds, values_of[name])
-        changed_types = []
+        changed_types, new_attrs, new_cols = [], [], []
         for name in order:
             typ = new_types[name] or "real"
             if name in attrs:
@@ -407,23 +457,30 @@ class Ingestor:
                 col = column_name(name, taken)
                 taken.add(col)
                 attrs[name] = (col, typ)
-                be.execute("INSERT INTO attribute VALUES (?, ?, ?, ?)", [set_tag, name, col, typ])
+                new_attrs.append([set_tag, name, col, typ])
+                new_cols.append(col)
                 ddl.append(f"ALTER TABLE {quote(table)} ADD COLUMN {quote(col)} "
                            f"{be.sql_type(typ)}")
+        be.insert("attribute", ["data_set_tag", "name", "column_name", "type"], ["text"] * 4,
+                  new_attrs)
         if ddl or changed_types:
-            views.drop_views(be)
+            if not self._reshaped:  # PostgreSQL cannot retype a column a view reads
+                views.drop_views(be)
+                self._reshaped = True
             for stmt in ddl:
                 be.execute(stmt)
             for name, col, typ in changed_types:
                 be.alter_type(table, col, typ)
                 be.execute("UPDATE attribute SET type = ? WHERE data_set_tag = ? AND name = ?",
                            [typ, set_tag, name])
+            tables.add(table)
+            self._cache.setdefault("columns", {})[table] = existing + link_cols + new_cols
         all_links = [c for c in be_cols_order(existing, link_cols) if c != "run_id"]
         names = list(order)
         columns = ["run_id"] + all_links + [attrs[n][0] for n in names]
         types = ["text"] * (1 + len(all_links)) + [attrs[n][1] for n in names]
-        cols = [list(chain.from_iterable(repeat(run, len(g)) for run, _, g in rows))]
-        cols += [list(chain.from_iterable(repeat(links.get(c), len(g)) for _, links, g in rows))
+        cols = [list(chain.from_iterable(repeat(run, n) for run, _, n, _ in groups))]
+        cols += [list(chain.from_iterable(repeat(links.get(c), n) for _, links, n, _ in groups))
                  for c in all_links]
         for n in names:
             typ = attrs[n][1]
@@ -434,8 +491,41 @@ class Ingestor:
             else:
                 cols.append([convert(v, typ) for v in values_of[n]])
         be.insert_columns(table, columns, types, cols)
-        if ddl or changed_types:
-            views.create_views(be)
+
+
+def _columnar(rows: dict, set_tag: str) -> dict[str, list]:
+    """The columns of a columnar ``rows`` payload, checked: names to equally long lists."""
+    columns = rows.get("columns")
+    if set(rows) != {"columns"} or not isinstance(columns, dict):
+        raise InvalidEvent(f"rows of set {set_tag!r}: a columnar payload is "
+                           '{"columns": {name: [value, ...]}}')
+    if not all(isinstance(k, str) and isinstance(v, list) for k, v in columns.items()):
+        raise InvalidEvent(f"rows of set {set_tag!r}: every column needs a name and a list")
+    if len(set(map(len, columns.values()))) > 1:
+        raise InvalidEvent(f"rows of set {set_tag!r}: columns differ in length")
+    return columns
+
+
+def _gather(groups) -> tuple[list[str], dict[str, list]]:
+    """Attribute names in first-seen order, and each one's values over all rows of
+    ``groups`` in order (None where a row lacks it), a column at a time."""
+    segments: list = []  # runs of row dicts (one list), or columnar dicts with their length
+    for _, _, n, rows in groups:
+        if isinstance(rows, dict):
+            segments.append((n, rows))
+        elif segments and segments[-1][0] is None:
+            segments[-1][1].extend(rows)
+        else:
+            segments.append((None, list(rows)))
+    order: dict[str, None] = {}
+    for n, seg in segments:
+        order.update(dict.fromkeys(chain.from_iterable(seg) if n is None else seg))
+    values_of = {}
+    for name in order:
+        parts = [list(map(dict.get, seg, repeat(name))) if n is None else
+                 seg.get(name) or [None] * n for n, seg in segments]
+        values_of[name] = parts[0] if len(parts) == 1 else list(chain.from_iterable(parts))
+    return list(order), values_of
 
 
 def _datetimes(values: list, kinds: set) -> list:
@@ -458,10 +548,11 @@ def _column_type(start: str | None, kinds: set, values: list) -> str | None:
             return start
     if kinds <= {float}:
         found = "real" if kinds else None
-    elif kinds <= {int, float} and int in kinds:
-        ints = [v for v in values if type(v) is int]
-        found = "integer" if float not in kinds and INT64[0] <= min(ints) and \
-            max(ints) <= INT64[1] else "real"
+    elif kinds == {int}:
+        ints = values if None not in values else [v for v in values if v is not None]
+        found = "integer" if INT64[0] <= min(ints) and max(ints) <= INT64[1] else "real"
+    elif kinds == {int, float}:
+        found = "real"
     elif kinds in ({bool}, {str}):
         found = "boolean" if kinds == {bool} else "text"
     else:  # mixed or nested values: one at a time
