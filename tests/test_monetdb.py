@@ -84,6 +84,87 @@ def test_missing_driver_gives_an_install_hint(monkeypatch):
         monetdb._pymonetdb()
 
 
+# -- the normal entry points, offline ----------------------------------------------------------
+def _refused_url() -> str:
+    import socket
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    return f"monetdb://me:s3cret@127.0.0.1:{port}/prov"
+
+
+def test_monetdb_urls_are_remote_stores(tmp_path, monkeypatch):
+    from kerasprov import config
+    from kerasprov.query.api import open_store
+    from kerasprov.store.monetdb import MonetDBStore
+    url = "monetdb://me:pw@db.example:50000/prov"
+    assert config.is_remote(url) and config.store_spec(url + "/") == url
+    monkeypatch.setenv("KERASPROV_OUTBOX", str(tmp_path / "outbox"))
+    assert config.journal_dir(url).parent == tmp_path / "outbox"  # not a directory store
+    store = open_store(url)  # lazy: no connection, no driver needed yet
+    assert isinstance(store._store, MonetDBStore) and "pw" not in repr(store)
+
+
+def test_open_store_without_a_server_is_one_clear_error():
+    from kerasprov.errors import StoreUnavailable
+    from kerasprov.query.api import open_store
+    pytest.importorskip("pymonetdb")
+    url = _refused_url()
+    with pytest.raises(StoreUnavailable) as info:
+        open_store(url).runs()
+    shown = url.replace(":s3cret@", ":***@")
+    assert shown in info.value.message and "s3cret" not in info.value.message
+
+
+def _cli(url: str, block_driver: bool):
+    import subprocess
+    import sys
+    block = ("import sys\n"
+             "class NoDriver:\n"
+             "    def find_spec(self, name, path=None, target=None):\n"
+             "        if name.split('.')[0] == 'pymonetdb':\n"
+             "            raise ImportError('blocked for the test')\n"
+             "sys.meta_path.insert(0, NoDriver())\n") if block_driver else ""
+    code = block + ("import sys; sys.argv = ['kerasprov', 'runs', '--store', sys.argv[1]]\n"
+                    "from kerasprov.cli import cli; cli()")
+    return subprocess.run([sys.executable, "-c", code, url], capture_output=True, text=True,
+                          timeout=120, env={**os.environ, "KERAS_BACKEND": "torch"})
+
+
+def test_cli_without_a_server_or_without_the_driver():
+    url = _refused_url()
+    if __import__("importlib").util.find_spec("pymonetdb") is not None:
+        out = _cli(url, block_driver=False)
+        assert out.returncode == 1 and "Traceback" not in out.stderr, out.stderr
+        assert out.stderr.startswith("Error: cannot connect to MonetDB at "
+                                     "monetdb://me:***@127.0.0.1:"), out.stderr
+        assert "s3cret" not in out.stderr and len(out.stderr.strip().splitlines()) == 1
+    out = _cli(url, block_driver=True)
+    assert out.returncode == 1 and "Traceback" not in out.stderr, out.stderr
+    assert 'pip install "kerasprov[monetdb]"' in out.stderr and "s3cret" not in out.stderr
+
+
+def test_capture_delivers_to_monetdb_through_its_own_deliverer(tmp_path, monkeypatch):
+    """A training process with KERASPROV_STORE=monetdb://... journals and warns once when
+    the database is unreachable; it never treats the URL as a directory."""
+    from kerasprov.capture import session
+    from kerasprov.errors import StoreUnavailable
+    url = _refused_url()
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("KERASPROV_OUTBOX", str(tmp_path / "outbox"))
+    deliver = session._deliverer(url)
+    (tmp_path / "outbox").mkdir()
+    journal = __import__("kerasprov").config.journal_dir(url)
+    journal.mkdir(parents=True)
+    (journal / "r.0.jsonl").write_text('{"v": 1, "run": "r", "seq": 0, "type": "run_start", '
+                                       '"ts": 1.7e9, "dataflow": "x"}\n')
+    if __import__("importlib").util.find_spec("pymonetdb") is None:
+        pytest.skip("pymonetdb is not installed")
+    with pytest.raises(StoreUnavailable, match=r"monetdb://me:\*\*\*@"):
+        deliver()
+    assert not (tmp_path / "monetdb:").exists()
+
+
 # -- live server -----------------------------------------------------------------------------
 @live
 def test_live_ingest_views_sandbox_and_widening():

@@ -2,8 +2,8 @@
 
 Resolution order for the store: ``kerasprov.configure(store=...)``, then the environment
 variable ``KERASPROV_STORE``, then ``./kerasprov`` in the working directory. A store is a
-directory (embedded DuckDB + journals), an ``http(s)://`` URL (a ``kerasprov serve``) or a
-``postgresql://`` URL.
+directory (embedded DuckDB + journals), an ``http(s)://`` URL (a ``kerasprov serve``), a
+``postgresql://`` or a ``monetdb://`` URL.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ def configure(store: str | os.PathLike | None = None, *, token: str | None = Non
     """Set where this process sends provenance.
 
     Args:
-        store: a directory, an ``http(s)://`` server URL or a ``postgresql://`` URL.
+        store: a directory, an ``http(s)://`` server URL, a ``postgresql://`` or a
+            ``monetdb://`` URL.
         token: bearer token for a server that requires one (else ``KERASPROV_TOKEN``).
         outbox: where journals wait for delivery to a remote store
             (else ``KERASPROV_OUTBOX``, else ``~/.kerasprov/outbox``).
@@ -35,7 +36,8 @@ def configure(store: str | os.PathLike | None = None, *, token: str | None = Non
 
 
 def is_remote(spec: str) -> bool:
-    return spec.startswith(("http://", "https://", "postgresql://", "postgres://"))
+    return spec.startswith(("http://", "https://", "postgresql://", "postgres://",
+                            "monetdb://"))
 
 
 def store_spec(spec: str | os.PathLike | None = None) -> str:

@@ -49,8 +49,25 @@ def _deliverer(spec: str):
     if spec.startswith(("postgresql://", "postgres://")):
         from ..store.postgres import deliver_journals
         return lambda: deliver_journals(spec, config.journal_dir(spec))
+    if spec.startswith("monetdb://"):
+        from ..store.monetdb import deliver_journals as deliver_monetdb
+        return lambda: deliver_monetdb(spec, config.journal_dir(spec))
     from ..store.embedded import EmbeddedStore
     return lambda: EmbeddedStore(spec).ingest(timeout=0.0)
+
+
+def _heartbeater(spec: str):
+    """Remote stores only: the outbox's heartbeat for the runs it has open (their lease)."""
+    if spec.startswith(("http://", "https://")):
+        from ..server.client import send_heartbeat
+        return lambda runs: send_heartbeat(spec, runs)
+    if spec.startswith(("postgresql://", "postgres://")):
+        from ..store.postgres import heartbeat
+        return lambda runs: heartbeat(spec, runs)
+    if spec.startswith("monetdb://"):
+        from ..store.monetdb import heartbeat
+        return lambda runs: heartbeat(spec, runs)
+    return None
 
 
 def get_outbox() -> Outbox:
@@ -62,8 +79,10 @@ def get_outbox() -> Outbox:
             if _outbox is not None:
                 _outbox.flush(5.0)
                 _retired.append(_outbox)
+            from ..store.lease import beat_every
             _outbox = Outbox(config.journal_dir(spec), deliver=_deliverer(spec),
-                             deliver_every=2.0 if config.is_remote(spec) else None)
+                             deliver_every=2.0 if config.is_remote(spec) else None,
+                             beat=_heartbeater(spec), beat_every=beat_every())
             _outbox_spec = spec
         return _outbox
 

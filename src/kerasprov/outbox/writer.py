@@ -65,15 +65,22 @@ class Outbox:
     """Per-process outbox. ``deliver`` is called (on this thread) after segments close."""
 
     def __init__(self, directory: Path, deliver: Callable[[], None] | None = None,
-                 deliver_every: float | None = None):
+                 deliver_every: float | None = None,
+                 beat: Callable[[list[str]], object] | None = None, beat_every: float = 30.0):
         """Args:
             deliver_every: also deliver while segments are open, at most every this many
                 seconds when events wait (remote stores, so a server sees a run live);
                 None delivers only when a segment closes (the embedded store).
+            beat: remote stores: told the runs whose segments are open, at most every
+                ``beat_every`` seconds, so the store knows they are alive (their lease);
+                the embedded store reads liveness from the journals' mtime instead.
         """
         self.directory = Path(directory)
         self.deliver = deliver
         self.deliver_every = deliver_every
+        self.beat = beat
+        self.beat_every = beat_every
+        self._last_beat = time.monotonic()
         self._sent_mark = 0
         self._last_delivery = time.monotonic()
         self.queue: queue.Queue = queue.Queue(QUEUE_LIMIT)
@@ -154,6 +161,7 @@ class Outbox:
                     self.queue.task_done()
             if stop:
                 return
+            self._maybe_beat()  # also while events flow: last_seen is the store's own clock
 
     def _write(self, batch: list[tuple[dict, bool, bool]]) -> None:
         items = self.pending + batch
@@ -241,10 +249,11 @@ class Outbox:
                 and time.monotonic() - self._last_delivery >= self.deliver_every)
 
     def _wait(self) -> float:
+        idle = min(HEARTBEAT_S, self.beat_every) if self.beat is not None else HEARTBEAT_S
         if self.deliver_every is None or self.written <= self._sent_mark:
-            return HEARTBEAT_S
+            return idle
         left = self.deliver_every - (time.monotonic() - self._last_delivery)
-        return min(HEARTBEAT_S, max(0.01, left))
+        return min(idle, max(0.01, left))
 
     def _deliver(self) -> None:
         self._sent_mark = self.written
@@ -292,6 +301,20 @@ class Outbox:
                 os.utime(seg.path)
             except OSError:
                 pass
+        self._maybe_beat()
+
+    def _maybe_beat(self) -> None:
+        """Tell a remote store which runs are alive (at most every ``beat_every`` s)."""
+        if self.beat is None or not self.segments:
+            return
+        if time.monotonic() - self._last_beat < self.beat_every:
+            return
+        self._last_beat = time.monotonic()
+        try:
+            self.beat(sorted(self.segments))
+        except Exception as exc:
+            warn_once("io", f"could not deliver provenance to the store yet ({exc}); "
+                            "training goes on")
 
     def _close_all(self) -> None:
         for run in list(self.segments):

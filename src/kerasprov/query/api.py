@@ -23,7 +23,8 @@ def open_store(spec: str | None = None, lock_timeout: float = 60.0) -> Store:
     """Open the store at ``spec`` (default: ``KERASPROV_STORE``, then ``./kerasprov``).
 
     Args:
-        spec: a store directory, a ``postgresql://`` URL or a ``http(s)://`` server URL.
+        spec: a store directory, a ``postgresql://`` or ``monetdb://`` URL (MonetDB needs
+            ``pip install "kerasprov[monetdb]"``) or a ``http(s)://`` server URL.
         lock_timeout: seconds to wait for the embedded DuckDB file while another process
             holds it.
     """
@@ -34,8 +35,17 @@ def open_store(spec: str | None = None, lock_timeout: float = 60.0) -> Store:
     if spec.startswith(("postgresql://", "postgres://")):
         from ..store.postgres import PostgresStore
         return Store(PostgresStore(spec), spec)
+    if spec.startswith("monetdb://"):
+        from ..store.monetdb import MonetDBStore
+        return Store(MonetDBStore(spec), spec)
     from ..store.embedded import EmbeddedStore
     return Store(EmbeddedStore(spec, lock_timeout=lock_timeout), spec)
+
+
+def _shown(spec: str) -> str:
+    """A store spec for messages: a database URL without its password."""
+    import re
+    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", str(spec))
 
 
 class Store:
@@ -46,7 +56,7 @@ class Store:
         self.spec = spec
 
     def __repr__(self):
-        return f"<kerasprov.Store {self.spec}>"
+        return f"<kerasprov.Store {_shown(self.spec)}>"
 
     @contextlib.contextmanager
     def unit(self):
@@ -119,7 +129,7 @@ class Store:
                 "SELECT run_id FROM execution WHERE run_id LIKE ? ORDER BY run_id LIMIT 5",
                 [str(run_id)[:8] + "%"])]
             hint = f"; similar: {', '.join(near)}" if near else ""
-            raise NotFound(f"no run {run_id!r} in {self.spec}{hint}", run_id=run_id)
+            raise NotFound(f"no run {run_id!r} in {_shown(self.spec)}{hint}", run_id=run_id)
 
     def run(self, run_id: str) -> dict[str, pd.DataFrame]:
         """Everything about one run, as named DataFrames (for ``kerasprov show``)."""

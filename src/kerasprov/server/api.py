@@ -15,12 +15,14 @@ import contextlib
 import json
 import queue
 import threading
+import time
 from typing import Any
 
 from fastapi import APIRouter, Request
 
 from ..errors import BadRequest, InvalidEvent, KerasProvError, PayloadTooLarge
 from ..outbox import codec
+from ..store import lease
 from ..store.ingest import Ingestor
 from .client import frame_body
 
@@ -49,6 +51,7 @@ class IngestQueue:
     def __init__(self, store, unit_lock: threading.Lock):
         self.store = store
         self.unit_lock = unit_lock
+        self._expired_at = float("-inf")
         self.queue: queue.Queue = queue.Queue()
         self.thread = threading.Thread(target=self._loop, name="kerasprov-ingest", daemon=True)
         self.thread.start()
@@ -60,7 +63,11 @@ class IngestQueue:
 
     def _loop(self) -> None:
         while True:
-            items = [self.queue.get()]
+            try:
+                items = [self.queue.get(timeout=self._expire_every())]
+            except queue.Empty:
+                self._expire()
+                continue
             n = len(items[0].events)
             while n < UNIT_EVENTS:
                 try:
@@ -76,6 +83,22 @@ class IngestQueue:
                 for item in items:
                     if not item.future.done():
                         item.future.set_exception(exc)
+            if time.monotonic() - self._expired_at >= self._expire_every():
+                self._expire()
+
+    @staticmethod
+    def _expire_every() -> float:
+        return max(0.2, min(30.0, lease.lease_s() / 4))
+
+    def _expire(self) -> None:
+        """Mark runs whose trainers stopped sending (no events, no heartbeats) as crashed."""
+        self._expired_at = time.monotonic()
+        try:
+            with self.unit_lock, self.store.unit() as be:
+                lease.expire(be, exclude=_local_runs(self.store))
+        except Exception as exc:  # noqa: BLE001 - the store may be down: try again later
+            from ..outbox.writer import warn_once
+            warn_once("server-lease", f"could not check run leases: {exc!r}")
 
     def _apply(self, be, items: list[_Batch]) -> None:
         ing = Ingestor(be)
@@ -98,6 +121,7 @@ class IngestQueue:
         if not done:
             return
         runs = sorted({e["run"] for i in done for e in i.events})
+        lease.revive(be, runs)  # a crashed run that was only slow (its last_seen is fresh)
         last: dict[str, int] = {}
         for k in range(0, len(runs), 500):
             chunk = runs[k:k + 500]
@@ -123,7 +147,18 @@ def _state(app) -> tuple[Any, threading.Lock, IngestQueue]:
 
 
 def _is_embedded(store) -> bool:
+    # MonetDB counts as embedded here: one unit at a time suits its optimistic concurrency.
     return not str(store.spec).startswith(("postgresql://", "postgres://"))
+
+
+def _local_runs(store) -> set[str]:
+    """Runs with open journal segments in a store directory: local trainers, whose liveness
+    the embedded store reads from the journals (pid, mtime), not from heartbeats."""
+    journals = getattr(getattr(store, "_store", None), "journals", None)
+    if journals is None:
+        return set()
+    from ..outbox.journal import list_segments, run_of
+    return {run_of(name) for name in list_segments(journals)}
 
 
 async def _read_body(request: Request) -> bytes:
@@ -184,8 +219,37 @@ def _read(request: Request, fn):
 def health(request: Request) -> dict:
     from .. import __version__
     store = request.app.state.store
-    return {"ok": True, "version": __version__,
-            "store": "duckdb" if _is_embedded(store) else "postgres"}
+    kind = "monetdb" if str(store.spec).startswith("monetdb://") else \
+        "duckdb" if _is_embedded(store) else "postgres"
+    return {"ok": True, "version": __version__, "store": kind}
+
+
+@router.post("/heartbeat")
+async def heartbeat(request: Request) -> dict:
+    """A training process is alive: body ``{"runs": [run ids whose segments are open]}``.
+
+    Moves their ``last_seen`` to now; a run not heard of within the lease is crashed.
+    """
+    from starlette.concurrency import run_in_threadpool
+    raw = await _read_body(request)
+    try:
+        body = json.loads(raw)
+    except (ValueError, RecursionError) as exc:
+        raise BadRequest(f"the request body is not valid JSON: {exc}") from None
+    runs = body.get("runs") if isinstance(body, dict) else None
+    if not isinstance(runs, list) or not all(isinstance(r, str) and r for r in runs):
+        raise BadRequest('the request body must be a JSON object {"runs": ["<run id>", ...]}')
+    if len(runs) > 10_000:
+        raise BadRequest(f"at most 10000 runs per heartbeat; received {len(runs)}")
+    if not runs:
+        return {"ok": True, "known": 0}
+    known = await run_in_threadpool(_read, request, lambda s: _touch(s, runs))
+    return {"ok": True, "known": known}
+
+
+def _touch(store, runs: list[str]) -> int:
+    with store.unit() as be:
+        return lease.touch(be, runs)
 
 
 @router.get("/runs")

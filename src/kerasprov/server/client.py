@@ -194,6 +194,18 @@ def deliver_outbox(url: str, journal_dir: str | os.PathLike) -> int:
         return deliver_segments(directory, sender.send)
 
 
+def send_heartbeat(url: str, runs: list[str], timeout: float = 10.0) -> int:
+    """Tell the server at ``url`` that ``runs`` are alive (their training process runs).
+
+    Called on the outbox writer thread; raises on any failure (the caller warns once).
+    Returns how many of the runs the server knows.
+    """
+    with _client(url, timeout) as http:
+        resp = _transport(lambda: http.post("/api/heartbeat", json={"runs": list(runs)}),
+                          url)
+    return int(_raise_for(resp, url).get("known", 0))
+
+
 class _Sender:
     def __init__(self, http, url: str, directory: Path):
         self.http, self.url, self.directory = http, url, directory

@@ -40,6 +40,12 @@ def _pymonetdb():
     except ImportError:
         raise StoreUnavailable('the MonetDB store needs pymonetdb: pip install '
                                '"kerasprov[monetdb]"') from None
+    # pymonetdb logs a refused connection at ERROR: without a handler Python prints it to
+    # stderr next to our own one-line error. A NullHandler still lets configured logging see it.
+    import logging
+    log = logging.getLogger("pymonetdb")
+    if not log.handlers:
+        log.addHandler(logging.NullHandler())
     return pymonetdb
 
 
@@ -217,14 +223,23 @@ class MonetDBStore:
         self._lock = threading.Lock()
         self._schema_ok = False
 
+    def __repr__(self):
+        return f"<MonetDBStore {_redact(self.url)}>"
+
     @contextlib.contextmanager
     def unit(self, ingest: bool = True, timeout: float | None = None):
+        """Yield a Backend; with ``ingest``, this machine's waiting journals go in first and
+        runs whose lease ran out are marked crashed."""
         pymonetdb = _pymonetdb()
         try:
-            con = pymonetdb.connect(**connect_args(self.url), autocommit=True,
-                                    connect_timeout=timeout or 10)
-        except pymonetdb.Error as exc:
-            raise StoreUnavailable(f"cannot connect to MonetDB: {exc}") from None
+            args = connect_args(self.url)
+        except ValueError as exc:
+            raise StoreUnavailable(str(exc).replace(self.url, _redact(self.url))) from None
+        try:
+            con = pymonetdb.connect(**args, autocommit=True, connect_timeout=timeout or 10)
+        except (pymonetdb.Error, OSError) as exc:
+            raise StoreUnavailable(f"cannot connect to MonetDB at {_redact(self.url)}: "
+                                   f"{_first_line(exc)}") from None
         be = MonetDBBackend(con)
         try:
             with self._lock:
@@ -237,6 +252,58 @@ class MonetDBStore:
                         be.rollback()
                         raise
                     self._schema_ok = True
+            if ingest:
+                _ingest_local(self, be)
             yield be
         finally:
             be.close()
+
+
+def _redact(url: str) -> str:
+    """The URL without its password, for messages."""
+    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+def _ingest_local(store: MonetDBStore, be: MonetDBBackend) -> None:
+    """Read your own writes, and crash runs past their lease (as the PostgreSQL store)."""
+    from .. import config
+    from ..outbox.writer import warn_once
+    from . import lease
+    try:
+        apply_segments(be, config.journal_dir(store.url))
+        lease.expire(be)
+    except Exception as exc:  # noqa: BLE001 - reads still work with what is stored
+        warn_once("monetdb-local", f"could not ingest the local journals for "
+                                   f"{_redact(store.url)}: {_first_line(exc)}")
+
+
+def apply_segments(be: MonetDBBackend, directory) -> int:
+    from pathlib import Path
+
+    from ..server.client import deliver_segments
+    from .ingest import Ingestor
+    from .lease import revive
+    ing = Ingestor(be)
+
+    def send(events):
+        revive(be, ing.apply(events).runs)
+
+    return deliver_segments(Path(directory), send)
+
+
+def deliver_journals(url: str, journal_dir) -> int:
+    """Deliver every journal line waiting in ``journal_dir`` to the database at ``url``
+    (the outbox writer thread of a training process with a ``monetdb://`` store)."""
+    with MonetDBStore(url).unit(ingest=False) as be:
+        return apply_segments(be, journal_dir)
+
+
+def heartbeat(url: str, runs: list[str]) -> int:
+    """``runs`` are alive: move their ``last_seen`` to now (see ``store.lease``)."""
+    from .lease import touch
+    with MonetDBStore(url).unit(ingest=False) as be:
+        return touch(be, runs)

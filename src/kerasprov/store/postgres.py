@@ -206,6 +206,7 @@ class PostgresStore:
         self._idle: list = []
         self._lock = threading.Lock()
         self._schema_ok = False
+        self._expired_at = float("-inf")
 
     def __repr__(self):
         return f"<PostgresStore {self.url}>"
@@ -248,13 +249,15 @@ class PostgresStore:
 
     @contextlib.contextmanager
     def unit(self, ingest: bool = True, timeout: float | None = None):
-        """Yield a Backend; with ``ingest``, this machine's waiting journals go in first."""
+        """Yield a Backend; with ``ingest``, this machine's waiting journals go in first and
+        runs whose lease ran out are marked crashed."""
         con = self._connect(self.connect_timeout if timeout is None else timeout)
         be = PostgresBackend(con)
         try:
             self.ensure_schema(be)
             if ingest:
                 _deliver_local(self, be)
+                self._expire(be)
             yield be
         except BaseException:
             with contextlib.suppress(Exception):
@@ -262,6 +265,22 @@ class PostgresStore:
             raise
         else:
             self._release(con)
+
+    def _expire(self, be: PostgresBackend) -> None:
+        """Crash runs past their lease; at most once a second per store (one cheap SELECT)."""
+        import time
+
+        from . import lease
+        now = time.monotonic()
+        if now - self._expired_at < min(1.0, lease.lease_s() / 4):
+            return
+        self._expired_at = now
+        try:
+            lease.expire(be)
+        except Exception as exc:  # noqa: BLE001 - e.g. a read-only role: reads still work
+            from ..outbox.writer import warn_once
+            warn_once("pg-lease", f"could not mark runs past their lease as crashed in "
+                                  f"{_redact(self.url)}: {_first_line(exc)}")
 
     def close(self) -> None:
         with self._lock:
@@ -290,8 +309,28 @@ def _deliver_local(store: PostgresStore, be: PostgresBackend) -> None:
 
 def apply_segments(be: PostgresBackend, directory: Path) -> int:
     from ..server.client import deliver_segments
+    from .lease import revive
     ing = Ingestor(be)
-    return deliver_segments(Path(directory), lambda events: ing.apply(events))
+
+    def send(events):
+        revive(be, ing.apply(events).runs)  # a run that was only slow is running again
+
+    return deliver_segments(Path(directory), send)
+
+
+def heartbeat(url: str, runs: list[str]) -> int:
+    """``runs`` are alive: move their ``last_seen`` to now (PostgreSQL's clock).
+
+    Called on the outbox writer thread of a training process; raises on failure (the
+    caller warns once). Returns how many of the runs the database knows.
+    """
+    from .lease import touch
+    store = PostgresStore(url)
+    try:
+        with store.unit(ingest=False) as be:
+            return touch(be, runs)
+    finally:
+        store.close()
 
 
 def deliver_journals(url: str, journal_dir: str | Path) -> int:
