@@ -2,9 +2,10 @@
 
     .venv/bin/python benchmarks/ingest.py [--rows 1000000]
 
-Two shapes of events: journal-like (one epoch row per ``rows`` event, as a training writes
-them) and batched (a run's 100 epochs in one event, as a bulk load sends them).
-Both go through the same code as a real ingest: decoding is excluded (timed apart).
+Three shapes of events: journal-like (one epoch row per ``rows`` event, as a training writes
+them), batched (a run's 100 epochs in one event, as a bulk load sends them) and batched
+columnar (the same, as ``{"columns": {name: [values]}}``: no per-row objects).
+All go through the same code as a real ingest: decoding is excluded (timed apart).
 """
 
 from __future__ import annotations
@@ -30,7 +31,11 @@ def epoch_row(epoch: int) -> dict:
             **{m: x for m in METRICS}, "learning_rate": 1e-3}
 
 
-def events(n_runs: int, epochs: int, rows_per_event: int) -> list[dict]:
+def columnar(rows: list[dict]) -> dict:
+    return {"columns": {k: [r[k] for r in rows] for k in rows[0]}}
+
+
+def events(n_runs: int, epochs: int, rows_per_event: int, as_columns: bool = False) -> list[dict]:
     out = []
     for r in range(n_runs):
         run = f"20261127000000-{r:08x}"
@@ -44,11 +49,10 @@ def events(n_runs: int, epochs: int, rows_per_event: int) -> list[dict]:
                     "outputs": ["otrainingmodel"], "ts": 1.8e9})
         for start in range(0, epochs, rows_per_event):
             seq += 1
+            rows = [epoch_row(e) for e in range(start, min(epochs, start + rows_per_event))]
             out.append({"v": 1, "run": run, "seq": seq, "type": "rows", "task": task,
                         "transformation": "TrainingModel", "set": "otrainingmodel", "links": {},
-                        "rows": [epoch_row(e) for e in
-                                 range(start, min(epochs, start + rows_per_event))],
-                        "ts": 1.8e9})
+                        "rows": columnar(rows) if as_columns else rows, "ts": 1.8e9})
         seq += 1
         out.append({"v": 1, "run": run, "seq": seq, "type": "run_end", "status": "finished",
                     "ts": 1.8e9})
@@ -88,6 +92,11 @@ def main(argv=None):
     for runs_per_apply in (1_000, 100, 10):
         measure(f"batched (100 rows/event), {runs_per_apply * epochs:,} rows/apply", batched,
                 n_runs * epochs, runs_per_apply * 3)
+    cols = events(n_runs, epochs, epochs, as_columns=True)
+    for runs_per_apply in (1_000, 100):
+        measure(f"batched columnar, {runs_per_apply * epochs:,} rows/apply", cols,
+                n_runs * epochs, runs_per_apply * 3)
+    del cols
     journal = events(n_runs, epochs, 1)
     measure("journal-like (1 row/event), 100,000 rows/apply", journal, n_runs * epochs,
             100_000 * 103 // 100)

@@ -99,6 +99,7 @@ class Ingestor:
         self._present: set = set()
         self._pending: dict[str, dict[tuple, list]] = {}
         self._reshaped = False
+        self._links: dict[tuple, tuple[str, dict]] = {}
         self._new_runs: dict[str, list] = {}
         self._new_tasks: dict[str, list] = {}
         self._in_db: dict[str, str] = {}
@@ -123,7 +124,7 @@ class Ingestor:
         if not be.sole_writer:
             cache.clear()
         self._present = cache.setdefault("present", set())
-        self._pending, self._reshaped = {}, False
+        self._pending, self._reshaped, self._links = {}, False, {}
         be.begin()
         try:
             fresh = self._filter_seen(events, strict, result)
@@ -375,21 +376,42 @@ class Ingestor:
 
     # -- data-set rows ------------------------------------------------------------------------
     def _collect_rows(self, ev, rows_by_set):
-        set_tag = str(ev["set"]).lower()
-        links = {task_column(str(ev.get("transformation") or "task")): str(ev["task"])}
-        for col, task in (ev.get("links") or {}).items():
-            links[str(col)] = _text(task)
-        rows = ev["rows"]
+        # A training sends one row per event: the set's links are worked out once per
+        # (set, transformation, task), and a run's consecutive rows become one group.
+        given, tr, task, set_name = ev.get("links"), ev.get("transformation"), ev["task"], ev["set"]
+        key = (set_name, tr, task) if not given and type(set_name) is str and \
+            type(task) is str and (tr is None or type(tr) is str) else None
+        known = self._links.get(key) if key is not None else None
+        if known is None:
+            set_tag = str(set_name).lower()
+            links = {task_column(str(tr or "task")): str(task)}
+            for col, linked in (given or {}).items():
+                links[str(col)] = _text(linked)
+            known = (set_tag, links)
+            if key is not None:
+                self._links[key] = known
+        set_tag, links = known
+        rows, run = ev["rows"], ev["run"]
         if isinstance(rows, dict):  # columnar: {"columns": {name: [value, ...]}}
             columns = _columnar(rows, set_tag)
             n = len(next(iter(columns.values()))) if columns else 0
             if n:
-                rows_by_set[set_tag].append((ev["run"], links, n, columns))
+                rows_by_set[set_tag].append([run, links, n, columns, False])
             return
-        if not set(map(type, rows)) <= {dict}:
+        if not (len(rows) == 1 and type(rows[0]) is dict or set(map(type, rows)) <= {dict}):
             raise InvalidEvent(f"rows of set {set_tag!r} must be JSON objects")
-        if rows:  # one entry per event: columns are built a whole event at a time
-            rows_by_set[set_tag].append((ev["run"], links, len(rows), rows))
+        if not rows:
+            return
+        groups = rows_by_set[set_tag]
+        last = groups[-1] if groups else None
+        if last is not None and last[1] is links and last[0] == run and \
+                isinstance(last[3], list):
+            if not last[4]:  # a list of our own: the event's list is left as it was
+                last[3], last[4] = list(last[3]), True
+            last[3].extend(rows)
+            last[2] += len(rows)
+        else:
+            groups.append([run, links, len(rows), rows, False])
 
     # -- the schema, as this backend's cache knows it -----------------------------------------
     def _tables(self) -> set[str]:
@@ -413,8 +435,8 @@ class Ingestor:
         return known[set_tag]
 
     def _insert_set(self, set_tag, groups):
-        """Insert one set's rows; ``groups`` holds (run, links, n, rows) per event, where
-        rows is a list of dicts or a columnar dict name -> list."""
+        """Insert one set's rows; ``groups`` holds [run, links, n, rows, rows are ours] per
+        event (or run of events), where rows is a list of dicts or columnar name -> list."""
         be = self.be
         table = set_table(set_tag)
         attrs = self._attrs(set_tag)
@@ -427,7 +449,7 @@ class Ingestor:
             existing = ["run_id"]
         taken = set(existing)
         link_cols = []
-        for _, links, _, _ in groups:
+        for _, links, _, _, _ in groups:
             for col in links:
                 if col not in taken and col not in link_cols:
                     link_cols.append(col)
@@ -479,8 +501,8 @@ class Ingestor:
         names = list(order)
         columns = ["run_id"] + all_links + [attrs[n][0] for n in names]
         types = ["text"] * (1 + len(all_links)) + [attrs[n][1] for n in names]
-        cols = [list(chain.from_iterable(repeat(run, n) for run, _, n, _ in groups))]
-        cols += [list(chain.from_iterable(repeat(links.get(c), n) for _, links, n, _ in groups))
+        cols = [list(chain.from_iterable(repeat(g[0], g[2]) for g in groups))]
+        cols += [list(chain.from_iterable(repeat(g[1].get(c), g[2]) for g in groups))
                  for c in all_links]
         for n in names:
             typ = attrs[n][1]
@@ -510,7 +532,7 @@ def _gather(groups) -> tuple[list[str], dict[str, list]]:
     """Attribute names in first-seen order, and each one's values over all rows of
     ``groups`` in order (None where a row lacks it), a column at a time."""
     segments: list = []  # runs of row dicts (one list), or columnar dicts with their length
-    for _, _, n, rows in groups:
+    for _, _, n, rows, _ in groups:
         if isinstance(rows, dict):
             segments.append((n, rows))
         elif segments and segments[-1][0] is None:
