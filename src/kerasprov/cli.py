@@ -136,24 +136,16 @@ def serve(store, host, port, token_file, max_body):
 
 @cli.command()
 @click.option("--store", "store", default=None, envvar="KERASPROV_STORE",
-              help="Store the waiting journals go to (http://, postgresql:// or directory).")
+              help="Store the waiting journals go to (http://, postgresql://, monetdb:// "
+                   "or a directory).")
 @handle_errors
 def sync(store):
     """Deliver every journal waiting in the outbox (runs that ended before delivery)."""
     from . import config
     spec = config.store_spec(store)
     directory = config.journal_dir(spec)
-    if spec.startswith(("http://", "https://")):
-        from .server.client import deliver_outbox
-        n = deliver_outbox(spec, directory)
-    elif spec.startswith(("postgresql://", "postgres://")):
-        from .store.postgres import deliver_journals
-        n = deliver_journals(spec, directory)
-    else:
-        from .store.embedded import EmbeddedStore
-        with EmbeddedStore(spec).unit(ingest=False) as be:
-            from .store.embedded import ingest_journals
-            n = ingest_journals(be, directory)
+    from .outbox.delivery import deliver
+    n = deliver(spec, directory, wait=60.0)
     click.echo(f"delivered {n} event(s) from {directory}")
 
 

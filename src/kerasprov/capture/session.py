@@ -43,17 +43,8 @@ def default_dataflow() -> str:
 
 
 def _deliverer(spec: str):
-    if spec.startswith(("http://", "https://")):
-        from ..server.client import deliver_outbox
-        return lambda: deliver_outbox(spec, config.journal_dir(spec))
-    if spec.startswith(("postgresql://", "postgres://")):
-        from ..store.postgres import deliver_journals
-        return lambda: deliver_journals(spec, config.journal_dir(spec))
-    if spec.startswith("monetdb://"):
-        from ..store.monetdb import deliver_journals as deliver_monetdb
-        return lambda: deliver_monetdb(spec, config.journal_dir(spec))
-    from ..store.embedded import EmbeddedStore
-    return lambda: EmbeddedStore(spec).ingest(timeout=0.0)
+    from ..outbox.delivery import deliver
+    return lambda: deliver(spec, config.journal_dir(spec), wait=0.0)
 
 
 def _heartbeater(spec: str):

@@ -101,13 +101,21 @@ class EmbeddedStore:
         finally:
             turn.release()
 
-    def ingest(self, timeout: float = 0.0) -> bool:
-        """Ingest pending journal lines; False when the store is busy (try later)."""
-        try:
-            with self.unit(timeout=timeout):
-                return True
-        except StoreBusy:
-            return False
+
+def deliver_journals(spec: str, directory: Path | None = None, wait: float = 0.0) -> int:
+    """Ingest this store's waiting journal lines; events stored (0 when busy and not waiting).
+
+    The trainer's writer calls it with ``wait=0`` at the end of a run (a reader will ingest
+    later if the file is busy); ``kerasprov sync`` waits like any reader.
+    """
+    store = EmbeddedStore(spec, lock_timeout=wait)
+    try:
+        with store.unit(ingest=False) as be:
+            return ingest_journals(be, Path(directory) if directory else store.journals)
+    except StoreBusy:
+        if wait:
+            raise
+        return 0
 
 
 def ingest_journals(be, directory: Path) -> int:
