@@ -19,7 +19,7 @@ _NONE = type(None)
 #: Python types a list parameter carries into a column of each type without loss.
 _EXACT = {"boolean": {bool, _NONE}, "integer": {int, _NONE}, "real": {float, _NONE},
           "text": {str, _NONE}, "timestamp": _DATETIME}
-_SMALL = 1000  # cells: below this, list parameters beat an Arrow table
+_SMALL = 2000  # cells: below this, list parameters beat an Arrow table
 # Statements after which a table's columns may differ from what was looked up.
 _RESHAPE = ("ALTER ", "CREATE", "DROP T", "DROP S", "ROLLBA")
 
@@ -195,7 +195,12 @@ class DuckDBBackend(Backend):
         from .schema import quote
         cols = ", ".join(quote(c) for c in columns)
         sel = ", ".join(f"UNNEST(?::{self.sql_type(t)}[])" for t in types)
-        self.con.execute(f"INSERT INTO {quote(table)} ({cols}) SELECT {sel}", params)
+        try:
+            self.con.execute(f"INSERT INTO {quote(table)} ({cols}) SELECT {sel}", params)
+        except Exception as exc:  # noqa: BLE001 - duckdb's exception classes vary by version
+            if "Python Conversion Failure" not in str(exc):
+                raise
+            return False  # e.g. a lone surrogate: nothing was written, Arrow says what failed
         return True
 
     def table_names(self):
