@@ -105,14 +105,19 @@ def start_fit(model, cfg: ProvenanceConfig, fit_args: dict) -> FitCapture:
     st = getattr(model, STATE_ATTR, None)
     if st is not None and st.run is not None and not st.run.ended:
         st.run.end("finished")
-    run = session.adopt_pending()
-    if run is not None:
-        run.retag(cfg.dataflow_tag)
-    else:
-        run = session.Run(cfg.dataflow_tag)
+    run = _new_run(cfg)
     if st is not None:
         st.run = run
     return FitCapture(run, model, cfg, fit_args)
+
+
+def _new_run(cfg: ProvenanceConfig) -> session.Run:
+    """The pending run of earlier user transformations, else a new run."""
+    run = session.adopt_pending()
+    if run is None:
+        return session.Run(cfg.dataflow_tag)
+    run.retag(cfg.dataflow_tag)
+    return run
 
 
 def _wrap_callbacks(callbacks, cap: FitCapture):
@@ -192,12 +197,7 @@ def _safe(fn, *args):
 
 def _run_for(model, st: ModelState) -> session.Run:
     if st.run is None:
-        run = session.adopt_pending()
-        if run is not None:
-            run.retag(st.cfg.dataflow_tag)
-        else:
-            run = session.Run(st.cfg.dataflow_tag)
-        st.run = run
+        st.run = _new_run(st.cfg)
     return st.run
 
 
