@@ -9,10 +9,11 @@ One JSON envelope for every answer: success ``{"ok": true, ...}``, failure
 from __future__ import annotations
 
 import hmac
+import urllib.parse
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import KerasProvError
@@ -21,6 +22,22 @@ from ..errors import KerasProvError
 def envelope_error(status: int, message: str, **extra) -> JSONResponse:
     return JSONResponse({"ok": False, "error": message, "status": status, **extra},
                         status_code=status)
+
+
+COOKIE = "kerasprov_token"
+_LOGIN_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>kerasprov</title>
+<link rel="stylesheet" href="/static/ui.css"></head><body><main>
+<h1>kerasprov</h1><p>This server needs its token.</p>
+<form method="post" action="/login"><input type="password" name="token" autofocus>
+<button type="submit">Open</button></form></main></body></html>"""
+
+
+def _authorized(request: Request, token: str) -> bool:
+    """The bearer header (programs) or the login cookie (browsers), compared in constant time."""
+    header = request.headers.get("authorization", "")
+    cookie = request.cookies.get(COOKIE, "")
+    return hmac.compare_digest(header.encode(), f"Bearer {token}".encode()) or \
+        hmac.compare_digest(cookie.encode(), token.encode())
 
 
 def create_app(store_spec: str | None = None, token: str | None = None,
@@ -41,11 +58,12 @@ def create_app(store_spec: str | None = None, token: str | None = None,
 
     @app.middleware("http")
     async def guard(request: Request, call_next):
-        if app.state.token is not None:
-            given = request.headers.get("authorization", "")
-            expected = f"Bearer {app.state.token}"
-            if not hmac.compare_digest(given.encode(), expected.encode()):
-                return envelope_error(401, "missing or wrong token (Authorization: Bearer ...)")
+        public = request.url.path == "/login" or request.url.path.startswith("/static/")
+        if app.state.token is not None and not public \
+                and not _authorized(request, app.state.token):
+            if request.method == "GET" and "text/html" in request.headers.get("accept", ""):
+                return RedirectResponse("/login", status_code=303)  # a person in a browser
+            return envelope_error(401, "missing or wrong token (Authorization: Bearer ...)")
         length = request.headers.get("content-length")
         if length is not None and length.isdigit() and int(length) > app.state.max_body:
             return envelope_error(413, f"request body larger than {app.state.max_body} bytes")
@@ -70,6 +88,22 @@ def create_app(store_spec: str | None = None, token: str | None = None,
     @app.exception_handler(Exception)
     async def on_crash(request: Request, exc: Exception):
         return envelope_error(500, f"internal error: {type(exc).__name__}")
+
+    @app.get("/login", include_in_schema=False)
+    async def login_form():
+        return HTMLResponse(_LOGIN_PAGE)
+
+    @app.post("/login", include_in_schema=False)
+    async def login(request: Request):
+        """Browsers cannot send a bearer header: a correct token becomes an HttpOnly cookie."""
+        form = urllib.parse.parse_qs((await request.body()).decode("utf-8", "replace"))
+        given = (form.get("token") or [""])[0]
+        if app.state.token is None or not hmac.compare_digest(given.encode(),
+                                                              app.state.token.encode()):
+            return envelope_error(401, "wrong token")
+        resp = RedirectResponse("/", status_code=303)
+        resp.set_cookie(COOKIE, given, httponly=True, samesite="strict", path="/")
+        return resp
 
     try:
         from .api import router as api_router
