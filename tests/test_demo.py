@@ -1,5 +1,6 @@
 """Issue #4: the paper's AlexNet demonstration, at a tiny size; its tables come from SQL."""
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -98,3 +99,31 @@ def test_demo_command_is_documented_and_rejects_bad_options(tmp_path):
                            env=env, capture_output=True, text=True, timeout=300, check=False)
     assert empty.returncode == 1
     assert empty.stderr.startswith("Error: ") and "Traceback" not in empty.stderr
+
+
+@pytest.mark.skipif(not all(importlib.util.find_spec(m) for m in ("grain", "PIL")),
+                    reason="--data-dir needs grain and Pillow (scripts/setup installs them)")
+def test_demo_on_a_directory_of_real_image_files(store, tmp_path):
+    """--data-dir: PNG files in one folder per class, read by image_dataset_from_directory."""
+    from PIL import Image
+    rng = np.random.default_rng(0)
+    root = tmp_path / "flowers"
+    for c in range(4):
+        (root / f"class{c}").mkdir(parents=True)
+        for i in range(6):
+            img = (rng.random((20, 24, 3)) * 120).astype("uint8")
+            img[..., c % 3] += 120  # each class has its own dominant colour
+            Image.fromarray(img).save(root / f"class{c}" / f"img{i}.png")
+    cfg = demo.DemoConfig(epochs=2, image_size=16, decay_every=1, data_dir=str(root),
+                          out_dir=str(tmp_path / "models"))
+    result = demo.run_demo(cfg, store=str(store), echo=lambda line: None)
+    assert result.table2["filter"].tolist() == ["none", "gray-scale"]
+    assert result.table2["epochs"].tolist() == [2, 2]
+    # The image directory is a used file of LoadData, identified by its content hash.
+    used = sql(store, "SELECT f.path, f.sha256, t.transformation_tag FROM file f JOIN task t "
+                      "ON t.task_id = f.task_id WHERE f.role = 'used'")
+    mine = used[used["path"] == str(root)]
+    assert set(mine["transformation_tag"]) == {"LoadData"} and len(mine) == 2
+    assert mine["sha256"].nunique() == 1 and len(mine["sha256"].iloc[0]) == 64
+    classes = sql(store, "SELECT DISTINCT n_classes FROM ds_oloaddata")
+    assert classes["n_classes"].tolist() == [4]

@@ -234,9 +234,10 @@ def _data(cfg: DemoConfig):
         if cfg.data_dir:
             t.use_file(cfg.data_dir)  # the directory's content hash identifies the data
             x, y, _names = load_directory(cfg.data_dir, cfg.image_size, cfg.seed)
-            n = len(x)
-            parts = split(x, y, val=cfg.val_per_class / max(n / len(np.unique(y)), 1),
-                          test=cfg.test_per_class / max(n / len(np.unique(y)), 1))
+            per_class = max(len(x) / len(np.unique(y)), 1)
+            # A small folder keeps at least 60 % of each class for training.
+            parts = split(x, y, val=min(cfg.val_per_class / per_class, 0.2),
+                          test=min(cfg.test_per_class / per_class, 0.2))
         else:
             per = cfg.train_per_class + cfg.val_per_class + cfg.test_per_class
             x, y = synthetic_flowers(per, cfg.image_size, cfg.seed)
