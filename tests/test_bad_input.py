@@ -227,7 +227,7 @@ def test_a_10000_epoch_run(store_dir):
     """Through the same Run/outbox/ingest path as fit (a real 10,000-epoch fit takes minutes
     here); the epoch rows are those FitCapture.epoch_end builds."""
     from kerasprov.capture.session import Run
-    from kerasprov.store.schema import TRAINING
+    from kerasprov.names import TRAINING
     run = Run("tenk")
     task = run.task_start(TRAINING, inputs=["itrainingmodel"], outputs=["otrainingmodel"])
     for epoch in range(10_000):

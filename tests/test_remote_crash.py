@@ -198,7 +198,8 @@ def test_server_lease_heartbeat_revive_and_old_events(lease, tmp_path):
 
 
 def test_a_failing_heartbeat_warns_once_and_never_reaches_training(tmp_path):
-    from kerasprov.outbox.writer import Outbox, ProvenanceWarning, _warned
+    from kerasprov.errors import ProvenanceWarning, _warned
+    from kerasprov.outbox.writer import Outbox
 
     calls = []
 

@@ -13,8 +13,7 @@ import importlib.machinery
 import sys
 
 from .config import configure
-from .errors import KerasProvError
-from .outbox.writer import ProvenanceWarning
+from .errors import KerasProvError, ProvenanceWarning
 from .query.api import Store, open_store
 
 __version__ = "0.1.0"

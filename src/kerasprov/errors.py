@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import warnings
+
 
 class KerasProvError(Exception):
     """Root of every error kerasprov raises on purpose."""
@@ -62,3 +65,19 @@ class StoreBusy(KerasProvError):
 
 class StoreUnavailable(KerasProvError):
     status = 503
+
+
+class ProvenanceWarning(UserWarning):
+    """Capture, storage or delivery had a problem; training goes on."""
+
+
+_warned: set[str] = set()
+_warn_lock = threading.Lock()
+
+
+def warn_once(kind: str, message: str) -> None:
+    with _warn_lock:
+        if kind in _warned:
+            return
+        _warned.add(kind)
+    warnings.warn(f"kerasprov: {message}", ProvenanceWarning, stacklevel=2)

@@ -12,7 +12,7 @@ import time
 
 import keras
 
-from ..store.schema import TRAINING
+from ..names import TRAINING
 from .values import jsonable
 
 BATCH_SET = "obatch"
@@ -64,7 +64,7 @@ class BatchCapture(keras.callbacks.Callback):
         try:
             cap.run.rows(cap.task, TRAINING, BATCH_SET, lambda: _rows(buffer))
         except Exception:  # noqa: BLE001 - capture never breaks training
-            from ..outbox.writer import warn_once
+            from ..errors import warn_once
             warn_once("batch", "per-batch provenance capture failed; training goes on")
         cap.hook_s += time.perf_counter() - t0
 

@@ -12,8 +12,8 @@ import time
 
 import keras
 
-from ..outbox.writer import warn_once
-from ..store.schema import ADAPTATION, TESTING, TRAINING, check_tag
+from ..errors import warn_once
+from ..names import ADAPTATION, TESTING, TRAINING, check_tag
 from . import extract, files
 from .batch import BATCH_SET, check_batch_every
 from .values import jsonable, same_float

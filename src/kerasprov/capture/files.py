@@ -33,7 +33,7 @@ import threading
 import time
 from pathlib import Path
 
-from ..outbox.writer import warn_once
+from ..errors import warn_once
 
 CHUNK = 1 << 20
 FULL_HASH_LIMIT = 64 << 20

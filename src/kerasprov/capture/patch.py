@@ -14,8 +14,8 @@ import time
 
 import keras
 
-from ..outbox.writer import warn_once
-from ..store.schema import TESTING
+from ..errors import warn_once
+from ..names import TESTING
 from . import extract, files, session
 from .batch import BatchCapture
 from .callback import FitCapture, LRProbe, ProvenanceCallback, ProvenanceConfig, Tail, TestCapture

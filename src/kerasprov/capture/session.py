@@ -18,7 +18,8 @@ import threading
 import time
 
 from .. import config
-from ..outbox.writer import Outbox, warn_once
+from ..errors import warn_once
+from ..outbox.writer import Outbox
 from . import extract
 
 _lock = threading.Lock()

@@ -27,8 +27,8 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Any, Self
 
-from ..outbox.writer import warn_once
-from ..store.schema import check_tag
+from ..errors import warn_once
+from ..names import check_tag
 from . import files, session
 from .values import jsonable
 

@@ -12,32 +12,16 @@ import queue
 import re
 import threading
 import time
-import warnings
 from collections.abc import Callable
 from pathlib import Path
 
+from ..errors import warn_once
 from . import codec
 from .journal import END_MARK, segment_name
 
 QUEUE_LIMIT = 200_000
 PENDING_LIMIT = 200_000
 HEARTBEAT_S = 10.0
-
-
-class ProvenanceWarning(UserWarning):
-    """Capture, storage or delivery had a problem; training goes on."""
-
-
-_warned: set[str] = set()
-_warn_lock = threading.Lock()
-
-
-def warn_once(kind: str, message: str) -> None:
-    with _warn_lock:
-        if kind in _warned:
-            return
-        _warned.add(kind)
-    warnings.warn(f"kerasprov: {message}", ProvenanceWarning, stacklevel=2)
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

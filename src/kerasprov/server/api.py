@@ -97,7 +97,7 @@ class IngestQueue:
             with self.unit_lock, self.store.unit() as be:
                 lease.expire(be, exclude=_local_runs(self.store))
         except Exception as exc:  # noqa: BLE001 - the store may be down: try again later
-            from ..outbox.writer import warn_once
+            from ..errors import warn_once
             warn_once("server-lease", f"could not check run leases: {exc!r}")
 
     def _apply(self, be, items: list[_Batch]) -> None:

@@ -130,7 +130,7 @@ def deliver_segments(directory: Path, send: Callable[[list[dict]], object],
             finished.append(path)
     flush()
     if bad:
-        from ..outbox.writer import warn_once
+        from ..errors import warn_once
         warn_once("malformed", f"skipped {bad} malformed journal line(s) in {directory}")
     return sent
 

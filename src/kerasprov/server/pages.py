@@ -26,8 +26,9 @@ from fastapi import APIRouter, Body, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 
 from ..errors import BadRequest, KerasProvError, NotFound
+from ..names import ADAPTATION, TESTING, TRAINING
 from ..query.records import records
-from ..store.schema import ADAPTATION, TESTING, TRAINING, quote, set_table, task_column
+from ..store.schema import quote, set_table, task_column
 
 router = APIRouter()
 

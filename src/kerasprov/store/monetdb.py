@@ -271,7 +271,7 @@ def _first_line(exc: BaseException) -> str:
 def _ingest_local(store: MonetDBStore, be: MonetDBBackend) -> None:
     """Read your own writes, and crash runs past their lease (as the PostgreSQL store)."""
     from .. import config
-    from ..outbox.writer import warn_once
+    from ..errors import warn_once
     from . import lease
     try:
         apply_segments(be, config.journal_dir(store.url))

@@ -278,7 +278,7 @@ class PostgresStore:
         try:
             lease.expire(be)
         except Exception as exc:  # noqa: BLE001 - e.g. a read-only role: reads still work
-            from ..outbox.writer import warn_once
+            from ..errors import warn_once
             warn_once("pg-lease", f"could not mark runs past their lease as crashed in "
                                   f"{_redact(self.url)}: {_first_line(exc)}")
 
@@ -298,7 +298,7 @@ def _redact(url: str) -> str:
 
 def _deliver_local(store: PostgresStore, be: PostgresBackend) -> None:
     from .. import config
-    from ..outbox.writer import warn_once
+    from ..errors import warn_once
     try:
         directory = config.journal_dir(store.url)
         apply_segments(be, directory)

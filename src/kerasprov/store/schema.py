@@ -31,7 +31,6 @@ BUILTIN_TYPES = {
     "num_layers": "integer", "optimizer_name": "text", "technique": "text",
 }
 
-TRAINING, ADAPTATION, TESTING = "TrainingModel", "Adaptation", "TestingModel"
 
 #: Data sets that exist in every store (so the views answer on an empty store):
 #: set tag -> (task-id link columns, [(attribute, type)]).
@@ -89,16 +88,6 @@ def quote(name: str) -> str:
     return '"' + name.replace("\x00", "").replace('"', '""') + '"'
 
 
-_TAG = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,40}$")
-
-
-def check_tag(tag: object, what: str) -> str:
-    """Validate a dataflow/transformation tag (it becomes part of table names)."""
-    if not isinstance(tag, str) or not _TAG.match(tag):
-        raise ValueError(
-            f"{what} must start with a letter and use only letters, digits and '_' "
-            f"(at most 41 characters). Received: {what}={tag!r}")
-    return tag
 
 
 def set_table(set_tag: str) -> str:
