@@ -57,7 +57,7 @@ def test_query_while_training_sees_each_finished_epoch_within_2s(store_dir, tmp_
         child.wait(60)
     assert child.returncode == 0
     assert [e for e, _ in seen_while_running] == [0, 1, 2, 3]
-    assert all(s == "running" for _, s in seen_while_running)
+    assert all(s == "running" for _, s in seen_while_running), seen_while_running
     rows = sql_json(store_dir, "SELECT status, epochs FROM runs")
     assert rows == [{"status": "finished", "epochs": 5}]
 

@@ -10,6 +10,7 @@ import os
 
 import pytest
 
+from kerasprov.store import kinds
 from kerasprov.store.ingest import Ingestor
 from kerasprov.store.monetdb import alter_type_sql, connect_args, insert_sql, monetdb_statement
 from kerasprov.store.schema import SQL_TYPES, fixed_ddl
@@ -100,7 +101,7 @@ def test_monetdb_urls_are_remote_stores(tmp_path, monkeypatch):
     url = "monetdb://me:pw@db.example:50000/prov"
     assert config.is_remote(url) and config.store_spec(url + "/") == url
     monkeypatch.setenv("KERASPROV_OUTBOX", str(tmp_path / "outbox"))
-    assert config.journal_dir(url).parent == tmp_path / "outbox"  # not a directory store
+    assert kinds.journal_dir(url).parent == tmp_path / "outbox"  # not a directory store
     store = open_store(url)  # lazy: no connection, no driver needed yet
     assert isinstance(store._store, MonetDBStore) and "pw" not in repr(store)
 
@@ -147,14 +148,16 @@ def test_cli_without_a_server_or_without_the_driver():
 def test_capture_delivers_to_monetdb_through_its_own_deliverer(tmp_path, monkeypatch):
     """A training process with KERASPROV_STORE=monetdb://... journals and warns once when
     the database is unreachable; it never treats the URL as a directory."""
-    from kerasprov.capture import session
     from kerasprov.errors import StoreUnavailable
+    from kerasprov.outbox import delivery
     url = _refused_url()
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("KERASPROV_OUTBOX", str(tmp_path / "outbox"))
-    deliver = session._deliverer(url)
+    route = delivery.route(url)  # what a training process's outbox is given
+    deliver = route.deliver
     (tmp_path / "outbox").mkdir()
-    journal = __import__("kerasprov").config.journal_dir(url)
+    journal = kinds.journal_dir(url)
+    assert route.journal_dir == journal
     journal.mkdir(parents=True)
     (journal / "r.0.jsonl").write_text('{"v": 1, "run": "r", "seq": 0, "type": "run_start", '
                                        '"ts": 1.7e9, "dataflow": "x"}\n')

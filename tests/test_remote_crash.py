@@ -226,8 +226,12 @@ def test_a_failing_heartbeat_warns_once_and_never_reaches_training(tmp_path):
 
 
 def test_only_remote_stores_get_a_heartbeat(tmp_path):
-    """Local runs keep the journal-based detection (pid, mtime): no hook for a directory."""
-    from kerasprov.capture.session import _heartbeater
-    assert _heartbeater(str(tmp_path / "store")) is None
+    """Local runs keep the journal-based detection (pid, mtime): no hook for a directory,
+    and no delivery either (the store's readers ingest the journals in its directory)."""
+    from kerasprov.outbox.delivery import route
+    local = route(str(tmp_path / "store"))
+    assert local.beat is None and local.deliver is None
+    assert local.journal_dir == tmp_path / "store" / "journals"
     for url in ("http://127.0.0.1:1", "postgresql://u@127.0.0.1:1/d", "monetdb://u@h:1/d"):
-        assert callable(_heartbeater(url)), url
+        remote = route(url)
+        assert callable(remote.beat) and callable(remote.deliver), url

@@ -232,9 +232,9 @@ def test_remote_store_reads_and_the_store_is_not_held(dir_server, tmp_path, monk
                       headers=AUTH, timeout=30)
     assert resp.status_code == 200, resp.text
     from kerasprov.errors import NotFound, SQLRefused, Unauthorized
-    from kerasprov.server.client import RemoteStore
+    from kerasprov.query.remote import HttpStore
     monkeypatch.setenv("KERASPROV_TOKEN", TOKEN)
-    remote = RemoteStore(srv.url)
+    remote = HttpStore(srv.url)
     runs = remote.runs()
     assert runs["run_id"].tolist() == ["r9"] and runs["epochs"].iloc[0] == 3
     epochs = remote.epochs("r9")

@@ -14,9 +14,13 @@ import sys
 
 from .config import configure
 from .errors import KerasProvError, ProvenanceWarning
+from .outbox import delivery as _delivery
 from .query.api import Store, open_store
+from .store import kinds as _kinds
+from .version import __version__
 
-__version__ = "0.1.0"
+# Capture sits below the store layer: it reaches stores through this resolver.
+_delivery.set_resolver(_kinds.route)
 
 _LAZY = {
     "ProvenanceCallback": ("capture.callback", "ProvenanceCallback"),

@@ -110,10 +110,12 @@ def serve(store, host, port, token_file, max_body):
 
     from . import config
     from .server.app import create_app
+    from .store import kinds
     spec = config.store_spec(store)
-    if spec.startswith(("http://", "https://")):
-        raise click.UsageError("serve needs a store directory or a postgresql:// URL, "
-                               f"not another server. Received: --store {spec}")
+    if not kinds.kind_of(spec).sql:
+        raise click.UsageError("serve needs a store directory or a postgresql:// or "
+                               "monetdb:// URL, not another server. Received: --store "
+                               f"{config.shown(spec)}")
     token = os.environ.get("KERASPROV_TOKEN") or None
     if token_file:
         try:
@@ -124,9 +126,7 @@ def serve(store, host, port, token_file, max_body):
         if not token:
             raise click.UsageError(f"--token-file {token_file} is empty")
     app = create_app(spec, token=token, max_body=max_body)
-    from .store.postgres import _redact
-    shown = _redact(spec) if config.is_remote(spec) else spec
-    click.echo(f"kerasprov: serving {shown} at http://{host}:{port}"
+    click.echo(f"kerasprov: serving {config.shown(spec)} at http://{host}:{port}"
                + (" (token required)" if token else ""), err=True)
     if host not in ("127.0.0.1", "localhost", "::1") and not token:
         click.echo("kerasprov: warning: listening beyond this machine without a token",
@@ -141,12 +141,9 @@ def serve(store, host, port, token_file, max_body):
 @handle_errors
 def sync(store):
     """Deliver every journal waiting in the outbox (runs that ended before delivery)."""
-    from . import config
-    spec = config.store_spec(store)
-    directory = config.journal_dir(spec)
-    from .outbox.delivery import deliver
-    n = deliver(spec, directory, wait=60.0)
-    click.echo(f"delivered {n} event(s) from {directory}")
+    from .store import kinds
+    n = kinds.deliver(store, wait=60.0)
+    click.echo(f"delivered {n} event(s) from {kinds.journal_dir(store)}")
 
 
 @cli.command()
@@ -163,13 +160,14 @@ def ui(store, host, port):
 
     from . import config
     from .server.app import create_app
+    from .store import kinds
     spec = config.store_spec(store)
-    if spec.startswith(("http://", "https://")):
-        raise click.UsageError("ui reads a store directory or a postgresql:// URL; a "
-                               f"kerasprov serve already serves its UI at {spec}")
+    if not kinds.kind_of(spec).sql:
+        raise click.UsageError("ui reads a store directory or a postgresql:// or monetdb:// "
+                               f"URL; a kerasprov serve already serves its UI at {spec}")
     app = create_app(spec)
     shown = f"[{host}]" if ":" in host else host
-    click.echo(f"kerasprov UI for {spec if not config.is_remote(spec) else 'PostgreSQL'}: "
+    click.echo(f"kerasprov UI for {config.shown(spec)}: "
                f"http://{shown}:{port}/  (Ctrl+C to stop)")
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
 

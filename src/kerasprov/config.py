@@ -8,8 +8,8 @@ directory (embedded DuckDB + journals), an ``http(s)://`` URL (a ``kerasprov ser
 
 from __future__ import annotations
 
-import hashlib
 import os
+import re
 from pathlib import Path
 
 DEFAULT_STORE = "kerasprov"
@@ -35,9 +35,19 @@ def configure(store: str | os.PathLike | None = None, *, token: str | None = Non
         _settings["outbox"] = os.fspath(outbox)
 
 
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_PASSWORD = re.compile(r"(://[^:/@]+):[^@]*@")
+
+
 def is_remote(spec: str) -> bool:
-    return spec.startswith(("http://", "https://", "postgresql://", "postgres://",
-                            "monetdb://"))
+    """A URL names a remote store, anything else a local directory. Which kind of store a URL
+    names (and whether kerasprov knows it) is ``kerasprov.store.kinds``' business."""
+    return bool(_URL.match(str(spec)))
+
+
+def shown(spec: str | os.PathLike) -> str:
+    """A store spec for messages and logs: a URL without its password."""
+    return _PASSWORD.sub(r"\1:***@", os.fspath(spec))
 
 
 def store_spec(spec: str | os.PathLike | None = None) -> str:
@@ -54,11 +64,8 @@ def token() -> str | None:
     return _settings["token"] or os.environ.get("KERASPROV_TOKEN") or None
 
 
-def journal_dir(spec: str | None = None) -> Path:
-    """Directory holding the journals of runs that go to ``spec``."""
-    spec = store_spec(spec)
-    if not is_remote(spec):
-        return Path(spec) / "journals"
+def outbox_base() -> Path:
+    """Where journals for remote stores wait: ``configure(outbox=)``, ``KERASPROV_OUTBOX``,
+    else ``~/.kerasprov/outbox`` (one folder per store inside, see ``store.kinds``)."""
     base = _settings["outbox"] or os.environ.get("KERASPROV_OUTBOX") or "~/.kerasprov/outbox"
-    digest = hashlib.sha256(spec.encode()).hexdigest()[:12]
-    return Path(os.fspath(base)).expanduser().resolve() / digest
+    return Path(os.fspath(base)).expanduser().resolve()

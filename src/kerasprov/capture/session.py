@@ -19,6 +19,7 @@ import time
 
 from .. import config
 from ..errors import warn_once
+from ..outbox import delivery
 from ..outbox.writer import Outbox
 from . import extract
 
@@ -43,25 +44,6 @@ def default_dataflow() -> str:
     return tag[:41]
 
 
-def _deliverer(spec: str):
-    from ..outbox.delivery import deliver
-    return lambda: deliver(spec, config.journal_dir(spec), wait=0.0)
-
-
-def _heartbeater(spec: str):
-    """Remote stores only: the outbox's heartbeat for the runs it has open (their lease)."""
-    if spec.startswith(("http://", "https://")):
-        from ..server.client import send_heartbeat
-        return lambda runs: send_heartbeat(spec, runs)
-    if spec.startswith(("postgresql://", "postgres://")):
-        from ..store.postgres import heartbeat
-        return lambda runs: heartbeat(spec, runs)
-    if spec.startswith("monetdb://"):
-        from ..store.monetdb import heartbeat
-        return lambda runs: heartbeat(spec, runs)
-    return None
-
-
 def get_outbox() -> Outbox:
     """The outbox for the configured store (a new one if the store changed)."""
     global _outbox, _outbox_spec
@@ -71,10 +53,10 @@ def get_outbox() -> Outbox:
             if _outbox is not None:
                 _outbox.flush(5.0)
                 _retired.append(_outbox)
-            from ..store.lease import beat_every
-            _outbox = Outbox(config.journal_dir(spec), deliver=_deliverer(spec),
-                             deliver_every=2.0 if config.is_remote(spec) else None,
-                             beat=_heartbeater(spec), beat_every=beat_every())
+            way = delivery.route(spec)
+            _outbox = Outbox(way.journal_dir, deliver=way.deliver,
+                             deliver_every=way.deliver_every, beat=way.beat,
+                             beat_every=way.beat_every)
             _outbox_spec = spec
         return _outbox
 

@@ -1,28 +1,48 @@
-"""Delivery of journal lines to a store, by the kind of store: one dispatch for the
-trainer's writer thread and for ``kerasprov sync``."""
+"""How a training process's outbox reaches its store: a ``Route`` of plain callables.
+
+The outbox and capture sit below the store layer and import nothing above them. The
+store-kinds table (``store.kinds.route``) builds a Route for a store spec, and the package
+wires it in with ``set_resolver`` at import; capture asks ``route(spec)``.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 
-def deliver(spec: str, directory: Path, wait: float = 0.0) -> int:
-    """Send every journal line in ``directory`` not yet stored to ``spec``; events sent.
+@dataclass(frozen=True)
+class Route:
+    """Where a process writes journals for one store, and how they get there.
 
-    Args:
-        spec: the store (directory, http(s)://, postgresql:// or monetdb:// URL).
-        directory: the outbox holding the journals.
-        wait: seconds to wait for an embedded store that another process holds
-            (0: give up at once and leave the lines for the next reader).
+    Attributes:
+        journal_dir: the folder of this store's journal segments.
+        deliver: sends every waiting line to the store (writer thread); None where the
+            store's readers ingest the journals themselves (a directory store).
+        deliver_every: seconds between deliveries while runs are open (None: at run end).
+        beat: tells the store which runs are alive; None where liveness is read from the
+            journals (pid, mtime).
+        beat_every: seconds between heartbeats.
     """
-    if spec.startswith(("http://", "https://")):
-        from ..server.client import deliver_outbox
-        return deliver_outbox(spec, directory)
-    if spec.startswith(("postgresql://", "postgres://")):
-        from ..store.postgres import deliver_journals
-        return deliver_journals(spec, directory)
-    if spec.startswith("monetdb://"):
-        from ..store.monetdb import deliver_journals as deliver_monetdb
-        return deliver_monetdb(spec, directory)
-    from ..store.embedded import deliver_journals as deliver_embedded
-    return deliver_embedded(spec, directory, wait=wait)
+
+    journal_dir: Path
+    deliver: Callable[[], int] | None = None
+    deliver_every: float | None = None
+    beat: Callable[[list[str]], int] | None = None
+    beat_every: float = 30.0
+
+
+_resolver: Callable[[str], Route] | None = None
+
+
+def set_resolver(resolver: Callable[[str], Route]) -> None:
+    """Install the function that turns a store spec into a Route (``store.kinds.route``)."""
+    global _resolver
+    _resolver = resolver
+
+
+def route(spec: str) -> Route:
+    if _resolver is None:
+        raise RuntimeError("kerasprov: no store resolver installed (import kerasprov)")
+    return _resolver(spec)

@@ -12,6 +12,7 @@ import queue
 import re
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 
@@ -33,6 +34,15 @@ def _utf8(line: str) -> str:
     if line.isascii():
         return line
     return _SURROGATE.sub(lambda m: f"\\\\u{ord(m.group()):04x}", line)
+
+
+#: Every outbox of this process, so a reader in the same process can read its own writes.
+_live: weakref.WeakSet = weakref.WeakSet()
+
+
+def flush_all(timeout: float = 5.0) -> bool:
+    """Wait until every event this process captured so far is in a journal."""
+    return all(box.flush(timeout) for box in list(_live) if box._thread.is_alive())
 
 
 class _Segment:
@@ -78,6 +88,7 @@ class Outbox:
         self._idle.set()
         self._thread = threading.Thread(target=self._loop, name="kerasprov-outbox", daemon=True)
         self._thread.start()
+        _live.add(self)
 
     # -- training thread ------------------------------------------------------------------
     def put(self, event: dict, sync: bool = False, close: bool = False) -> None:

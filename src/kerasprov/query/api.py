@@ -15,11 +15,15 @@ import pandas as pd
 
 from .. import config
 from ..errors import BadRequest, NotFound, QueryError, StoreBusy
+from ..outbox.writer import flush_all
+from ..store import kinds
+from ..store.backend import unique_columns
 from ..store.schema import quote
 from . import sandbox
+from .protocol import StoreAPI
 
 
-def open_store(spec: str | None = None, lock_timeout: float = 60.0) -> Store:
+def open_store(spec: str | None = None, lock_timeout: float = 60.0) -> StoreAPI:
     """Open the store at ``spec`` (default: ``KERASPROV_STORE``, then ``./kerasprov``).
 
     Args:
@@ -27,25 +31,17 @@ def open_store(spec: str | None = None, lock_timeout: float = 60.0) -> Store:
             ``pip install "kerasprov[monetdb]"``) or a ``http(s)://`` server URL.
         lock_timeout: seconds to wait for the embedded DuckDB file while another process
             holds it.
+
+    Returns:
+        An object with the ``StoreAPI`` methods: ``Store`` for a database kerasprov opens
+        itself, ``HttpStore`` for a ``kerasprov serve``; both give the same answers.
     """
     spec = config.store_spec(spec)
-    if spec.startswith(("http://", "https://")):
-        from ..server.client import RemoteStore
-        return RemoteStore(spec)
-    if spec.startswith(("postgresql://", "postgres://")):
-        from ..store.postgres import PostgresStore
-        return Store(PostgresStore(spec), spec)
-    if spec.startswith("monetdb://"):
-        from ..store.monetdb import MonetDBStore
-        return Store(MonetDBStore(spec), spec)
-    from ..store.embedded import EmbeddedStore
-    return Store(EmbeddedStore(spec, lock_timeout=lock_timeout), spec)
-
-
-def _shown(spec: str) -> str:
-    """A store spec for messages: a database URL without its password."""
-    import re
-    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", str(spec))
+    kind = kinds.kind_of(spec)
+    if not kind.sql:
+        from .remote import HttpStore
+        return HttpStore(spec)
+    return Store(kind.open(spec, lock_timeout), spec)
 
 
 class Store:
@@ -56,28 +52,24 @@ class Store:
         self.spec = spec
 
     def __repr__(self):
-        return f"<kerasprov.Store {_shown(self.spec)}>"
+        return f"<kerasprov.Store {config.shown(self.spec)}>"
+
+    @property
+    def kind(self) -> kinds.Kind:
+        return kinds.kind_of(self.spec)
 
     @contextlib.contextmanager
     def unit(self):
         """A Backend for one unit of work (journals ingested first)."""
-        from ..capture import session
-        session.flush(5.0)  # this process's own events first
+        flush_all(5.0)  # this process's own events first: read your own writes
         with self._store.unit() as be:
             yield be
 
     # -- raw reads -----------------------------------------------------------------------
-    def _read(self, be, sql: str, params: Iterable = ()) -> pd.DataFrame:
-        if be.dialect == "duckdb":
-            cur = be.con.execute(sql, list(params))
-            cols = [d[0] for d in cur.description]
-            return pd.DataFrame(cur.fetchall(), columns=cols)
-        return be.read_df(sql, list(params))
-
     def read(self, sql: str, params: Iterable = ()) -> pd.DataFrame:
         """Run trusted SQL written by kerasprov itself (not sandboxed)."""
         with self.unit() as be:
-            return self._read(be, sql, params)
+            return be.read_df(sql, list(params))
 
     def sql(self, query: str, limit: int = sandbox.DEFAULT_LIMIT,
             timeout: float = sandbox.DEFAULT_TIMEOUT_S) -> pd.DataFrame:
@@ -120,22 +112,20 @@ class Store:
 
     def _one_run(self, sql, run_id):
         with self.unit() as be:
-            self._check_run(be, run_id)
-            return self._read(be, sql, [run_id])
+            check_run(be, run_id, self.spec)
+            return be.read_df(sql, [run_id])
 
-    def _check_run(self, be, run_id):
-        if not be.fetchall("SELECT 1 FROM execution WHERE run_id = ?", [run_id]):
-            near = [r[0] for r in be.fetchall(
-                "SELECT run_id FROM execution WHERE run_id LIKE ? ORDER BY run_id LIMIT 5",
-                [str(run_id)[:8] + "%"])]
-            hint = f"; similar: {', '.join(near)}" if near else ""
-            raise NotFound(f"no run {run_id!r} in {_shown(self.spec)}{hint}", run_id=run_id)
+    def check_run(self, run_id: str) -> None:
+        """Raise ``NotFound`` (naming similar run ids) unless ``run_id`` is in the store."""
+        with self.unit() as be:
+            check_run(be, run_id, self.spec)
+
 
     def run(self, run_id: str) -> dict[str, pd.DataFrame]:
         """Everything about one run, as named DataFrames (for ``kerasprov show``)."""
         with self.unit() as be:
-            self._check_run(be, run_id)
-            out = {"run": self._read(be, "SELECT * FROM runs WHERE run_id = ?", [run_id])}
+            check_run(be, run_id, self.spec)
+            out = {"run": be.read_df("SELECT * FROM runs WHERE run_id = ?", [run_id])}
             for name, sql in (
                     ("hyperparameters", "SELECT * FROM ds_itrainingmodel WHERE run_id = ?"),
                     ("config", "SELECT * FROM ds_itrainingconfig WHERE run_id = ?"),
@@ -146,7 +136,7 @@ class Store:
                     ("tasks", "SELECT * FROM task WHERE run_id = ? ORDER BY start_time"),
                     ("files", "SELECT * FROM file WHERE run_id = ? ORDER BY time"),
                     ("execution", "SELECT * FROM execution WHERE run_id = ?")):
-                out[name] = self._read(be, sql, [run_id])
+                out[name] = be.read_df(sql, [run_id])
             return out
 
     # -- comparison, path queries, analyses, PROV (see pathquery.py, analyses.py) --------
@@ -164,10 +154,10 @@ class Store:
             raise BadRequest(f"compare needs at least two different runs; got {ids}")
         with self.unit() as be:
             for rid in ids:
-                self._check_run(be, rid)
+                check_run(be, rid, self.spec)
             marks = ", ".join("?" for _ in ids)
-            summary = self._read(be, f"SELECT * FROM runs WHERE run_id IN ({marks})", ids)
-            hyps = self._read(be, f"SELECT * FROM ds_itrainingmodel WHERE run_id IN ({marks})",
+            summary = be.read_df(f"SELECT * FROM runs WHERE run_id IN ({marks})", ids)
+            hyps = be.read_df(f"SELECT * FROM ds_itrainingmodel WHERE run_id IN ({marks})",
                               ids)
         summary = summary.drop_duplicates("run_id").set_index("run_id")
         hyps = hyps.drop_duplicates("run_id").set_index("run_id")
@@ -219,7 +209,7 @@ class Store:
         from ..provexport import document
         with self.unit() as be:
             if run_id is not None:
-                self._check_run(be, run_id)
+                check_run(be, run_id, self.spec)
             return document(be, run_id=run_id, dataflow=dataflow)
 
     def adaptation(self, run_id: str) -> pd.DataFrame:
@@ -238,6 +228,16 @@ class Store:
         """Per epoch: training metric, validation metric and their gap."""
         from .analyses import convergence
         return convergence(self, run_id, metric)
+
+
+def check_run(be, run_id: str, spec: str) -> None:
+    """Raise ``NotFound`` unless ``run_id`` is in the store behind ``be``."""
+    if not be.fetchall("SELECT 1 FROM execution WHERE run_id = ?", [run_id]):
+        near = [r[0] for r in be.fetchall(
+            "SELECT run_id FROM execution WHERE run_id LIKE ? ORDER BY run_id LIMIT 5",
+            [str(run_id)[:8] + "%"])]
+        hint = f"; similar: {', '.join(near)}" if near else ""
+        raise NotFound(f"no run {run_id!r} in {config.shown(spec)}{hint}", run_id=run_id)
 
 
 def _plain(v):
@@ -276,18 +276,9 @@ def run_sandboxed(be, query: str, limit: int, timeout: float) -> pd.DataFrame:
         raise QueryError(str(exc).split("\n")[0]) from None
     finally:
         timer.cancel()
-    df = pd.DataFrame(rows[:limit], columns=_unique(cols))
+    df = pd.DataFrame(rows[:limit], columns=unique_columns(cols))
     df.attrs["truncated"] = len(rows) > limit
     return df
 
 
-def _unique(cols):
-    seen, out = {}, []
-    for c in cols:
-        n = seen.get(c, 0)
-        seen[c] = n + 1
-        out.append(c if n == 0 else f"{c}_{n + 1}")
-    return out
-
-
-__all__ = ["open_store", "Store", "StoreBusy", "quote"]
+__all__ = ["open_store", "Store", "StoreAPI", "StoreBusy", "quote"]

@@ -22,9 +22,9 @@ from fastapi import APIRouter, Request
 
 from ..errors import BadRequest, InvalidEvent, KerasProvError, PayloadTooLarge
 from ..outbox import codec
+from ..query.wire import frame_body
 from ..store import lease
 from ..store.ingest import Ingestor
-from .client import frame_body
 
 router = APIRouter(prefix="/api")
 
@@ -140,25 +140,20 @@ def _state(app) -> tuple[Any, threading.Lock, IngestQueue]:
         if not hasattr(app.state, "kp_ingest"):
             store = app.state.store
             # DuckDB: one unit at a time in this process (reads, ingest, journal pickup).
-            app.state.kp_unit_lock = threading.Lock() if _is_embedded(store) else \
+            app.state.kp_unit_lock = threading.Lock() if store.kind.single_writer else \
                 contextlib.nullcontext()
             app.state.kp_ingest = IngestQueue(store, app.state.kp_unit_lock)
     return app.state.store, app.state.kp_unit_lock, app.state.kp_ingest
 
 
-def _is_embedded(store) -> bool:
-    # MonetDB counts as embedded here: one unit at a time suits its optimistic concurrency.
-    return not str(store.spec).startswith(("postgresql://", "postgres://"))
-
-
 def _local_runs(store) -> set[str]:
     """Runs with open journal segments in a store directory: local trainers, whose liveness
     the embedded store reads from the journals (pid, mtime), not from heartbeats."""
-    journals = getattr(getattr(store, "_store", None), "journals", None)
-    if journals is None:
+    if store.kind.heartbeat is not None:
         return set()
     from ..outbox.journal import list_segments, run_of
-    return {run_of(name) for name in list_segments(journals)}
+    from ..store.kinds import journal_dir
+    return {run_of(name) for name in list_segments(journal_dir(store.spec))}
 
 
 async def _read_body(request: Request) -> bytes:
@@ -217,11 +212,9 @@ def _read(request: Request, fn):
 
 @router.get("/health")
 def health(request: Request) -> dict:
-    from .. import __version__
-    store = request.app.state.store
-    kind = "monetdb" if str(store.spec).startswith("monetdb://") else \
-        "duckdb" if _is_embedded(store) else "postgres"
-    return {"ok": True, "version": __version__, "store": kind}
+    from ..version import __version__
+    kind = request.app.state.store.kind
+    return {"ok": True, "version": __version__, "store": kind.name, "label": kind.label}
 
 
 @router.post("/heartbeat")

@@ -105,14 +105,10 @@ def create_app(store_spec: str | None = None, token: str | None = None,
         resp.set_cookie(COOKIE, given, httponly=True, samesite="strict", path="/")
         return resp
 
-    try:
-        from .api import router as api_router
-        app.include_router(api_router)
-    except ImportError:
-        pass
-    try:
-        from .pages import router as pages_router
-        app.include_router(pages_router)
-    except ImportError:
-        pass
+    from .api import router as api_router
+    from .pages import router as pages_router
+    from .store_api import router as store_router
+    app.include_router(api_router)
+    app.include_router(store_router)
+    app.include_router(pages_router)
     return app

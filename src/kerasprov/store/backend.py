@@ -33,6 +33,17 @@ def to_datetime(value: object) -> dt.datetime | None:
     return dt.datetime.fromtimestamp(float(value), dt.timezone.utc).replace(tzinfo=None)
 
 
+def unique_columns(cols: list[str]) -> list[str]:
+    """Result column names made unique (``a, a`` -> ``a, a_2``) for a DataFrame."""
+    seen: dict[str, int] = {}
+    out = []
+    for c in cols:
+        n = seen.get(c, 0)
+        seen[c] = n + 1
+        out.append(c if n == 0 else f"{c}_{n + 1}")
+    return out
+
+
 class Backend:
     """A connection to one store database, used for one unit of work."""
 
@@ -84,6 +95,15 @@ class Backend:
         except AttributeError:
             self._ingest_cache: dict = {}
             return self._ingest_cache
+
+    def read_df(self, sql: str, params: Sequence[Any] = ()):
+        """Trusted SQL written by kerasprov itself, as a pandas DataFrame."""
+        raise NotImplementedError
+
+    def read_only_df(self, query: str, limit: int, timeout: float):
+        """Checked user SQL: a read-only transaction, at most ``limit`` rows (the frame's
+        ``attrs["truncated"]`` says whether more existed), stopped after ``timeout`` s."""
+        raise NotImplementedError
 
     def table_names(self) -> set[str]:
         raise NotImplementedError
@@ -216,6 +236,13 @@ class DuckDBBackend(Backend):
         from .schema import quote
         self.execute(f"ALTER TABLE {quote(table)} ALTER COLUMN {quote(column)} "
                      f"SET DATA TYPE {self.sql_type(typ)}")
+
+    def read_df(self, sql, params=()):
+        """Trusted SQL written by kerasprov itself, as a DataFrame."""
+        import pandas as pd
+        cur = self.con.execute(sql, list(params))
+        cols = unique_columns([d[0] for d in cur.description])
+        return pd.DataFrame(cur.fetchall(), columns=cols)
 
     def close(self):
         self.con.close()

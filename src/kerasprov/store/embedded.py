@@ -14,14 +14,13 @@ import random
 import socket
 import threading
 import time
-import warnings
 from pathlib import Path
 
-from ..errors import InvalidEvent, StoreBusy
-from ..outbox import codec
-from ..outbox.journal import list_segments, read_from, run_of
+from ..errors import StoreBusy
+from ..outbox.journal import list_segments, run_of
+from ..outbox.replay import finish, replay
 from .backend import DuckDBBackend, to_datetime
-from .ingest import Ingestor, ensure_schema
+from .ingest import TableBook, ensure_schema, local_sender
 
 DB_NAME = "provenance.duckdb"
 LEASE_S = 120.0
@@ -102,80 +101,28 @@ class EmbeddedStore:
             turn.release()
 
 
-def deliver_journals(spec: str, directory: Path | None = None, wait: float = 0.0) -> int:
-    """Ingest this store's waiting journal lines; events stored (0 when busy and not waiting).
+def deliver_journals(spec: str, directory: Path | None = None, wait: float = 60.0) -> int:
+    """Ingest this store's waiting journal lines (``kerasprov sync``); events stored.
 
-    The trainer's writer calls it with ``wait=0`` at the end of a run (a reader will ingest
-    later if the file is busy); ``kerasprov sync`` waits like any reader.
+    A training process never calls this: it only writes its journal, and whoever reads the
+    store next ingests it (one writer rule; a trainer stays free of DuckDB).
     """
     store = EmbeddedStore(spec, lock_timeout=wait)
-    try:
-        with store.unit(ingest=False) as be:
-            return ingest_journals(be, Path(directory) if directory else store.journals)
-    except StoreBusy:
-        if wait:
-            raise
-        return 0
+    with store.unit(ingest=False) as be:
+        return ingest_journals(be, Path(directory) if directory else store.journals)
 
 
 def ingest_journals(be, directory: Path) -> int:
-    """Apply every journal line not yet stored; move closed, stored segments to done/."""
-    names = list_segments(directory)
-    if not names:
+    """Apply every journal line not yet stored; crash-mark runs whose process died."""
+    if not list_segments(directory):
         return 0
-    offsets = dict(be.fetchall("SELECT name, byte_offset FROM _journal"))
-    events, new_offsets, ended, open_runs, bad = [], {}, [], {}, 0
-    for name in names:
-        path = directory / name
-        try:
-            size = path.stat().st_size
-        except FileNotFoundError:
-            continue
-        start = offsets.get(name, 0)
-        is_ended = False
-        if size > start:
-            lines, end, is_ended = read_from(path, start)
-            for line in lines:
-                try:
-                    events.append(codec.decode(line))
-                except InvalidEvent:
-                    bad += 1
-            if end != start:
-                new_offsets[name] = end
-            if not is_ended and end < size:
-                pass
-        if is_ended:
-            ended.append(name)
-        else:
-            open_runs[name] = path
-    if bad:
-        warnings.warn(f"kerasprov: skipped {bad} malformed journal line(s) in {directory}",
-                      stacklevel=2)
-
-    def record_offsets():
-        for name, off in new_offsets.items():
-            if name in offsets:
-                be.execute("UPDATE _journal SET byte_offset = ? WHERE name = ?", [off, name])
-            else:
-                be.execute("INSERT INTO _journal VALUES (?, ?)", [name, off])
-
-    Ingestor(be).apply(events, before_commit=record_offsets)
-    done = directory / "done"
-    for name in ended:
-        _move(directory / name, done)
-    _detect_crashes(be, open_runs, done)
-    return len(events)
+    book = TableBook(be)
+    result = replay(directory, local_sender(be), book)
+    _detect_crashes(be, result.open_segments, book)
+    return result.sent
 
 
-def _move(path: Path, done: Path) -> None:
-    try:
-        done.mkdir(exist_ok=True)
-        os.replace(path, done / path.name)
-    except OSError:
-        pass  # read-only or vanished: it stays and is skipped by its offset next time
-
-
-def _detect_crashes(be, open_segments: dict[str, Path], done: Path) -> None:
+def _detect_crashes(be, open_segments: dict[str, Path], book) -> None:
     """Mark runs whose process died (same host) or went silent past the lease as crashed."""
     if not open_segments:
         return
@@ -210,4 +157,4 @@ def _detect_crashes(be, open_segments: dict[str, Path], done: Path) -> None:
         be.execute("UPDATE task SET status = 'crashed', end_time = ? WHERE run_id = ? "
                    "AND status = 'running'", [end, run])
         if dead:
-            _move(path, done)
+            finish(path, book)

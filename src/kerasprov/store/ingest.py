@@ -607,3 +607,52 @@ def _int(value):
         return None if value is None else int(value)
     except (TypeError, ValueError):
         return None
+
+
+#: Errors by which an event that passed validation still cannot be stored: the event is at
+#: fault, not the database (which raises its own errors: those mean "try again later").
+_EVENT_FAULTS = (TypeError, ValueError, KeyError, AttributeError, IndexError, OverflowError)
+
+
+def local_sender(be, on_stored=None):
+    """``send(events)`` for journal replay into the database behind ``be``.
+
+    An event that breaks the ingest is reported as ``InvalidEvent`` so that replay
+    quarantines that event alone and stores the rest. ``on_stored(result)`` runs after each
+    stored batch (e.g. to revive the runs it touched).
+    """
+    ing = Ingestor(be)
+
+    def send(events: list[dict]) -> None:
+        try:
+            result = ing.apply(events)
+        except _EVENT_FAULTS as exc:
+            raise InvalidEvent(f"the store could not take this event: {exc!r}") from None
+        if on_stored is not None:
+            on_stored(result)
+
+    return send
+
+
+class TableBook:
+    """Journal offsets kept in the store's own ``_journal`` table (``outbox.replay``'s
+    offset book for the journals inside a directory store)."""
+
+    def __init__(self, be):
+        self.be = be
+        self.offsets = dict(be.fetchall("SELECT name, byte_offset FROM _journal"))
+
+    def get(self, path) -> int:
+        return int(self.offsets.get(path.name, 0))
+
+    def set(self, path, offset: int) -> None:
+        if path.name in self.offsets:
+            self.be.execute("UPDATE _journal SET byte_offset = ? WHERE name = ?",
+                            [offset, path.name])
+        else:
+            self.be.execute("INSERT INTO _journal VALUES (?, ?)", [path.name, offset])
+        self.offsets[path.name] = offset
+
+    def forget(self, path) -> None:
+        if self.offsets.pop(path.name, None) is not None:
+            self.be.execute("DELETE FROM _journal WHERE name = ?", [path.name])

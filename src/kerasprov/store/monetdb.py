@@ -22,8 +22,9 @@ from urllib.parse import unquote, urlparse
 
 import pandas as pd
 
+from ..config import shown
 from ..errors import QueryError, StoreUnavailable
-from .backend import Backend, to_datetime
+from .backend import Backend, to_datetime, unique_columns
 from .ingest import ensure_schema
 from .postgres import pg_sql
 from .schema import quote
@@ -168,7 +169,6 @@ class MonetDBBackend(Backend):
     def read_only_df(self, query: str, limit: int, timeout: float) -> pd.DataFrame:
         """A person's query, in a transaction that is always rolled back, with a timeout."""
         pymonetdb = _pymonetdb()
-        from ..query.api import _unique
         self.execute("START TRANSACTION")
         try:
             with contextlib.suppress(pymonetdb.Error):
@@ -191,7 +191,7 @@ class MonetDBBackend(Backend):
                 self.execute("ROLLBACK")
             with contextlib.suppress(Exception):
                 self.execute("CALL sys.setquerytimeout(0)")
-        df = pd.DataFrame(rows[:limit], columns=_unique([str(c) for c in cols]))
+        df = pd.DataFrame(rows[:limit], columns=unique_columns([str(c) for c in cols]))
         df.attrs["truncated"] = len(rows) > limit
         return df
 
@@ -224,7 +224,7 @@ class MonetDBStore:
         self._schema_ok = False
 
     def __repr__(self):
-        return f"<MonetDBStore {_redact(self.url)}>"
+        return f"<MonetDBStore {shown(self.url)}>"
 
     @contextlib.contextmanager
     def unit(self, ingest: bool = True, timeout: float | None = None):
@@ -234,11 +234,11 @@ class MonetDBStore:
         try:
             args = connect_args(self.url)
         except ValueError as exc:
-            raise StoreUnavailable(str(exc).replace(self.url, _redact(self.url))) from None
+            raise StoreUnavailable(str(exc).replace(self.url, shown(self.url))) from None
         try:
             con = pymonetdb.connect(**args, autocommit=True, connect_timeout=timeout or 10)
         except (pymonetdb.Error, OSError) as exc:
-            raise StoreUnavailable(f"cannot connect to MonetDB at {_redact(self.url)}: "
+            raise StoreUnavailable(f"cannot connect to MonetDB at {shown(self.url)}: "
                                    f"{_first_line(exc)}") from None
         be = MonetDBBackend(con)
         try:
@@ -259,40 +259,32 @@ class MonetDBStore:
             be.close()
 
 
-def _redact(url: str) -> str:
-    """The URL without its password, for messages."""
-    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
-
-
 def _first_line(exc: BaseException) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
 def _ingest_local(store: MonetDBStore, be: MonetDBBackend) -> None:
     """Read your own writes, and crash runs past their lease (as the PostgreSQL store)."""
-    from .. import config
     from ..errors import warn_once
     from . import lease
+    from .kinds import journal_dir
     try:
-        apply_segments(be, config.journal_dir(store.url))
+        apply_segments(be, journal_dir(store.url))
         lease.expire(be)
     except Exception as exc:  # noqa: BLE001 - reads still work with what is stored
         warn_once("monetdb-local", f"could not ingest the local journals for "
-                                   f"{_redact(store.url)}: {_first_line(exc)}")
+                                   f"{shown(store.url)}: {_first_line(exc)}")
 
 
 def apply_segments(be: MonetDBBackend, directory) -> int:
+    """Replay the journals in ``directory`` into the database; events stored."""
     from pathlib import Path
 
-    from ..server.client import deliver_segments
-    from .ingest import Ingestor
+    from ..outbox.replay import replay
+    from .ingest import local_sender
     from .lease import revive
-    ing = Ingestor(be)
-
-    def send(events):
-        revive(be, ing.apply(events).runs)
-
-    return deliver_segments(Path(directory), send)
+    send = local_sender(be, on_stored=lambda result: revive(be, result.runs))
+    return replay(Path(directory), send).sent
 
 
 def deliver_journals(url: str, journal_dir) -> int:

@@ -18,9 +18,10 @@ from typing import Any
 
 import pandas as pd
 
+from ..config import shown
 from ..errors import KerasProvError, QueryError, SQLRefused, StoreUnavailable
-from .backend import Backend, to_datetime
-from .ingest import Ingestor, ensure_schema
+from .backend import Backend, to_datetime, unique_columns
+from .ingest import ensure_schema
 from .schema import quote
 
 #: pg_advisory_xact_lock key shared by every kerasprov writer of a database ("kp" + 1).
@@ -157,7 +158,6 @@ class PostgresBackend(Backend):
         psycopg = _psycopg()
         from psycopg import errors as pge
 
-        from ..query.api import _unique
         self.con.execute("BEGIN READ ONLY")
         try:
             self.con.execute(f"SET LOCAL statement_timeout = {max(1, int(timeout * 1000))}")
@@ -175,7 +175,7 @@ class PostgresBackend(Backend):
         finally:
             with contextlib.suppress(Exception):
                 self.con.execute("ROLLBACK")
-        df.columns = _unique([str(c) for c in df.columns])
+        df.columns = unique_columns([str(c) for c in df.columns])
         df.attrs["truncated"] = len(rows) > limit
         return df
 
@@ -222,7 +222,7 @@ class PostgresStore:
             return psycopg.connect(self.url, autocommit=True,
                                    connect_timeout=max(1, int(timeout)))
         except psycopg.Error as exc:
-            raise StoreUnavailable(f"cannot connect to PostgreSQL at {_redact(self.url)}: "
+            raise StoreUnavailable(f"cannot connect to PostgreSQL at {shown(self.url)}: "
                                    f"{_first_line(exc)}") from None
 
     def _release(self, con) -> None:
@@ -280,7 +280,7 @@ class PostgresStore:
         except Exception as exc:  # noqa: BLE001 - e.g. a read-only role: reads still work
             from ..errors import warn_once
             warn_once("pg-lease", f"could not mark runs past their lease as crashed in "
-                                  f"{_redact(self.url)}: {_first_line(exc)}")
+                                  f"{shown(self.url)}: {_first_line(exc)}")
 
     def close(self) -> None:
         with self._lock:
@@ -290,32 +290,24 @@ class PostgresStore:
                 con.close()
 
 
-def _redact(url: str) -> str:
-    """The URL without its password, for messages."""
-    import re
-    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
-
-
 def _deliver_local(store: PostgresStore, be: PostgresBackend) -> None:
-    from .. import config
     from ..errors import warn_once
+    from .kinds import journal_dir
     try:
-        directory = config.journal_dir(store.url)
-        apply_segments(be, directory)
+        apply_segments(be, journal_dir(store.url))
     except KerasProvError as exc:
-        warn_once("pg-local", f"could not ingest the local journals for {_redact(store.url)}: "
+        warn_once("pg-local", f"could not ingest the local journals for {shown(store.url)}: "
                               f"{exc.message}")
 
 
 def apply_segments(be: PostgresBackend, directory: Path) -> int:
-    from ..server.client import deliver_segments
+    """Replay the journals in ``directory`` into the database; events stored."""
+    from ..outbox.replay import replay
+    from .ingest import local_sender
     from .lease import revive
-    ing = Ingestor(be)
-
-    def send(events):
-        revive(be, ing.apply(events).runs)  # a run that was only slow is running again
-
-    return deliver_segments(Path(directory), send)
+    # A run that was only slow is running again once its events arrive.
+    send = local_sender(be, on_stored=lambda result: revive(be, result.runs))
+    return replay(Path(directory), send).sent
 
 
 def heartbeat(url: str, runs: list[str]) -> int:

@@ -1,0 +1,139 @@
+"""A ``kerasprov serve`` as a store kind: the HTTP transport, journal delivery and heartbeats.
+
+Delivery is journal replay (``outbox.replay``) whose ``send`` POSTs a batch to
+``/api/events``: a batch too large for the server is split, a sequence gap (409) makes the
+client resend the run from where the server stopped, and an event the server refuses (422)
+is isolated by replay and quarantined. The read side over HTTP is ``query.remote``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .. import config
+from ..errors import (
+    BadRequest,
+    InvalidEvent,
+    NotFound,
+    PayloadTooLarge,
+    QueryError,
+    SQLRefused,
+    StoreUnavailable,
+    Unauthorized,
+)
+from ..outbox import codec
+from ..outbox.journal import list_segments
+from ..outbox.replay import MAX_EVENTS, events_of_run, replay
+
+_STATUS_ERRORS = {401: Unauthorized, 404: NotFound, 413: PayloadTooLarge, 422: InvalidEvent,
+                  503: StoreUnavailable}
+
+
+def _headers() -> dict[str, str]:
+    tok = config.token()
+    return {"Authorization": f"Bearer {tok}"} if tok else {}
+
+
+def client(url: str, timeout: float = 30.0):
+    import httpx
+    return httpx.Client(base_url=url, headers=_headers(),
+                        timeout=httpx.Timeout(timeout, connect=3.0))
+
+
+def raise_for(resp, url: str) -> dict:
+    try:
+        body = resp.json()
+    except ValueError:
+        body = {}
+    if resp.status_code < 400 and isinstance(body, dict):
+        return body
+    message = body.get("error") if isinstance(body, dict) else None
+    message = message or f"HTTP {resp.status_code} from {url}"
+    kind = body.get("kind") if isinstance(body, dict) else None
+    cls = {"SQLRefused": SQLRefused, "QueryError": QueryError}.get(kind) \
+        or _STATUS_ERRORS.get(resp.status_code) \
+        or (BadRequest if resp.status_code < 500 else StoreUnavailable)
+    extra = {k: v for k, v in body.items() if k not in ("ok", "error", "status")} \
+        if isinstance(body, dict) else {}
+    raise cls(message, **extra)
+
+
+def transport(fn, url: str):
+    import httpx
+    try:
+        return fn()
+    except httpx.HTTPError as exc:
+        raise StoreUnavailable(f"cannot reach the kerasprov server at {url}: "
+                               f"{type(exc).__name__}: {exc}") from None
+
+
+
+def deliver(url: str, directory: Path) -> int:
+    """Deliver every journal line waiting in ``directory`` to the server at ``url``.
+
+    Called on the outbox writer thread of a training process (never the training thread)
+    and by ``kerasprov sync``. A network or server error raises: the caller warns once, the
+    journal keeps the events, and the next delivery resumes from the recorded offset.
+    Returns the number of events sent.
+    """
+    directory = Path(directory)
+    if not list_segments(directory):
+        return 0
+    with client(url) as http:
+        return replay(directory, _Sender(http, url, directory).send).sent
+
+
+def heartbeat(url: str, runs: list[str], timeout: float = 10.0) -> int:
+    """Tell the server at ``url`` that ``runs`` are alive (their training process runs).
+
+    Called on the outbox writer thread; raises on any failure (the caller warns once).
+    Returns how many of the runs the server knows.
+    """
+    with client(url, timeout) as http:
+        resp = transport(lambda: http.post("/api/heartbeat", json={"runs": list(runs)}),
+                          url)
+    return int(raise_for(resp, url).get("known", 0))
+
+
+class _Sender:
+    def __init__(self, http, url: str, directory: Path):
+        self.http, self.url, self.directory = http, url, directory
+
+    def post(self, events: list[dict], allow_gaps: bool = False):
+        body = codec.encode({"events": events, "allow_gaps": allow_gaps})
+        return transport(lambda: self.http.post(
+            "/api/events", content=body.encode(),
+            headers={"content-type": "application/json"}), self.url)
+
+    def send(self, events: list[dict]) -> None:
+        resp = self.post(events)
+        if resp.status_code == 413 and len(events) > 1:
+            half = len(events) // 2
+            self.send(events[:half])
+            self.send(events[half:])
+            return
+        if resp.status_code == 409:
+            body = resp.json()
+            self.resend(str(body.get("run")), int(body.get("expected_seq", 0)))
+            self.send(events)  # what is now stored is skipped, the rest goes in order
+            return
+        raise_for(resp, self.url)
+
+    def resend(self, run: str, expected: int) -> None:
+        """The server lacks ``run`` from sequence ``expected``: send it again from there.
+
+        The events may sit in already delivered segments (in done/). If the journal itself
+        lacks ``expected`` (a torn or malformed line), the gap is declared so delivery can
+        go on instead of stalling forever.
+        """
+        events = events_of_run(self.directory, run, expected)
+        if not events:
+            return
+        gap = events[0]["seq"] != expected
+        for i in range(0, len(events), MAX_EVENTS):
+            resp = self.post(events[i:i + MAX_EVENTS], allow_gaps=gap)
+            if resp.status_code == 409:
+                resp = self.post(events[i:i + MAX_EVENTS], allow_gaps=True)
+            raise_for(resp, self.url)
+
+
