@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..errors import BadRequest, NotFound
 from ..store.schema import quote, set_table, task_column
+from .api import check_run
 
 _BUILTIN_TRANSFORMATIONS = {"trainingmodel", "adaptation", "testingmodel", "prediction"}
 
@@ -58,8 +59,8 @@ def adaptation(store, run_id: str) -> pd.DataFrame:
     ```
     """
     with store.unit() as be:
-        store._check_run(be, run_id)
-        return store._read(be, "SELECT epoch, learning_rate, technique FROM ds_oadaptation "
+        check_run(be, run_id, store.spec)
+        return be.read_df("SELECT epoch, learning_rate, technique FROM ds_oadaptation "
                                'WHERE run_id = ? ORDER BY epoch, "timestamp"', [run_id])
 
 
@@ -136,7 +137,7 @@ def transformation_impact(store, transformation: str = "Filter", parameter: str 
             "GROUP BY run_id) n ON n.run_id = e.run_id "
             "WHERE k.transformation_tag = ?" + (" AND e.dataflow_tag = ?" if dataflow else "")
             + " ORDER BY e.start_time, e.run_id, k.start_time")
-        return store._read(be, sql, [tag] + ([dataflow] if dataflow else []))
+        return be.read_df(sql, [tag] + ([dataflow] if dataflow else []))
 
 
 def _safe_attr(be, set_tag, name):
@@ -159,7 +160,7 @@ def convergence(store, run_id: str, metric: str = "accuracy") -> pd.DataFrame:
         one).
     """
     with store.unit() as be:
-        store._check_run(be, run_id)
+        check_run(be, run_id, store.spec)
         try:
             train = _attribute(be, "otrainingmodel", metric, "metric")
             val = _attribute(be, "otrainingmodel", "val_" + metric, "metric")
@@ -172,8 +173,8 @@ def convergence(store, run_id: str, metric: str = "accuracy") -> pd.DataFrame:
                              f"{', '.join(pairs) or '(none: fit without validation data)'}",
                              metric=metric) from None
         t, v = quote(train), quote(val)
-        return store._read(
-            be, f"SELECT epoch, {t} AS {quote(metric)}, {v} AS {quote('val_' + metric)}, "
+        return be.read_df(
+            f"SELECT epoch, {t} AS {quote(metric)}, {v} AS {quote('val_' + metric)}, "
                 f"{t} - {v} AS gap FROM ds_otrainingmodel WHERE run_id = ? ORDER BY epoch",
             [run_id])
 
