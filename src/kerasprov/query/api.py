@@ -125,19 +125,7 @@ class Store:
         """Everything about one run, as named DataFrames (for ``kerasprov show``)."""
         with self.unit() as be:
             check_run(be, run_id, self.spec)
-            out = {"run": be.read_df("SELECT * FROM runs WHERE run_id = ?", [run_id])}
-            for name, sql in (
-                    ("hyperparameters", "SELECT * FROM ds_itrainingmodel WHERE run_id = ?"),
-                    ("config", "SELECT * FROM ds_itrainingconfig WHERE run_id = ?"),
-                    ("layers", "SELECT * FROM ds_ilayers WHERE run_id = ?"),
-                    ("epochs", "SELECT * FROM epochs WHERE run_id = ? ORDER BY epoch"),
-                    ("adaptations", "SELECT * FROM adaptations WHERE run_id = ? ORDER BY epoch"),
-                    ("tests", 'SELECT * FROM tests WHERE run_id = ? ORDER BY "timestamp"'),
-                    ("tasks", "SELECT * FROM task WHERE run_id = ? ORDER BY start_time"),
-                    ("files", "SELECT * FROM file WHERE run_id = ? ORDER BY time"),
-                    ("execution", "SELECT * FROM execution WHERE run_id = ?")):
-                out[name] = be.read_df(sql, [run_id])
-            return out
+            return run_sections(be, run_id)
 
     # -- comparison, path queries, analyses, PROV (see pathquery.py, analyses.py) --------
     def compare(self, run_ids: Iterable[str]) -> pd.DataFrame:
@@ -228,6 +216,27 @@ class Store:
         """Per epoch: training metric, validation metric and their gap."""
         from .analyses import convergence
         return convergence(self, run_id, metric)
+
+
+#: ``Store.run``'s sections: name -> SQL over one run (its id is the one parameter).
+RUN_SECTIONS = {
+    "run": "SELECT * FROM runs WHERE run_id = ?",
+    "hyperparameters": "SELECT * FROM ds_itrainingmodel WHERE run_id = ?",
+    "config": "SELECT * FROM ds_itrainingconfig WHERE run_id = ?",
+    "layers": "SELECT * FROM ds_ilayers WHERE run_id = ?",
+    "epochs": "SELECT * FROM epochs WHERE run_id = ? ORDER BY epoch",
+    "adaptations": "SELECT * FROM adaptations WHERE run_id = ? ORDER BY epoch",
+    "tests": 'SELECT * FROM tests WHERE run_id = ? ORDER BY "timestamp"',
+    "tasks": "SELECT * FROM task WHERE run_id = ? ORDER BY start_time",
+    "files": "SELECT * FROM file WHERE run_id = ? ORDER BY time",
+    "execution": "SELECT * FROM execution WHERE run_id = ?",
+}
+
+
+def run_sections(be, run_id: str, only: Iterable[str] | None = None) -> dict[str, pd.DataFrame]:
+    """The sections of one run (all, or ``only`` those named), read in one unit of work."""
+    return {name: be.read_df(sql, [run_id]) for name, sql in RUN_SECTIONS.items()
+            if only is None or name in only}
 
 
 def check_run(be, run_id: str, spec: str) -> None:

@@ -16,7 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ..errors import KerasProvError
+from ..errors import BadRequest, KerasProvError
 
 
 def envelope_error(status: int, message: str, **extra) -> JSONResponse:
@@ -53,6 +53,9 @@ def create_app(store_spec: str | None = None, token: str | None = None,
 
     app = FastAPI(title="kerasprov", docs_url=None, redoc_url=None)
     app.state.store = open_store(store_spec)
+    if not app.state.store.kind.sql:
+        raise BadRequest("the app serves a store directory or a postgresql:// or monetdb:// "
+                         f"database, not another server ({app.state.store.spec})")
     app.state.token = token
     app.state.max_body = max_body
 

@@ -105,6 +105,17 @@ class Backend:
         ``attrs["truncated"]`` says whether more existed), stopped after ``timeout`` s."""
         raise NotImplementedError
 
+    def relation_columns(self, relation: str) -> list[tuple[str, str]]:
+        """(name, SQL type) of each column of a table or view, in order."""
+        from .schema import quote
+        rows = self.fetchall(
+            "SELECT column_name, data_type FROM information_schema.columns "
+            "WHERE table_name = ? ORDER BY ordinal_position", [relation])
+        if rows:
+            return [(str(c), str(t)) for c, t in rows]
+        df = self.read_df(f"SELECT * FROM {quote(relation)} LIMIT 0")  # no catalogue view
+        return [(str(c), str(t)) for c, t in zip(df.columns, df.dtypes)]
+
     def table_names(self) -> set[str]:
         raise NotImplementedError
 
@@ -222,6 +233,11 @@ class DuckDBBackend(Backend):
                 raise
             return False  # e.g. a lone surrogate: nothing was written, Arrow says what failed
         return True
+
+    def relation_columns(self, relation):
+        from .schema import quote
+        return [(r[0], str(r[1]))
+                for r in self.fetchall(f"DESCRIBE SELECT * FROM {quote(relation)}")]
 
     def table_names(self):
         return {r[0] for r in self.fetchall(

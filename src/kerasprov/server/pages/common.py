@@ -1,0 +1,143 @@
+"""What every page family shares: the template environment, rendering, JSON twins, the
+store of the app, and small readers over one unit of work.
+
+Everything a user's script produced (hyperparameter names, layer names, paths...) is data:
+templates autoescape, the graph SVG is drawn by a template from a layout dict, and charts
+receive names through JSON and show them as text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import jinja2
+from fastapi import Body, Request
+from fastapi.responses import HTMLResponse, JSONResponse
+
+from ...query.records import records
+
+SERVER = Path(__file__).resolve().parent.parent
+STATIC = SERVER / "static"
+_env = jinja2.Environment(loader=jinja2.FileSystemLoader(SERVER / "templates"),
+                          autoescape=True, undefined=jinja2.StrictUndefined)
+JsonBody = Annotated[dict, Body()]
+_EPOCH_NOT_METRIC = {"dataflow_tag", "run_id", "epoch", "learning_rate", "elapsed_time",
+                     "timestamp"}
+
+
+def read(be, sql: str, params=()) -> list[dict]:
+    """Rows of trusted SQL as JSON-safe dicts, times to the second (for people)."""
+    return records(be.read_df(sql, list(params)), seconds=True)
+
+
+def column_names(be, relation: str) -> list[str]:
+    return [c for c, _ in be.relation_columns(relation)]
+
+
+def run_columns(names: list[str]) -> tuple[list[str], list[str]]:
+    """The ``runs`` view's hyperparameter columns and metric columns, in view order."""
+    stop = next((i for i, c in enumerate(names) if c in ("epochs", "error")), len(names))
+    hp_cols = names[names.index("host") + 1:stop]
+    metric_cols = [c for c in names[stop:] if c not in ("epochs", "error")]
+    return hp_cols, metric_cols
+
+
+def split_metrics(columns: list[str]) -> list[dict]:
+    """One chart per metric: ``loss`` with ``val_loss``, ``accuracy`` with ``val_accuracy``."""
+    cols = [c for c in columns if c not in _EPOCH_NOT_METRIC and not c.endswith("_task_id")]
+    charts, seen = [], set()
+    for c in cols:
+        base = c[4:] if c.startswith("val_") and c[4:] in cols else c
+        if base in seen:
+            continue
+        seen.add(base)
+        series = [{"name": "train" if not base.startswith("val_") else "validation",
+                   "column": base}]
+        if "val_" + base in cols:
+            series.append({"name": "validation", "column": "val_" + base})
+        charts.append({"metric": base, "series": series})
+    return charts
+
+
+def app_store(request: Request):
+    """The app's store (a database kerasprov opens: the app refuses others at start)."""
+    return request.app.state.store
+
+
+def page(request: Request, template: str, ctx: dict) -> HTMLResponse:
+    """Render a page; its data also goes into the page as JSON for the page's script."""
+    url = request.url
+    json_url = (url.path.rstrip("/") or "/") + ".json" + (f"?{url.query}" if url.query else "")
+    return HTMLResponse(_env.get_template(template).render(ctx=ctx, json_url=json_url, **ctx))
+
+
+def render(template: str, **ctx) -> str:
+    return _env.get_template(template).render(**ctx)
+
+
+def as_json(ctx: dict) -> JSONResponse:
+    return JSONResponse({"ok": True, **ctx})
+
+
+def now_utc() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def parse_ts(v: Any) -> dt.datetime | None:
+    if not v:
+        return None
+    try:
+        return dt.datetime.fromisoformat(str(v))
+    except ValueError:
+        return None
+
+
+def _fmt(v: Any) -> str:
+    if v is None:
+        return "—"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        return f"{v:.6g}"
+    return str(v)
+
+
+def _dur(v: Any) -> str:
+    if not isinstance(v, (int, float)) or isinstance(v, bool):
+        return "—"
+    if v < 60:
+        return f"{v:.1f} s"
+    m, s = divmod(int(v), 60)
+    return f"{m // 60}h {m % 60:02d}m" if m >= 60 else f"{m}m {s:02d}s"
+
+
+def _qs(query: dict, **changes: Any) -> str:
+    """This page's query string with some parameters changed (sort links, pager)."""
+    from urllib.parse import urlencode
+    merged = {**{k: v for k, v in query.items() if v != ""}, **changes}
+    return "?" + urlencode({k: v for k, v in merged.items() if v is not None})
+
+
+_env.filters.update(fmt=_fmt, dur=_dur,
+                    pretty=lambda v: json.dumps(v, indent=2, ensure_ascii=False, default=str))
+_env.globals["qs"] = _qs
+
+
+def _json(ctx: dict) -> JSONResponse:
+    return JSONResponse({"ok": True, **ctx})
+
+
+def _now_utc() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def _parse_ts(v: Any) -> dt.datetime | None:
+    if not v:
+        return None
+    try:
+        return dt.datetime.fromisoformat(str(v))
+    except ValueError:
+        return None
