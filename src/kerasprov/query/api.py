@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import contextlib
 import math
-import threading
 from collections.abc import Iterable
 
 import pandas as pd
 
 from .. import config
-from ..errors import BadRequest, NotFound, QueryError, StoreBusy
+from ..errors import BadRequest, NotFound, StoreBusy
 from ..outbox.writer import flush_all
 from ..store import kinds
-from ..store.backend import unique_columns
 from ..store.schema import quote
 from . import sandbox
 from .protocol import StoreAPI
@@ -77,7 +75,7 @@ class Store:
 
         ``df.attrs["truncated"]`` is True when more rows existed.
         """
-        query = sandbox.check_sql(query)
+        query = sandbox.check_text(query)  # the full check needs the store's dialect
         with self.unit() as be:
             return run_sandboxed(be, query, limit, timeout)
 
@@ -263,31 +261,15 @@ def _same_key(v):
     return ("none",) if v is None else (type(v).__name__ == "str", v)
 
 
-def run_sandboxed(be, query: str, limit: int, timeout: float) -> pd.DataFrame:
-    """Execute a checked query with a row cap and a timeout on this backend."""
-    limit = max(1, int(limit))
-    if be.dialect != "duckdb":
-        return be.read_only_df(query, limit, timeout)
-    import duckdb
-    sandbox.check_duckdb_statement(be.con, query)
-    timer = threading.Timer(timeout, be.con.interrupt)
-    timer.start()
-    try:
-        cur = be.con.execute(query)
-        rows = cur.fetchmany(limit + 1)
-        cols = [d[0] for d in cur.description]
-    except duckdb.InterruptException:
-        raise QueryError(f"the query ran longer than {timeout:g} s and was stopped") from None
-    except duckdb.PermissionException as exc:
-        from ..errors import SQLRefused
-        raise SQLRefused(f"refused: {str(exc).splitlines()[0]}") from None
-    except duckdb.Error as exc:
-        raise QueryError(str(exc).split("\n")[0]) from None
-    finally:
-        timer.cancel()
-    df = pd.DataFrame(rows[:limit], columns=unique_columns(cols))
-    df.attrs["truncated"] = len(rows) > limit
-    return df
+def run_sandboxed(be, query: str, limit: int, timeout: float,
+                  max_bytes: int = sandbox.DEFAULT_MAX_BYTES) -> pd.DataFrame:
+    """Check a person's query with the sandbox, then run it with the backend's guards.
+
+    At most ``limit`` rows and about ``max_bytes`` bytes; stopped after ``timeout`` seconds
+    (see ``Backend.read_only_df``).
+    """
+    query = sandbox.check_sql(query, be.dialect, engine=be)
+    return be.read_only_df(query, max(1, int(limit)), float(timeout), int(max_bytes))
 
 
-__all__ = ["open_store", "Store", "StoreAPI", "StoreBusy", "quote"]
+__all__ = ["open_store", "Store", "StoreBusy", "quote"]

@@ -1,110 +1,219 @@
 """The read-only SQL sandbox for every place that runs SQL a person typed.
 
-Layers, each enough on its own for the common cases:
-1. exactly one statement, and it must parse as a query (SELECT / WITH ... SELECT / VALUES);
-2. no function or keyword that reaches files, the network, extensions or settings;
-3. the engine itself: DuckDB is opened with external access disabled (no file or network
+Layers, each meant to hold on its own:
+
+1. **A real parser** (sqlglot, in the store's dialect; MonetDB is read as PostgreSQL): the
+   text must parse as exactly one query (SELECT, WITH ... SELECT, UNION, VALUES); the whole
+   tree is walked and every function call, however written (quoted ``"pg_read_file"``,
+   schema-qualified ``pg_catalog.x``, a method call ``x.f()``, a table function in FROM),
+   must be on the allow-list of ``sqlallow.py``; no statement inside (a DELETE in a CTE,
+   SELECT ... INTO, FOR UPDATE); no table outside the store (system catalogs, other
+   databases, file paths). SQL it cannot parse is refused, not guessed at.
+2. **The engine's own parser** where it exposes one (DuckDB's ``json_serialize_sql``): the
+   same allow-list is applied to the functions and tables DuckDB itself sees, so a text
+   that sqlglot and DuckDB read differently cannot hide a call.
+3. **The engine**: DuckDB is opened with external access disabled (no file or network
    function works, and it cannot be re-enabled); PostgreSQL runs the query in a READ ONLY
-   transaction with a statement timeout.
-Results are capped in rows and queries are interrupted after a timeout.
+   transaction with a statement timeout, as the least-privileged ``kerasprov_reader`` role
+   (see ``store/pgreader.py``); MonetDB in a transaction that is always rolled back.
+4. **Limits**: every backend's ``read_only_df`` stops the query at its timeout (until the
+   last row is fetched and the result closed) and caps the result in rows and bytes.
 """
 
 from __future__ import annotations
 
-import re
+import logging
 
-from ..errors import SQLRefused
+from ..errors import QueryError, SQLRefused
+from ..store.readonly import DEFAULT_MAX_BYTES
+from . import sqlallow
 
 DEFAULT_LIMIT = 10_000
 DEFAULT_TIMEOUT_S = 30.0
+MAX_SQL_CHARS = 100_000
+__all__ = ["DEFAULT_LIMIT", "DEFAULT_MAX_BYTES", "DEFAULT_TIMEOUT_S", "check_references",
+           "check_sql", "check_text"]
 
-_FORBIDDEN_FUNCS = re.compile(
-    r"\b(read_\w+|glob|sniff_csv|parquet_\w+|iceberg_\w+|delta_scan|postgres_\w+|sqlite_\w+|"
-    r"mysql_\w+|http_\w+|pg_read_\w+|pg_ls_\w+|pg_stat_file|lo_import|lo_export|dblink\w*|"
-    r"copy_to|query_table|query|load_extension|current_setting|set_config|"
-    r"pg_terminate_backend|pg_cancel_backend|pg_reload_conf|pg_sleep\w*|txid_\w+|nextval|"
-    r"setval|pg_advisory\w*)\s*\(", re.IGNORECASE)
-_FORBIDDEN_WORDS = re.compile(
-    r"\b(insert|update|delete|merge|create|drop|alter|truncate|attach|detach|copy|pragma|"
-    r"install|load|export|import|vacuum|checkpoint|grant|revoke|call|set|reset|begin|commit|"
-    r"rollback|listen|notify|lock|prepare|execute|deallocate|do|into)\b", re.IGNORECASE)
+#: Backend dialect -> sqlglot dialect. None (dialect unknown) checks every one of them.
+_SQLGLOT_DIALECTS = {"duckdb": "duckdb", "postgres": "postgres", "monetdb": "postgres"}
 
-
-def _strip_literals(sql: str) -> str:
-    """SQL with string literals, quoted identifiers and comments blanked out.
-
-    One left-to-right scan, so a quote inside a comment and a comment marker inside a
-    literal are both read the way the database reads them.
-    """
-    out, i, n = [], 0, len(sql)
-    while i < n:
-        c = sql[i]
-        if sql.startswith("--", i):
-            j = sql.find("\n", i)
-            i = n if j < 0 else j
-            out.append(" ")
-        elif sql.startswith("/*", i):
-            j = sql.find("*/", i + 2)
-            i = n if j < 0 else j + 2
-            out.append(" ")
-        elif c in "'\"":
-            j = i + 1
-            while j < n:
-                if sql[j] == c:
-                    if j + 1 < n and sql[j + 1] == c:  # doubled quote inside the literal
-                        j += 2
-                        continue
-                    break
-                j += 1
-            out.append(c + c)
-            i = j + 1
-        elif c == "$":
-            m = re.match(r"\$(\w*)\$", sql[i:])
-            end = sql.find(m.group(0), i + len(m.group(0))) if m else -1
-            if m and end >= 0:
-                out.append("''")
-                i = end + len(m.group(0))
-            else:
-                out.append(c)
-                i += 1
-        else:
-            out.append(c)
-            i += 1
-    return "".join(out)
+# sqlglot logs a warning when it falls back to an opaque Command (e.g. CALL): we refuse
+# those anyway, and a library's lastResort handler would print the warning on stderr.
+_log = logging.getLogger("sqlglot")
+if not _log.handlers:
+    _log.addHandler(logging.NullHandler())
 
 
-def check_sql(sql: object) -> str:
-    """Return the query if it is one read-only statement, else raise SQLRefused."""
+def check_text(sql: object) -> str:
+    """The cheap checks every query passes first: a non-empty string of bounded size."""
     if not isinstance(sql, str) or not sql.strip():
         raise SQLRefused("the query is empty")
-    if len(sql) > 100_000:
-        raise SQLRefused("the query is longer than 100,000 characters")
-    bare = _strip_literals(sql).strip().rstrip(";").strip()
-    if ";" in bare:
-        raise SQLRefused("only one SQL statement is allowed")
-    first = bare.split(None, 1)[0].lower() if bare else ""
-    if first not in ("select", "with", "values", "from", "(", "table") and \
-            not first.startswith("("):
-        raise SQLRefused(f"only read-only queries (SELECT ...) are allowed; got {first.upper()}")
-    m = _FORBIDDEN_WORDS.search(bare)
-    if m:
-        raise SQLRefused(f"the store is read-only here: {m.group(1).upper()} is not allowed")
-    m = _FORBIDDEN_FUNCS.search(bare)
-    if m:
-        raise SQLRefused(f"function {m.group(1)}() is not allowed: queries may not read "
-                         "files, the network or settings")
-    return sql.strip().rstrip(";")
+    if len(sql) > MAX_SQL_CHARS:
+        raise SQLRefused(f"the query is longer than {MAX_SQL_CHARS:,} characters")
+    if "\x00" in sql:
+        raise SQLRefused("the query contains a NUL character")
+    return sql.strip().rstrip(";").rstrip()
 
 
-def check_duckdb_statement(con, sql: str) -> None:
-    """DuckDB's own parser must agree that this is a single SELECT."""
-    import duckdb
+def check_sql(sql: object, dialect: str | None = None, engine=None) -> str:
+    """Return the query (stripped) if the sandbox lets it run, else raise SQLRefused.
+
+    Args:
+        sql: the text a person typed (or kerasprov generated).
+        dialect: the store's ``Backend.dialect`` (``duckdb``, ``postgres``, ``monetdb``);
+            None: the query must pass for every dialect.
+        engine: a Backend; when its engine exposes its own parse tree
+            (``Backend.sql_references``), the same rules are applied to it.
+    """
+    query = check_text(sql)
+    dialects = [_SQLGLOT_DIALECTS.get(dialect, "postgres")] if dialect else \
+        sorted(set(_SQLGLOT_DIALECTS.values()))
+    for d in dialects:
+        _check_tree(query, d)
+    if engine is not None:
+        check_references(engine.sql_references(query))
+    return query
+
+
+def check_references(refs) -> None:
+    """Apply the allow-lists to what an engine's own parser found (None: nothing found)."""
+    for ref in refs or ():
+        _check_reference(ref)
+
+
+def _check_tree(query: str, dialect: str) -> None:
+    import sqlglot
+    from sqlglot import exp
+    from sqlglot.errors import SqlglotError
     try:
-        statements = con.extract_statements(sql)
-    except duckdb.Error as exc:
-        from ..errors import QueryError
-        raise QueryError(str(exc).split("\n")[0]) from None
-    if len(statements) != 1:
+        trees = [t for t in sqlglot.parse(query, dialect=dialect) if t is not None]
+    except SqlglotError as exc:
+        first = (str(exc).strip().splitlines() or ["syntax error"])[0]
+        raise SQLRefused(f"the sandbox cannot parse this query as {dialect} SQL, so it does "
+                         f"not run it: {first}") from None
+    except RecursionError:
+        raise SQLRefused("the query is nested too deeply for the sandbox to check") from None
+    if len(trees) != 1:
         raise SQLRefused("only one SQL statement is allowed")
-    if statements[0].type != duckdb.StatementType.SELECT:
-        raise SQLRefused(f"only SELECT queries are allowed; got {statements[0].type.name}")
+    root = trees[0]
+    if not isinstance(root, (exp.Query, exp.Values)):
+        raise SQLRefused(f"only read-only queries (SELECT ...) are allowed; got "
+                         f"{_statement_name(root)}")
+    for node in root.walk():
+        _check_node(node, exp)
+
+
+def _statement_name(node) -> str:
+    from sqlglot import exp
+    if isinstance(node, exp.Command):
+        return str(node.this).upper()
+    return type(node).__name__.upper()
+
+
+# Statements (and statement-like clauses) that may not appear anywhere in a query.
+_FORBIDDEN_NODES = ("Insert", "Update", "Delete", "Merge", "Create", "Drop", "Alter",
+                    "Command", "Copy", "Pragma", "Set", "SetItem", "Use", "Transaction",
+                    "Commit", "Rollback", "Into", "Lock", "LoadData", "Describe", "Show",
+                    "Summarize", "Attach", "Detach", "Install", "Grant", "Revoke",
+                    "Analyze", "Kill", "Refresh", "Cache", "Uncache", "Export", "Call",
+                    "TruncateTable", "Comment", "Declare", "Execute")
+_FORBIDDEN_CLASSES: tuple = ()
+
+
+def _forbidden_classes(exp) -> tuple:
+    global _FORBIDDEN_CLASSES
+    if not _FORBIDDEN_CLASSES:
+        _FORBIDDEN_CLASSES = tuple(getattr(exp, n) for n in _FORBIDDEN_NODES
+                                   if isinstance(getattr(exp, n, None), type))
+    return _FORBIDDEN_CLASSES
+
+
+def _check_node(node, exp) -> None:
+    if isinstance(node, _forbidden_classes(exp)):
+        what = "SELECT ... INTO" if isinstance(node, exp.Into) else \
+            "FOR UPDATE/SHARE" if isinstance(node, exp.Lock) else _statement_name(node)
+        raise SQLRefused(f"the store is read-only here: {what} is not allowed")
+    if isinstance(node, exp.Func):
+        _check_function(node, exp)
+    elif isinstance(node, exp.Table):
+        _check_table(node, exp)
+
+
+def _check_function(node, exp) -> None:
+    parent = node.parent
+    if isinstance(parent, exp.Dot) and parent.args.get("expression") is node:
+        # pg_catalog.f(...), x.f() (DuckDB method call): what runs depends on names the
+        # sandbox cannot see; the plain call f(x) says the same thing.
+        raise SQLRefused(f"a function may not be called through a schema or a value "
+                         f"({parent.sql()[:60]}): write {node.name or 'f'}(...) instead")
+    in_from = isinstance(parent, exp.Table) and parent.this is node
+    if isinstance(node, exp.Anonymous):
+        name = node.name
+        if not isinstance(name, str) or not name:
+            raise SQLRefused("a function call without a plain name is not allowed")
+        ok = name.lower() in (sqlallow.TABLE_FUNCTIONS if in_from else sqlallow.ALLOWED_NAMES)
+    else:
+        cls = type(node).__name__
+        name = (type(node).sql_names() or [cls])[0].lower()
+        ok = cls in (sqlallow.TABLE_FUNCTION_CLASSES if in_from else sqlallow.ALLOWED_CLASSES)
+    if not ok:
+        _refuse_function(name, in_from)
+
+
+def _refuse_function(name: str, in_from: bool) -> None:
+    if in_from:
+        allowed = ", ".join(sorted(sqlallow.TABLE_FUNCTIONS))
+        raise SQLRefused(f"table function {name}() is not allowed in FROM: only {allowed} "
+                         f"and the store's tables and views")
+    raise SQLRefused(f"function {name}() is not allowed: {sqlallow.refusal_reason(name)}")
+
+
+def _check_table(node, exp) -> None:
+    if isinstance(node.this, exp.Func):  # a table function; its name is checked as a call
+        if node.args.get("db") or node.args.get("catalog"):
+            raise SQLRefused(f"a table function may not name a schema: {node.sql()[:60]}")
+        return
+    if not isinstance(node.this, exp.Identifier):
+        raise SQLRefused(f"only the store's tables and views can be read, not "
+                         f"{node.sql()[:60]}")
+    _check_table_name(node.name, node.db, node.catalog)
+
+
+def _check_table_name(name: str, schema: str, catalog: str) -> None:
+    shown = ".".join(p for p in (catalog, schema, name) if p)
+    low, sch = name.lower(), (schema or "").lower()
+    if catalog:
+        raise SQLRefused(f"only the store's own database can be read, not {shown}")
+    if sch == "information_schema":
+        if low in sqlallow.INFORMATION_SCHEMA_VIEWS:
+            return
+        views = ", ".join(sorted(sqlallow.INFORMATION_SCHEMA_VIEWS))
+        raise SQLRefused(f"of information_schema only {views} can be read, not {shown}")
+    if sch and sch not in sqlallow.STORE_SCHEMAS:
+        raise SQLRefused(f"only the store's tables and views can be read, not {shown} "
+                         f"(system catalogs and other schemas are closed)")
+    if low.startswith(sqlallow.SYSTEM_TABLE_PREFIXES):
+        raise SQLRefused(f"only the store's tables and views can be read, not the system "
+                         f"table {shown}")
+    if any(c in name for c in "./\\:*?") or not name.strip():
+        raise SQLRefused(f"only the store's tables and views can be read, not {name!r} "
+                         f"(file paths and patterns are closed)")
+
+
+def _check_reference(ref) -> None:
+    """One function or table the engine's own parser found (``store.backend.SQLReference``)."""
+    if ref.kind == "error":
+        if ref.name.startswith("refused:"):
+            raise SQLRefused(ref.name.split(":", 1)[1].strip())
+        raise QueryError(ref.name)
+    if ref.kind == "table":
+        _check_table_name(ref.name, ref.schema, ref.catalog)
+        return
+    if ref.schema or ref.catalog:
+        shown = ".".join(p for p in (ref.catalog, ref.schema, ref.name) if p)
+        raise SQLRefused(f"a function may not be called through a schema or a value "
+                         f"({shown}(...)): write {ref.name}(...) instead")
+    in_from = ref.kind == "table_function"
+    allowed = sqlallow.TABLE_FUNCTIONS if in_from else sqlallow.ALLOWED_NAMES
+    if ref.name.lower() not in allowed:
+        _refuse_function(ref.name, in_from)

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
+from .readonly import DEFAULT_MAX_BYTES, Deadline, SQLReference, fetch_capped, frame, timed_out
 from .schema import SQL_TYPES
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _ARROW = {"boolean": pa.bool_(), "integer": pa.int64(), "real": pa.float64(),
           "text": pa.string(), "timestamp": pa.timestamp("us")}
@@ -100,11 +104,6 @@ class Backend:
         """Trusted SQL written by kerasprov itself, as a pandas DataFrame."""
         raise NotImplementedError
 
-    def read_only_df(self, query: str, limit: int, timeout: float):
-        """Checked user SQL: a read-only transaction, at most ``limit`` rows (the frame's
-        ``attrs["truncated"]`` says whether more existed), stopped after ``timeout`` s."""
-        raise NotImplementedError
-
     def relation_columns(self, relation: str) -> list[tuple[str, str]]:
         """(name, SQL type) of each column of a table or view, in order."""
         from .schema import quote
@@ -133,6 +132,24 @@ class Backend:
 
     def rollback(self) -> None:
         self.execute("ROLLBACK")
+
+    def read_only_df(self, query: str, limit: int, timeout: float,
+                     max_bytes: int = DEFAULT_MAX_BYTES) -> pd.DataFrame:
+        """Run a person's (sandbox-checked) query with the engine's own guards.
+
+        Every backend gives the same behaviour: at most ``limit`` rows and about
+        ``max_bytes`` bytes (``df.attrs["truncated"]`` is True when more existed,
+        ``df.attrs["truncated_by"]`` says ``"rows"`` or ``"bytes"``); stopped with a
+        QueryError once ``timeout`` seconds have passed, until the last row is fetched and
+        the result closed; a write or a forbidden read raises SQLRefused, any other failure
+        QueryError. The store is left as it was.
+        """
+        raise NotImplementedError
+
+    def sql_references(self, query: str) -> list[SQLReference] | None:
+        """The functions and tables the engine's own parser finds in ``query``; None when
+        the engine does not expose its parse tree."""
+        return None
 
     def close(self) -> None:
         raise NotImplementedError
@@ -259,6 +276,104 @@ class DuckDBBackend(Backend):
         cur = self.con.execute(sql, list(params))
         cols = unique_columns([d[0] for d in cur.description])
         return pd.DataFrame(cur.fetchall(), columns=cols)
+    def read_only_df(self, query, limit, timeout, max_bytes=DEFAULT_MAX_BYTES):
+        import duckdb
+
+        from ..errors import QueryError, SQLRefused
+        try:
+            statements = self.con.extract_statements(query)
+        except duckdb.Error as exc:
+            raise QueryError(_first_line(exc)) from None
+        if len(statements) != 1:
+            raise SQLRefused("only one SQL statement is allowed")
+        if statements[0].type != duckdb.StatementType.SELECT:
+            raise SQLRefused(f"only SELECT queries are allowed; got {statements[0].type.name}")
+        # A cursor of its own: the interrupt reaches only this query, and closing it does
+        # not close the unit's connection. DuckDB computes the rest of a streaming result
+        # when it is closed (or when the connection runs its next statement), and does not
+        # heed an interrupt that arrives during close; interrupted first, close is instant.
+        cur = self.con.cursor()
+        deadline = Deadline(timeout, cur.interrupt)
+        try:
+            cur.execute(query)
+            columns = [d[0] for d in cur.description or []]
+            fetched = fetch_capped(cur.fetchmany, limit, max_bytes, deadline)
+        except duckdb.InterruptException:
+            raise timed_out(timeout) from None
+        except duckdb.PermissionException as exc:
+            raise SQLRefused(f"refused: {_first_line(exc)}") from None
+        except duckdb.Error as exc:
+            if deadline.fired:
+                raise timed_out(timeout) from None
+            raise QueryError(_first_line(exc)) from None
+        finally:
+            _stop_and_close(cur)
+            deadline.disarm()  # only now: the result is closed
+        return frame(fetched, columns, max_bytes)
+
+    def sql_references(self, query):
+        """DuckDB's own parse tree (``json_serialize_sql``), walked for functions and tables."""
+        import json
+
+        import duckdb
+        try:
+            (text,) = self.con.execute("SELECT json_serialize_sql(?::VARCHAR)",
+                                       [query]).fetchone()
+        except duckdb.Error:
+            return None  # no json extension: the other layers still hold
+        tree = json.loads(text)
+        if tree.get("error"):
+            msg = str(tree.get("error_message") or "DuckDB cannot parse the query")
+            if "only select" in msg.lower():
+                return [SQLReference("error", f"refused: only SELECT queries are allowed "
+                                              f"({_first_line(msg)})")]
+            return [SQLReference("error", _first_line(msg))]
+        refs: list[SQLReference] = []
+        _walk_duckdb(tree.get("statements", []), refs)
+        return refs
 
     def close(self):
         self.con.close()
+
+
+def _stop_and_close(cur) -> None:
+    """End a DuckDB cursor's query now, fetched to the end or not."""
+    for step in (cur.interrupt, cur.close):
+        try:
+            step()
+        except Exception:  # noqa: BLE001 - already closed or finished: nothing left to stop
+            pass
+
+
+def _first_line(exc: object) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+def _walk_duckdb(node: Any, refs: list[SQLReference]) -> None:
+    """Collect function calls, table functions and base tables of a json_serialize_sql tree."""
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+            continue
+        if not isinstance(node, dict):
+            continue
+        kind = node.get("type")
+        if kind == "BASE_TABLE":
+            refs.append(SQLReference("table", str(node.get("table_name", "")),
+                                     str(node.get("schema_name") or ""),
+                                     str(node.get("catalog_name") or "")))
+        elif kind == "TABLE_FUNCTION" and isinstance(node.get("function"), dict):
+            fn = node["function"]
+            refs.append(SQLReference("table_function", str(fn.get("function_name", "")),
+                                     str(fn.get("schema") or ""), str(fn.get("catalog") or "")))
+            stack.append(fn.get("arguments", []))
+            stack.extend(v for k, v in node.items() if k != "function")
+            continue
+        elif node.get("class") in ("FUNCTION", "WINDOW") and "function_name" in node \
+                and not node.get("is_operator"):
+            refs.append(SQLReference("function", str(node["function_name"]),
+                                     str(node.get("schema") or ""),
+                                     str(node.get("catalog") or "")))
+        stack.extend(node.values())

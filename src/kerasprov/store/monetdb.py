@@ -23,13 +23,15 @@ from urllib.parse import unquote, urlparse
 import pandas as pd
 
 from ..config import shown
-from ..errors import QueryError, StoreUnavailable
-from .backend import Backend, to_datetime, unique_columns
+from ..errors import QueryError, SQLRefused, StoreUnavailable
+from .backend import Backend, to_datetime
 from .ingest import ensure_schema
 from .postgres import pg_sql
+from .readonly import DEFAULT_MAX_BYTES, Deadline, fetch_capped, frame
 from .schema import quote
 
 INSERT_CHUNK = 1000
+_FETCH_ROWS = 1000  # rows pymonetdb asks the server for at a time
 _ON_CONFLICT = re.compile(
     r"^\s*INSERT INTO\s+(?P<table>\S+)\s*\((?P<cols>[^)]*)\)\s*VALUES\s*\((?P<marks>[^)]*)\)"
     r"\s*ON CONFLICT\s*\((?P<keys>[^)]*)\)\s*DO NOTHING\s*$", re.IGNORECASE | re.DOTALL)
@@ -166,34 +168,44 @@ class MonetDBBackend(Backend):
         finally:
             cur.close()
 
-    def read_only_df(self, query: str, limit: int, timeout: float) -> pd.DataFrame:
-        """A person's query, in a transaction that is always rolled back, with a timeout."""
+    def read_only_df(self, query: str, limit: int, timeout: float,
+                     max_bytes: int = DEFAULT_MAX_BYTES) -> pd.DataFrame:
+        """A person's query, in a transaction that is always rolled back, with a timeout.
+
+        See ``Backend.read_only_df``. MonetDB's session query timeout stops the query on
+        the server; pymonetdb cannot cancel from another thread, so the deadline is also
+        checked between fetches.
+        """
         pymonetdb = _pymonetdb()
+        deadline = Deadline(timeout, lambda: None)
         self.execute("START TRANSACTION")
         try:
             with contextlib.suppress(pymonetdb.Error):
                 self.execute(f"CALL sys.setquerytimeout({max(1, round(timeout))})")
             cur = self.con.cursor()
             try:
-                cur.arraysize = min(limit + 1, 10_000)
+                cur.arraysize = min(limit + 1, _FETCH_ROWS)
                 cur.execute(query)
-                rows = [tuple(r) for r in cur.fetchmany(limit + 1)]
-                cols = [d[0] for d in cur.description or []]
+                columns = [d[0] for d in cur.description or []]
+                fetched = fetch_capped(
+                    lambda n: [tuple(r) for r in cur.fetchmany(n)], limit, max_bytes, deadline)
             finally:
                 cur.close()
         except pymonetdb.Error as exc:
             text = (str(exc).strip().splitlines() or ["error"])[0]
             if "timeout" in text.lower() or "aborted" in text.lower():
-                text = f"the query ran longer than {timeout:g} s and was stopped ({text})"
+                raise QueryError(f"the query ran longer than {timeout:g} s and was stopped "
+                                 f"({text})") from None
+            if "insufficient privileges" in text.lower() or "read-only" in text.lower():
+                raise SQLRefused(f"refused by the read-only sandbox: {text}") from None
             raise QueryError(text) from None
         finally:
             with contextlib.suppress(Exception):
                 self.execute("ROLLBACK")
             with contextlib.suppress(Exception):
                 self.execute("CALL sys.setquerytimeout(0)")
-        df = pd.DataFrame(rows[:limit], columns=unique_columns([str(c) for c in cols]))
-        df.attrs["truncated"] = len(rows) > limit
-        return df
+            deadline.disarm()
+        return frame(fetched, columns, max_bytes)
 
     def close(self) -> None:
         self.con.close()

@@ -20,8 +20,9 @@ import pandas as pd
 
 from ..config import shown
 from ..errors import KerasProvError, QueryError, SQLRefused, StoreUnavailable
-from .backend import Backend, to_datetime, unique_columns
+from .backend import Backend, to_datetime
 from .ingest import ensure_schema
+from .readonly import DEFAULT_MAX_BYTES, Deadline, fetch_capped, frame, timed_out
 from .schema import quote
 
 #: pg_advisory_xact_lock key shared by every kerasprov writer of a database ("kp" + 1).
@@ -149,35 +150,59 @@ class PostgresBackend(Backend):
             cur.execute(sql)
         return _frame(cur, cur.fetchall())
 
-    def read_only_df(self, query: str, limit: int, timeout: float) -> pd.DataFrame:
-        """A person's query, in a READ ONLY transaction with a statement timeout.
+    def read_only_df(self, query: str, limit: int, timeout: float,
+                     max_bytes: int = DEFAULT_MAX_BYTES) -> pd.DataFrame:
+        """A person's query: as the reader role, READ ONLY, with a timeout and caps.
 
-        A server-side cursor fetches at most ``limit + 1`` rows, whatever the result size,
-        and only accepts a query (DECLARE ... CURSOR FOR a SELECT/VALUES).
+        See ``Backend.read_only_df`` and ``pgreader``. A server-side cursor fetches the
+        rows in chunks (DECLARE ... CURSOR accepts only a query); ``statement_timeout``
+        bounds each statement and a client-side deadline cancels the whole, fetches
+        included.
         """
         psycopg = _psycopg()
         from psycopg import errors as pge
 
+        from .pgreader import prepare
+        try:
+            role = prepare(self.con)
+        except psycopg.Error as exc:
+            raise QueryError(f"could not prepare the read-only role: {_first_line(exc)}") \
+                from None
+        deadline = Deadline(timeout, self._cancel)
         self.con.execute("BEGIN READ ONLY")
         try:
             self.con.execute(f"SET LOCAL statement_timeout = {max(1, int(timeout * 1000))}")
+            if role:
+                self.con.execute(f"SET LOCAL ROLE {quote(role)}")
             with self.con.cursor(name="kerasprov_sandbox") as cur:
                 cur.execute(query)
-                rows = cur.fetchmany(limit + 1)
-                df = _frame(cur, rows[:limit])
+                fetched = fetch_capped(cur.fetchmany, limit, max_bytes, deadline)
+                columns = [d.name for d in cur.description or []]
+                numeric = [i for i, d in enumerate(cur.description or [])
+                           if d.type_code == _NUMERIC_OID]
         except pge.QueryCanceled:
-            raise QueryError(f"the query ran longer than {timeout:g} s and was stopped") \
-                from None
+            raise timed_out(timeout) from None
         except (pge.ReadOnlySqlTransaction, pge.InsufficientPrivilege) as exc:
-            raise SQLRefused(f"refused: {_first_line(exc)}") from None
+            raise SQLRefused(f"refused by the read-only sandbox: {_first_line(exc)}") \
+                from None
         except psycopg.Error as exc:
+            if deadline.fired:
+                raise timed_out(timeout) from None
             raise QueryError(_first_line(exc)) from None
         finally:
+            deadline.disarm()  # the cursor is closed: a cancel now could only hit ROLLBACK
             with contextlib.suppress(Exception):
                 self.con.execute("ROLLBACK")
-        df.columns = unique_columns([str(c) for c in df.columns])
-        df.attrs["truncated"] = len(rows) > limit
-        return df
+        if numeric and fetched.rows:
+            fetched = fetched._replace(rows=_floats(fetched.rows, numeric))
+        return frame(fetched, columns, max_bytes)
+
+    def _cancel(self) -> None:
+        cancel = getattr(self.con, "cancel_safe", None)  # psycopg >= 3.2
+        if cancel is not None:
+            cancel(timeout=5.0)
+        else:
+            self.con.cancel()
 
     def close(self) -> None:
         self.con.close()
@@ -187,13 +212,18 @@ def _first_line(exc: Exception) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
+def _floats(rows: list[tuple], numeric: list[int]) -> list[tuple]:
+    """NUMERIC (e.g. EXTRACT) arrives as Decimal; DuckDB gives floats."""
+    return [tuple(float(v) if i in numeric and isinstance(v, decimal.Decimal) else v
+                  for i, v in enumerate(r)) for r in rows]
+
+
 def _frame(cur, rows: list[tuple]) -> pd.DataFrame:
     desc = cur.description or []
     cols = [d.name for d in desc]
     numeric = [i for i, d in enumerate(desc) if d.type_code == _NUMERIC_OID]
-    if numeric and rows:  # NUMERIC (e.g. EXTRACT) arrives as Decimal; DuckDB gives floats
-        rows = [tuple(float(v) if i in numeric and isinstance(v, decimal.Decimal) else v
-                      for i, v in enumerate(r)) for r in rows]
+    if numeric and rows:
+        rows = _floats(rows, numeric)
     return pd.DataFrame(rows, columns=cols)
 
 

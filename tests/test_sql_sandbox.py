@@ -1,0 +1,434 @@
+"""Issue #11 (1, 2): the SQL sandbox holds against hostile queries on DuckDB and PostgreSQL.
+
+One test per class of attack, several inputs each, run on a real DuckDB store and on a real
+PostgreSQL server whose connection is a superuser (the worst case): hidden and quoted
+dangerous functions, functions that run SQL text, writes hidden in CTEs, several statements,
+comment and quoting tricks, system catalogs, file readers. Legitimate analysis queries
+(README and the test-suite's own) still run; a streaming recursive CTE stops at its
+timeout and leaves the store usable; results are capped in bytes as well as rows.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from pg_util import pg_admin_url, pg_url  # noqa: F401  (fixtures)
+
+import kerasprov
+from kerasprov.errors import QueryError, SQLRefused
+from kerasprov.query import sandbox
+from kerasprov.store.ingest import Ingestor
+
+
+def _events(run: str, optimizer: str, lr: float, losses: list[float]) -> list[dict]:
+    """One hand-made run: hyperparameters, per-epoch metrics, a test."""
+    task, test = f"{run}-trainingmodel-1", f"{run}-testingmodel-1"
+    evs = [{"type": "run_start", "dataflow": "alexnet"},
+           {"type": "task_start", "task": task, "transformation": "TrainingModel",
+            "inputs": ["iTrainingModel"], "outputs": ["oTrainingModel"]},
+           {"type": "rows", "task": task, "transformation": "TrainingModel",
+            "set": "iTrainingModel", "rows": [{"optimizer_name": optimizer,
+                                               "learning_rate": lr, "batch_size": 32}]},
+           {"type": "rows", "task": task, "transformation": "TrainingModel",
+            "set": "oTrainingModel",
+            "rows": [{"epoch": i, "loss": v, "accuracy": 1 - v / 2, "val_loss": v * 1.1,
+                      "val_accuracy": 0.9 - v / 2, "learning_rate": lr}
+                     for i, v in enumerate(losses)]},
+           {"type": "task_end", "task": task, "status": "finished"},
+           {"type": "task_start", "task": test, "transformation": "TestingModel",
+            "inputs": ["oTrainingModel"], "outputs": ["oTestingModel"]},
+           {"type": "rows", "task": test, "transformation": "TestingModel",
+            "set": "oTestingModel", "rows": [{"loss": losses[-1], "accuracy": 0.8}]},
+           {"type": "task_end", "task": test, "status": "finished"},
+           {"type": "run_end", "status": "finished"}]
+    for i, ev in enumerate(evs):
+        ev.update(v=1, run=run, seq=i, ts=1.7e9 + i)
+    return evs
+
+
+@pytest.fixture(params=["duckdb", "postgres"])
+def store(request, tmp_path, monkeypatch):
+    """A store of each kind with two runs; PostgreSQL connects as a superuser."""
+    if request.param == "postgres":
+        spec = request.getfixturevalue("pg_url")
+        from kerasprov.store.postgres import PostgresStore
+        raw = PostgresStore(spec)
+    else:
+        spec = str(tmp_path / "store")
+        from kerasprov.store.embedded import EmbeddedStore
+        raw = EmbeddedStore(spec)
+    monkeypatch.setenv("KERASPROV_OUTBOX", str(tmp_path / "outbox"))
+    monkeypatch.delenv("KERASPROV_ALLOW_SUPERUSER_SQL", raising=False)
+    with raw.unit() as be:
+        Ingestor(be).apply(_events("r1", "Adam", 0.01, [1.0, 0.6, 0.4])
+                           + _events("r2", "SGD", 0.1, [1.2, 0.9]))
+    if request.param == "postgres":
+        raw.close()
+    s = kerasprov.open_store(spec)
+    s.kind = request.param
+    return s
+
+
+def _refused(store, queries, match=None):
+    for q in queries:
+        with pytest.raises(SQLRefused, match=match) as info:
+            store.sql(q, limit=5, timeout=5)
+        message = info.value.message
+        assert "\n" not in message and len(message) < 600, (q, message)
+
+
+def _refused_or_failed(store, queries):
+    """Refused by the sandbox, or (at worst) failed inside the engine: never ran."""
+    for q in queries:
+        with pytest.raises((SQLRefused, QueryError)):
+            store.sql(q, limit=5, timeout=5)
+
+
+# -- dangerous functions, however they are written ----------------------------------------
+def test_hidden_quoted_and_qualified_dangerous_functions(store):
+    _refused(store, [
+        """SELECT "pg_read_file"('/etc/passwd', 0, 80)""",
+        "SELECT pg_read_file('/etc/passwd')",
+        "SELECT PG_READ_FILE('/etc/passwd')",
+        "SELECT pg_catalog.pg_read_file('/etc/passwd')",
+        """SELECT "pg_catalog"."pg_read_binary_file"('/etc/passwd')""",
+        "SELECT pg_ls_dir('.')",
+        """SELECT "pg_terminate_backend"(1)""",
+        "SELECT pg_cancel_backend(1)",
+        """SELECT "current_setting"('data_directory')""",
+        "SELECT set_config('role', 'kp', true)",
+        """SELECT "set_config"('role', 'kp', true)""",
+        """SELECT "checkpoint"()""",
+        "SELECT lo_import('/etc/passwd')",
+        "SELECT lo_export(1, '/tmp/x')",
+        "SELECT dblink('host=x', 'SELECT 1')",
+        "SELECT pg_sleep(10)",
+        "SELECT nextval('s')",
+        "SELECT run_id FROM runs WHERE pg_read_file('/etc/passwd') IS NOT NULL",
+        "SELECT count(*) FILTER (WHERE current_setting('x') = '1') FROM runs",
+        "SELECT (SELECT pg_read_file('/etc/passwd')) AS x",
+        "SELECT * FROM runs ORDER BY pg_read_file('/etc/passwd')",
+        "SELECT upper(pg_read_file('/etc/passwd'))",
+        "SELECT epoch.lower() FROM epochs",          # DuckDB method-call syntax
+        "SELECT duckdb_settings()",
+        "SELECT version()",
+    ])
+
+
+def test_functions_that_run_sql_text(store):
+    _refused(store, [
+        "SELECT query_to_xml('SELECT pg_read_file(''/etc/passwd'')', true, true, '')",
+        """SELECT "query_to_xml"('SELECT 1', true, true, '')""",
+        "SELECT table_to_xml('execution', true, true, '')",
+        "SELECT * FROM query_table('runs')",
+        """SELECT * FROM "query_table"('runs')""",
+        "SELECT * FROM query('SELECT 1')",
+        "SELECT cursor_to_xml('c', 1, true, true, '')",
+        "SELECT xpath('/a', query_to_xml('SELECT 1', true, true, '')::xml)",
+    ])
+
+
+def test_table_functions_and_file_readers(store):
+    _refused(store, [
+        "SELECT * FROM read_csv('/etc/passwd')",
+        "SELECT * FROM read_csv_auto('/etc/passwd')",
+        """SELECT * FROM "read_text"('/etc/passwd')""",
+        "SELECT * FROM read_parquet('x.parquet')",
+        "SELECT * FROM glob('/etc/*')",
+        "SELECT * FROM '/etc/passwd'",
+        """SELECT * FROM "/etc/passwd" """,
+        "SELECT * FROM 'data.csv'",
+        "SELECT * FROM duckdb_settings()",
+        "SELECT * FROM pragma_database_list()",
+        "SELECT * FROM main.range(3)",
+        "SELECT * FROM pg_ls_dir('.')",
+        "SELECT * FROM sniff_csv('/etc/passwd')",
+    ])
+    # The harmless generators stay available.
+    assert store.sql("SELECT * FROM generate_series(1, 3) AS g(n)")["n"].tolist() == [1, 2, 3]
+    if store.kind == "duckdb":
+        assert store.sql("SELECT range AS n FROM range(3)")["n"].tolist() == [0, 1, 2]
+
+
+# -- statements that write or change the session -----------------------------------------
+def test_writes_hidden_in_queries(store):
+    _refused(store, [
+        "WITH gone AS (DELETE FROM execution RETURNING *) SELECT * FROM gone",
+        "WITH x AS (INSERT INTO dataflow VALUES ('x', NULL) RETURNING *) SELECT 1",
+        "WITH x AS (UPDATE execution SET status = 'failed' RETURNING *) SELECT * FROM x",
+        "SELECT * INTO stolen FROM execution",
+        "SELECT * FROM execution FOR UPDATE",
+        "DELETE FROM execution",
+        "UPDATE execution SET status = 'x'",
+        "CREATE TABLE evil AS SELECT 1",
+        "DROP TABLE execution",
+        "COPY execution TO '/tmp/x.csv'",
+        "ATTACH 'x.db' AS x",
+        "PRAGMA database_list",
+        "SET threads = 1",
+        "SET ROLE kp",
+        "RESET ROLE",
+        "INSTALL httpfs",
+        "LOAD httpfs",
+        "CALL pragma_version()",
+        "EXPORT DATABASE '/tmp/x'",
+        "CHECKPOINT",
+        "VACUUM",
+        "BEGIN",
+        "GRANT SELECT ON execution TO PUBLIC",
+    ])
+    assert len(store.runs()) == 2  # nothing was lost
+
+
+def test_several_statements_and_comment_tricks(store):
+    _refused(store, [
+        "SELECT 1; DROP TABLE execution",
+        "SELECT 1; SELECT 2",
+        "SELECT 1;DELETE FROM execution;",
+        "SELECT 1 /* ; */ ; DELETE FROM execution",
+        "SELECT 1 -- comment\n; DELETE FROM execution",
+        "SELECT '--', pg_read_file('/etc/passwd')",
+        "SELECT 1 /* nested /* comment */ still */, pg_read_file('/etc/passwd')",
+        "SELECT $$ ' $$, pg_read_file('/etc/passwd') -- '",
+        "SELECT E'\\'', pg_read_file('/etc/passwd') -- '",
+        "SELECT '\\', pg_read_file('/etc/passwd') -- '",
+        "SELECT 1\r-- x\r, pg_read_file('/etc/passwd')",
+        "SELECT/**/pg_read_file('/etc/passwd')",
+    ])
+    # Comments and literals that only look dangerous are fine.
+    df = store.sql("SELECT 'DROP TABLE execution; pg_read_file()' AS s -- DELETE\n")
+    assert df["s"].tolist() == ["DROP TABLE execution; pg_read_file()"]
+
+
+def test_unparseable_sql_is_refused_in_one_line(store):
+    for q in ["SELEC 1", "SELECT (((1", "SELECT 'unterminated", "))))", "SELECT * FROM"]:
+        with pytest.raises((SQLRefused, QueryError)) as info:
+            store.sql(q)
+        assert "\n" not in info.value.message and info.value.message
+    for q in ["", "   ", None, 42, "x" * 100_001]:
+        with pytest.raises(SQLRefused):
+            store.sql(q)
+
+
+def test_system_catalogs_are_closed(store):
+    _refused(store, [
+        "SELECT * FROM pg_authid",
+        "SELECT rolpassword FROM pg_catalog.pg_authid",
+        "SELECT * FROM pg_shadow",
+        """SELECT * FROM "pg_catalog"."pg_settings" """,
+        "SELECT * FROM pg_stat_activity",
+        "SELECT * FROM pg_file_settings",
+        "SELECT * FROM information_schema.role_table_grants",
+        "SELECT * FROM duckdb_tables",
+        "SELECT * FROM duckdb_settings",
+        "SELECT * FROM sqlite_master",
+        "SELECT * FROM system.main.duckdb_tables",
+        "SELECT * FROM other_db.main.execution",
+        "SELECT * FROM temp.main.x",
+        "WITH pg_authid AS (SELECT 1) SELECT * FROM pg_authid",
+    ])
+    # The store's own tables can be listed.
+    tables = set(store.sql("SELECT table_name FROM information_schema.tables "
+                           "WHERE table_schema IN ('main', 'public')")["table_name"])
+    assert {"execution", "runs", "epochs"} <= tables
+    assert not any(t.startswith(("pg_", "duckdb_")) for t in tables)
+    cols = store.sql("SELECT column_name FROM information_schema.columns "
+                     "WHERE table_name = 'epochs'")["column_name"]
+    assert "val_accuracy" in set(cols)
+
+
+def test_duckdb_own_parse_tree_is_checked_too(tmp_path):
+    """The second layer alone (DuckDB's json_serialize_sql) refuses what the first does."""
+    import duckdb
+
+    from kerasprov.store.backend import DuckDBBackend
+    be = DuckDBBackend(duckdb.connect(str(tmp_path / "x.duckdb"),
+                                      config={"enable_external_access": False}))
+    try:
+        for q in ["SELECT \"current_setting\"('threads')", "SELECT * FROM query_table('t')",
+                  "SELECT * FROM read_csv('/etc/passwd')", "SELECT * FROM '/etc/passwd'",
+                  "SELECT * FROM duckdb_settings()", "SELECT x.lower() FROM (SELECT 'a' x) s",
+                  "SELECT * FROM pg_catalog.pg_class", "SELECT \"checkpoint\"()"]:
+            refs = be.sql_references(q)
+            assert refs, q
+            with pytest.raises(SQLRefused):
+                sandbox.check_references(refs)
+        ok = be.sql_references("SELECT count(*), date_trunc('day', now()), [1, 2][1], "
+                               "{'a': 1}, epoch FROM epochs, range(3) WHERE x LIKE 'a%' "
+                               "AND y::INT IN (1, 2) AND coalesce(a, b) IS NOT NULL")
+        sandbox.check_references(ok)
+        with pytest.raises((SQLRefused, QueryError)):
+            sandbox.check_references(be.sql_references("SELEC 1"))
+    finally:
+        be.close()
+
+
+# -- what a person analysing runs needs still works ---------------------------------------
+LEGIT = [
+    # README "Ask questions" and tests/test_analyses.py style questions
+    "SELECT epoch, loss, val_accuracy, learning_rate FROM epochs WHERE dataflow_tag='alexnet'",
+    "SELECT r.run_id, r.status, count(e.epoch) AS n, max(e.val_accuracy) AS best, "
+    "min(e.loss) AS low FROM runs r JOIN epochs e ON e.run_id = r.run_id "
+    "GROUP BY r.run_id, r.status ORDER BY best DESC",
+    "SELECT run_id, epoch, loss, loss - lag(loss) OVER (PARTITION BY run_id ORDER BY epoch) "
+    "AS delta, row_number() OVER (PARTITION BY run_id ORDER BY val_accuracy DESC) AS rk, "
+    "avg(loss) OVER (PARTITION BY run_id ORDER BY epoch ROWS BETWEEN 1 PRECEDING AND "
+    "CURRENT ROW) AS smooth FROM epochs",
+    "WITH best AS (SELECT run_id, max(val_accuracy) AS acc FROM epochs GROUP BY run_id) "
+    "SELECT h.optimizer_name, h.learning_rate, b.acc FROM best b "
+    "JOIN ds_itrainingmodel h ON h.run_id = b.run_id ORDER BY b.acc DESC",
+    "SELECT h.optimizer_name, avg(t.accuracy) AS acc, count(*) AS n "
+    "FROM ds_itrainingmodel h JOIN ds_otestingmodel t ON t.run_id = h.run_id "
+    "WHERE h.learning_rate < 0.05 AND h.optimizer_name IN ('Adam', 'SGD') "
+    "GROUP BY h.optimizer_name HAVING count(*) >= 1",
+    "SELECT run_id, CAST(epoch AS TEXT) AS e, round(loss::numeric, 3) AS l, "
+    "coalesce(val_loss, 0) AS v, CASE WHEN loss < 0.5 THEN 'good' ELSE 'bad' END AS verdict, "
+    "greatest(loss, val_loss) AS worst, nullif(epoch, 0) AS nz, abs(loss - val_loss) AS gap "
+    "FROM epochs",
+    "SELECT upper(optimizer_name) AS o, length(run_id) AS n, substr(run_id, 1, 1) AS c, "
+    "concat(run_id, '-', optimizer_name) AS k, replace(run_id, 'r', 'R') AS r2, "
+    "lower(trim('  X ')) AS t, optimizer_name LIKE 'A%' AS a FROM ds_itrainingmodel",
+    "SELECT run_id, date_trunc('day', start_time) AS d, extract(year FROM start_time) AS y, "
+    "end_time - start_time AS took FROM execution",
+    "SELECT run_id FROM runs UNION SELECT run_id FROM epochs EXCEPT SELECT 'zzz'",
+    "SELECT * FROM runs WHERE run_id IN (SELECT run_id FROM epochs WHERE loss < 0.5)",
+    "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY loss) AS median_loss, "
+    "stddev(loss) AS sd, string_agg(run_id, ',') AS runs FROM epochs",
+    "SELECT EXISTS (SELECT 1 FROM tests) AS has_tests",
+    "SELECT * FROM (VALUES (1, 'a'), (2, 'b')) AS t(n, s)",
+    "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 5) "
+    "SELECT sum(n) AS s FROM c",
+    "SELECT e.run_id, e.epoch, a.technique FROM epochs e LEFT JOIN adaptations a "
+    "ON a.run_id = e.run_id AND a.epoch = e.epoch ORDER BY 1, 2",
+    "SELECT previous_transformation, next_transformation FROM data_dependency",
+    "SELECT last_seq FROM _run_seq",
+    "SELECT count(DISTINCT run_id) AS n FROM epochs",
+]
+
+
+def test_legitimate_analysis_queries_run(store):
+    for q in LEGIT:
+        df = store.sql(q, limit=1000, timeout=10)
+        assert df is not None and not df.attrs["truncated"], q
+    joined = store.sql(LEGIT[1])
+    assert joined["run_id"].tolist() == ["r1", "r2"] and joined["n"].tolist() == [3, 2]
+    windows = store.sql(LEGIT[2] + " ORDER BY run_id, epoch")
+    assert windows["delta"].round(6).tolist()[1:3] == [-0.4, -0.2]
+    assert store.sql(LEGIT[13])["s"].tolist() == [15]
+
+
+def test_every_query_of_readme_and_tests_passes_the_parser():
+    """Every SQL string the README and the test-suite send to ``sql()`` passes the
+    sandbox's parser in both dialects (a sandbox that refuses analysis is no sandbox)."""
+    import ast
+    import re
+    from pathlib import Path
+    root = Path(__file__).resolve().parent.parent
+    found = set()
+    for path in sorted((root / "tests").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                    and node.func.attr == "sql" and node.args \
+                    and isinstance(node.args[0], ast.Constant) \
+                    and isinstance(node.args[0].value, str) \
+                    and re.match(r"\s*(SELECT|WITH)\b", node.args[0].value, re.I) \
+                    and ";" not in node.args[0].value:
+                found.add(node.args[0].value)
+    readme = (root / "README.md").read_text()
+    found.update(m.group(1) for m in re.finditer(r"```sql\n(.*?)```", readme, re.S))
+    found.update(m.group(1) for m in re.finditer(r'kerasprov sql "(.*?)"', readme))
+    assert len(found) >= 30
+    for q in sorted(found):
+        for dialect in ("duckdb", "postgres"):
+            sandbox.check_sql(q, dialect)
+
+
+# -- limits ------------------------------------------------------------------------------
+def test_streaming_recursive_cte_stops_at_its_timeout(store):
+    """Issue #11 (1): the timer stays armed until the result is fetched and closed."""
+    gen = "range(2)" if store.kind == "duckdb" else "generate_series(1, 2)"
+    rec = (f"WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n+1 FROM t, {gen} "
+           f"WHERE n < 40) SELECT n FROM t")
+    t0 = time.monotonic()
+    df = store.sql(rec, limit=5, timeout=2)  # streams: the first rows come at once
+    assert len(df) == 5 and df.attrs["truncated"] and time.monotonic() - t0 < 4.5
+    for q in (rec + " ORDER BY n DESC",                        # must compute everything
+              f"SELECT count(*) FROM ({rec}) s",
+              "SELECT count(*) FROM generate_series(1, 100000000000) a"):
+        t0 = time.monotonic()
+        with pytest.raises(QueryError, match="longer than 2 s"):
+            store.sql(q, limit=5, timeout=2)
+        assert time.monotonic() - t0 < 4.5, q
+    # The store answers at once afterwards, in this process and in another one.
+    t0 = time.monotonic()
+    assert len(store.runs()) == 2
+    assert time.monotonic() - t0 < 3
+    import subprocess
+    import sys
+    out = subprocess.run([sys.executable, "-m", "kerasprov", "runs", "--store", store.spec,
+                          "--format", "json"], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0 and "r1" in out.stdout, out.stderr
+
+
+def test_results_are_capped_in_bytes(store):
+    gen = "range(2500)" if store.kind == "duckdb" else "generate_series(1, 2500)"
+    df = store.sql(f"SELECT repeat('x', 1000000) AS big FROM {gen}")
+    assert df.attrs["truncated"] and df.attrs["truncated_by"] == "bytes"
+    assert 20 <= len(df) <= 40 and len(df["big"].iloc[0]) == 1_000_000
+    from kerasprov.query.api import run_sandboxed
+    with store.unit() as be:
+        small = run_sandboxed(be, f"SELECT repeat('y', 1000) AS s FROM {gen}", 10_000, 10,
+                              max_bytes=100_000)
+        assert small.attrs["truncated_by"] == "bytes" and 50 <= len(small) <= 100
+        with pytest.raises(QueryError, match="larger than"):
+            run_sandboxed(be, "SELECT repeat('z', 200000) AS s", 10, 10, max_bytes=100_000)
+        rows = run_sandboxed(be, f"SELECT 1 AS one FROM {gen}", 7, 10)
+        assert len(rows) == 7 and rows.attrs["truncated_by"] == "rows"
+
+
+# -- PostgreSQL: the least-privileged role ----------------------------------------------
+def test_postgres_user_sql_runs_as_the_reader_role(pg_url, monkeypatch):  # noqa: F811
+    """Behind the parser, a superuser connection runs a person's SQL as kerasprov_reader:
+    the engine itself refuses server files, other sessions and private catalogs."""
+    from kerasprov.store.pgreader import READER_ROLE
+    from kerasprov.store.postgres import PostgresStore
+    st = PostgresStore(pg_url)
+    try:
+        with st.unit() as be:
+            Ingestor(be).apply(_events("r1", "Adam", 0.01, [1.0, 0.5]))
+            who = be.read_only_df("SELECT current_user AS u", 5, 5)
+            assert who["u"].tolist() == [READER_ROLE]
+            for q in ["SELECT pg_read_file('/etc/passwd', 0, 40)",
+                      "SELECT rolpassword FROM pg_authid",
+                      "SELECT lo_import('/etc/passwd')",
+                      "SELECT pg_terminate_backend(pg_backend_pid())",
+                      "SELECT query_to_xml('SELECT rolpassword FROM pg_authid', true, true, '')",
+                      "SELECT nextval('kp_nope')"]:
+                with pytest.raises((SQLRefused, QueryError)):
+                    be.read_only_df(q, 5, 5)
+            # Tables and views created later (a new metric rebuilds the views) are readable.
+            Ingestor(be).apply(_events("r2", "SGD", 0.1, [2.0])[:1] + [
+                {"v": 1, "run": "r2", "seq": 9, "ts": 1.7e9, "type": "task_start",
+                 "task": "r2-t", "transformation": "TrainingModel",
+                 "outputs": ["oTrainingModel"]},
+                {"v": 1, "run": "r2", "seq": 10, "ts": 1.7e9, "type": "rows", "task": "r2-t",
+                 "transformation": "TrainingModel", "set": "oTrainingModel",
+                 "rows": [{"epoch": 0, "brand_new_metric": 1.5}]}])
+            df = be.read_only_df("SELECT brand_new_metric FROM epochs "
+                                 "WHERE brand_new_metric IS NOT NULL", 5, 5)
+            assert df["brand_new_metric"].tolist() == [1.5]
+            # A superuser connection that cannot use the role (here: a role that does not
+            # exist and may not be created) is refused, unless explicitly allowed.
+            import kerasprov.store.pgreader as pgreader
+            real_state = pgreader._state
+            monkeypatch.setattr(pgreader, "READER_ROLE", "kerasprov_reader_missing")
+            monkeypatch.setattr(pgreader, "_state",
+                                lambda con: real_state(con)._replace(can_create=False))
+            with pytest.raises(SQLRefused, match="superuser"):
+                be.read_only_df("SELECT 1 AS one", 5, 5)
+            monkeypatch.setenv("KERASPROV_ALLOW_SUPERUSER_SQL", "1")
+            assert be.read_only_df("SELECT current_user AS u", 5, 5)["u"].tolist() != [
+                READER_ROLE]
+    finally:
+        st.close()
