@@ -66,7 +66,7 @@ def store(request, tmp_path, monkeypatch):
     if request.param == "postgres":
         raw.close()
     s = kerasprov.open_store(spec)
-    s.kind = request.param
+    s.test_kind = request.param
     return s
 
 
@@ -147,7 +147,7 @@ def test_table_functions_and_file_readers(store):
     ])
     # The harmless generators stay available.
     assert store.sql("SELECT * FROM generate_series(1, 3) AS g(n)")["n"].tolist() == [1, 2, 3]
-    if store.kind == "duckdb":
+    if store.test_kind == "duckdb":
         assert store.sql("SELECT range AS n FROM range(3)")["n"].tolist() == [0, 1, 2]
 
 
@@ -347,7 +347,7 @@ def test_every_query_of_readme_and_tests_passes_the_parser():
 # -- limits ------------------------------------------------------------------------------
 def test_streaming_recursive_cte_stops_at_its_timeout(store):
     """Issue #11 (1): the timer stays armed until the result is fetched and closed."""
-    gen = "range(2)" if store.kind == "duckdb" else "generate_series(1, 2)"
+    gen = "range(2)" if store.test_kind == "duckdb" else "generate_series(1, 2)"
     rec = (f"WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n+1 FROM t, {gen} "
            f"WHERE n < 40) SELECT n FROM t")
     t0 = time.monotonic()
@@ -372,7 +372,7 @@ def test_streaming_recursive_cte_stops_at_its_timeout(store):
 
 
 def test_results_are_capped_in_bytes(store):
-    gen = "range(2500)" if store.kind == "duckdb" else "generate_series(1, 2500)"
+    gen = "range(2500)" if store.test_kind == "duckdb" else "generate_series(1, 2500)"
     df = store.sql(f"SELECT repeat('x', 1000000) AS big FROM {gen}")
     assert df.attrs["truncated"] and df.attrs["truncated_by"] == "bytes"
     assert 20 <= len(df) <= 40 and len(df["big"].iloc[0]) == 1_000_000
