@@ -91,8 +91,11 @@ def _store(request: Request):
 
 def _page(request: Request, template: str, ctx: dict) -> HTMLResponse:
     """Render a page; its data also goes into the page as JSON for the page's script."""
+    from urllib.parse import quote as quote_url
     url = request.url
-    json_url = (url.path.rstrip("/") or "/") + ".json" + (f"?{url.query}" if url.query else "")
+    # Re-encode the decoded path: a run id or tag may hold '%', '?', '#', spaces, quotes.
+    path = quote_url(request.scope["path"].rstrip("/") or "/", safe="/")
+    json_url = path + ".json" + (f"?{url.query}" if url.query else "")
     return HTMLResponse(_env.get_template(template).render(ctx=ctx, json_url=json_url, **ctx))
 
 
@@ -317,12 +320,12 @@ def run_context(store, run_id: str) -> dict:
             "prov_formats": list(PROV_FORMATS)}
 
 
-@router.get("/runs/{run_id}.json")
+@router.get("/runs/{run_id:path}.json")
 def run_json(request: Request, run_id: str):
     return _json(run_context(_store(request), run_id))
 
 
-@router.get("/runs/{run_id}/prov")
+@router.get("/runs/{run_id:path}/prov")
 def run_prov(request: Request, run_id: str, format: str = "provn"):
     if format not in PROV_FORMATS:
         raise BadRequest(f"unknown PROV format {format!r}; one of: {', '.join(PROV_FORMATS)}")
@@ -341,7 +344,7 @@ def _safe_filename(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]", "_", name)[:100] or "run"
 
 
-@router.get("/runs/{run_id}", response_class=HTMLResponse)
+@router.get("/runs/{run_id:path}", response_class=HTMLResponse)
 def run_page(request: Request, run_id: str):
     return _page(request, "run.html", run_context(_store(request), run_id))
 
@@ -480,19 +483,19 @@ def dataflow_context(store, tag: str) -> dict:
             "graph": layout(sets, io)}
 
 
-@router.get("/dataflows/{tag}.json")
+@router.get("/dataflows/{tag:path}.json")
 def dataflow_json(request: Request, tag: str):
     return _json(dataflow_context(_store(request), tag))
 
 
-@router.get("/dataflows/{tag}.svg")
+@router.get("/dataflows/{tag:path}.svg")
 def dataflow_svg(request: Request, tag: str):
     ctx = dataflow_context(_store(request), tag)
     svg = _env.get_template("graph.svg").render(graph=ctx["graph"], standalone=True)
     return Response(svg, media_type="image/svg+xml")
 
 
-@router.post("/dataflows/{tag}/query")
+@router.post("/dataflows/{tag:path}/query")
 def dataflow_query(request: Request, tag: str, body: JsonBody):
     """The SQL the path-query generator writes for the user's choice of data sets."""
     store = _store(request)
@@ -511,7 +514,7 @@ def dataflow_query(request: Request, tag: str, body: JsonBody):
     return _json({"sql": result.sql, "path": list(getattr(result, "path", [])), **args})
 
 
-@router.get("/dataflows/{tag}", response_class=HTMLResponse)
+@router.get("/dataflows/{tag:path}", response_class=HTMLResponse)
 def dataflow_page(request: Request, tag: str):
     return _page(request, "dataflow.html", dataflow_context(_store(request), tag))
 
