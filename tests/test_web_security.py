@@ -491,3 +491,117 @@ def test_sigterm_stops_the_server_during_a_query(tmp_path, command):
         assert answers and answers[0] != 200, answers  # the query did not finish
     finally:
         srv.stop()
+
+
+# -- 8. in a real browser: the login flow under the CSP, and an attacking page ---------------
+CHROMIUM = "/usr/bin/chromium"
+needs_chromium = pytest.mark.skipif(not os.path.exists(CHROMIUM),
+                                    reason=f"needs Debian's chromium at {CHROMIUM}")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update"])
+        yield b
+        b.close()
+
+
+@needs_chromium
+def test_browser_login_then_pages_and_sql_work_under_the_csp(servers, browser):
+    srv = servers["token"]
+    page = browser.new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.on("console", lambda m: "Content Security Policy" in m.text and problems.append(m.text))
+    try:
+        page.goto(srv.url + "/")
+        assert page.url.endswith("/login")
+        page.fill("input[name=token]", "wrong")
+        page.click("button[type=submit]")
+        assert "wrong token" in page.content()
+        page.goto(srv.url + "/login")
+        page.fill("input[name=token]", TOKEN)
+        page.click("button[type=submit]")
+        page.wait_for_selector("#runs-table")
+        cookies = {c["name"]: c for c in page.context.cookies()}
+        assert TOKEN not in str(cookies) and cookies["kerasprov_session"]["httpOnly"]
+        # The console's POST carries the cookie and the browser's own Origin: it passes.
+        page.goto(srv.url + "/sql")
+        page.fill("#sql", "SELECT count(*) AS n FROM runs")
+        page.click("#run")
+        page.wait_for_selector("#result td")
+        assert int(page.text_content("#result td")) >= 3
+        # The dataflow filter submits by itself (its handler moved out of the HTML).
+        page.goto(srv.url + "/")
+        with page.expect_navigation():
+            page.select_option("select[name=dataflow]", "gen")
+        assert "dataflow=gen" in page.url
+    finally:
+        page.close()
+    assert not problems, problems
+
+
+ATTACK = """<!doctype html><title>0</title><body>
+<form id="f" method="POST" action="{target}/api/events" enctype="text/plain">
+<input type="hidden" name="{form_name}" value='"}}'>
+</form>
+<img src="{target}/sql.json?sql=SELECT%201">
+<script>
+const t = "{target}", done = () => {{ document.title = String(Number(document.title) + 1); }};
+const post = (path, body, type) => fetch(t + path, {{method: "POST", mode: "no-cors",
+  headers: {{"Content-Type": type}}, body}}).then(done, done);
+post("/api/events", JSON.stringify({events}), "text/plain");
+post("/api/heartbeat", JSON.stringify({{runs: ["{victim}"]}}), "text/plain");
+post("/api/sql", JSON.stringify({{sql: "SELECT 1"}}), "text/plain");
+post("/sql.json", JSON.stringify({{sql: "SELECT 1"}}), "application/x-www-form-urlencoded");
+</script></body>"""
+
+
+@needs_chromium
+def test_a_page_on_another_site_cannot_write(servers, browser):
+    """A hostile page served from http://localhost:<other port> (another site than
+    127.0.0.1) fires text/plain fetches, a form and an <img> at the servers."""
+    import http.server
+    import json
+    for name in ("open", "ui"):
+        srv = servers[name]
+        before = srv.fingerprint()
+        victim = next(r[0] for r in before if r[0] != "forged-run")
+        # text/plain forms send name=value: this name makes the body one valid JSON batch.
+        start = {"v": 1, "run": "browser-forged", "seq": 0, "type": "run_start",
+                 "ts": 1.7e9, "dataflow": "gen", "start": 1.7e9}
+        form_name = html.escape('{"events":[' + json.dumps(start) + '],"pad":"')
+        body = ATTACK.format(target=srv.url, victim=victim, form_name=form_name,
+                             events=json.dumps(forged_events(victim)["events"])).encode()
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            page = body
+
+            def do_GET(self):  # noqa: N802 - the stdlib's name
+                self.send_response(200)
+                self.send_header("content-type", "text/html")
+                self.end_headers()
+                self.wfile.write(self.page)
+
+            def log_message(self, *args):
+                pass
+
+        evil = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=evil.serve_forever, daemon=True).start()
+        page = browser.new_page()
+        try:
+            page.goto(f"http://localhost:{evil.server_address[1]}/")
+            page.wait_for_function("() => document.title === '4'", timeout=30_000)
+            with page.expect_navigation():
+                page.evaluate("() => document.getElementById('f').submit()")
+            assert "cross-site request refused" in page.content(), page.content()[:500]
+        finally:
+            page.close()
+            evil.shutdown()
+        after = srv.fingerprint()
+        assert after == before, name
+        assert "browser-forged" not in {r[0] for r in after}
