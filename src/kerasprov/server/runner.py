@@ -9,7 +9,6 @@ armed by the first signal that ends the process if it is still alive shortly aft
 from __future__ import annotations
 
 import os
-import signal
 import threading
 
 import uvicorn
@@ -35,10 +34,13 @@ def _arm_watchdog(sig: int) -> None:
     _armed.set()
 
     def stop() -> None:
-        # Still alive: a query holds a worker thread. Die of the same signal, so the exit
-        # status is what the sender expects (as if nothing had caught it).
-        signal.signal(sig, signal.SIG_DFL)
-        os.kill(os.getpid(), sig)
+        # Still alive: a query holds a worker thread, and asyncio or the interpreter waits
+        # for it. End now, with the shell's status for that signal (130 Ctrl+C, 143 TERM).
+        # (signal.signal cannot be called here: this is not the main thread.)
+        try:
+            os.write(2, b"kerasprov: stopped while a request was still running\n")
+        finally:
+            os._exit(128 + sig)
 
     timer = threading.Timer(HARD_STOP_S, stop)
     timer.daemon = True
