@@ -165,7 +165,7 @@ def sync(store):
 def ui(store, host, port, allow_host):
     """Open the web UI: runs, live run dashboards, the provenance graph, SQL, compare.
 
-    A viewer: it takes no events over HTTP (trainings write their journals, which it reads),
+    A viewer: it takes no events over HTTP (trainings deliver to the store themselves),
     and it trusts whoever can reach its address (no token; see docs/security.md).
     """
     from . import config
