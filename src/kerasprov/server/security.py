@@ -60,7 +60,8 @@ SECURITY_HEADERS = {
 _RAW_HEADERS = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in SECURITY_HEADERS.items()]
 
 SESSION_COOKIE = "kerasprov_session"
-#: Paths that run user SQL on a GET: only same-origin pages (or non-browsers) may call them.
+#: Paths that run user SQL on a GET (``/sql`` runs its ``sql=`` at once in the page): only
+#: same-origin pages (or non-browsers) may open them with a query.
 SQL_GET_PATHS = ("/sql.json", "/sql.csv", "/sql")
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 _FORM_PATHS = ("/login",)
@@ -268,12 +269,12 @@ def cross_site(headers: Headers) -> str | None:
     return None if theirs == mine else f"Origin: {origin[:100]}"
 
 
-def _runs_sql(method: str, path: str, query: str) -> bool:
+def needs_same_origin(method: str, path: str, query: str) -> bool:
+    """Whether the request changes state or runs user SQL."""
     if method not in SAFE_METHODS:
         return True
-    if path in ("/sql.json", "/sql"):
-        return bool(QueryParams(query).get("sql"))
-    return path == "/sql.csv"
+    return path in SQL_GET_PATHS and (path == "/sql.csv" or any(
+        v.strip() for v in QueryParams(query).getlist("sql")))
 
 
 def client_address(scope) -> str:
@@ -335,7 +336,7 @@ class SecurityMiddleware:
             return refusal(403, f"this server does not answer to the host name {name!r} "
                            "(a guard against DNS rebinding); open it by the address it "
                            "listens on, or start it with --allow-host NAME", page)
-        if _runs_sql(method, path, scope.get("query_string", b"").decode("latin-1")):
+        if needs_same_origin(method, path, scope.get("query_string", b"").decode("latin-1")):
             why = cross_site(headers)
             if why is not None:
                 return refusal(403, f"cross-site request refused ({why}): this request "
