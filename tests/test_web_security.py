@@ -4,6 +4,8 @@ Real ``kerasprov ui`` / ``kerasprov serve`` processes on free loopback ports whe
 class needs real HTTP (ingest, Host headers, signals); the in-process client for header
 logic. Each test sends several hostile inputs of one class and checks the store is unchanged.
 A positive control next to each refusal shows the same request would have landed.
+Longer than our usual file on purpose: one test per attack class of issue #11, all sharing
+the same three server processes (starting one costs seconds).
 """
 
 from __future__ import annotations
