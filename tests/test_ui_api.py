@@ -18,7 +18,9 @@ def client(store):
     from starlette.testclient import TestClient
 
     from kerasprov.server.app import create_app
-    return TestClient(create_app(str(store)), raise_server_exceptions=False)
+    # A Host the app answers to (the default "testserver" is refused, as any unknown name is).
+    return TestClient(create_app(str(store)), raise_server_exceptions=False,
+                      base_url="http://127.0.0.1:8765")
 
 
 @pytest.fixture(scope="module")

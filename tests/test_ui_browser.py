@@ -54,10 +54,16 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    """A fresh page; any JS error or dialog (an alert() from injected markup) fails the test."""
+    """A fresh page; any JS error, CSP violation or dialog (an alert() from injected markup)
+    fails the test."""
     pg = browser.new_page(viewport={"width": 1300, "height": 900})
     problems = []
     pg.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    # The server's CSP (script-src 'self') must hold: a blocked script or handler is a bug.
+    # (Predicates below are arrow functions: a bare expression string makes Playwright poll
+    # it with eval(), which that CSP rightly blocks.)
+    pg.on("console", lambda m: "Content Security Policy" in m.text and problems.append(
+        f"CSP violation: {m.text}"))
     pg.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
     pg.on("request", lambda r: r.url.startswith("http://127.0.0.1") or problems.append(
         f"request off this machine: {r.url}"))
@@ -108,7 +114,8 @@ def test_run_page_draws_charts(site, page, tmp_path):
     a = site["ids"][0]
     twin = httpx.get(f"{site['url']}/runs/{a}.json").json()
     page.goto(f"{site['url']}/runs/{a}")
-    page.wait_for_function("document.querySelector('[data-metric=\"loss\"]')?.data?.length == 2")
+    page.wait_for_function(
+        "() => document.querySelector('[data-metric=\"loss\"]')?.data?.length == 2")
     loss = plot(page, "loss")
     assert [t["name"] for t in loss] == ["train", "validation"]
     assert loss[0]["x"] == [0, 1, 2, 3]
@@ -143,17 +150,17 @@ def test_live_training_appears_and_updates_without_reload(site, page, tmp_path):
         assert row.locator(".badge.running .pulse").count() == 1
         rid = row.get_attribute("data-run")
         page.goto(f"{site['url']}/runs/{rid}")
-        page.wait_for_function("document.querySelector('[data-metric=\"loss\"]')")
+        page.wait_for_function("() => document.querySelector('[data-metric=\"loss\"]')")
         page.evaluate("window.__same_document = true")
         first = len((plot(page, "loss") or [{"x": []}])[0]["x"])
         assert first < 8, "the run finished before the page opened: nothing left to watch"
         # a new epoch arrives on the open page by itself (poll + extendTraces)
         page.wait_for_function(
-            f"document.querySelector('[data-metric=\"loss\"]').data[0].x.length > {first}",
+            f"() => document.querySelector('[data-metric=\"loss\"]').data[0].x.length > {first}",
             timeout=30_000)
         assert page.evaluate("window.__same_document") is True
         assert proc.wait(120) == 0, proc.stdout.read()
-        page.wait_for_function("document.getElementById('status').textContent.trim() == "
+        page.wait_for_function("() => document.getElementById('status').textContent.trim() == "
                                "'finished'", timeout=30_000)
         loss = plot(page, "loss")
         twin = httpx.get(f"{site['url']}/runs/{rid}.json").json()
@@ -173,7 +180,8 @@ def test_graph_clicks_write_sql_that_runs(site, page, tmp_path):
     page.goto(site["url"] + "/dataflows/uitest")
     page.click('.ds-node[data-set="itrainingmodel"]')
     page.click('.ds-node[data-set="otestingmodel"]')
-    page.wait_for_function("document.getElementById('sql').value.includes('ds_otestingmodel') "
+    page.wait_for_function("() => document.getElementById('sql').value"
+                           ".includes('ds_otestingmodel') "
                            "|| !document.getElementById('error').hidden")
     if "not available" in (page.text_content("#error") or ""):
         pytest.skip("the path-query generator (kerasprov.query.pathquery) has not landed")
@@ -182,7 +190,7 @@ def test_graph_clicks_write_sql_that_runs(site, page, tmp_path):
     page.check('[data-attr="itrainingmodel.learning_rate"]')
     page.check('[data-attr="otestingmodel.accuracy"]')
     page.fill('[data-cond="itrainingmodel.learning_rate"]', "> 0.005")
-    page.wait_for_function("document.getElementById('sql').value.includes('0.005')")
+    page.wait_for_function("() => document.getElementById('sql').value.includes('0.005')")
     sql = page.input_value("#sql")
     assert '"itrainingmodel.learning_rate"' in sql and '"otestingmodel.accuracy"' in sql
     page.click("#run")
@@ -201,13 +209,13 @@ def test_graph_clicks_write_sql_that_runs(site, page, tmp_path):
     # the user edits the SQL and runs it again
     page.fill("#sql", sql + "\nLIMIT 1")
     page.click("#run")
-    page.wait_for_function("document.querySelectorAll('#result tbody tr').length == 1")
+    page.wait_for_function("() => document.querySelectorAll('#result tbody tr').length == 1")
     href = page.get_attribute("#csv", "href")
     csv = httpx.get(site["url"] + href).text.splitlines()
     assert csv[0] == "itrainingmodel.learning_rate,otestingmodel.accuracy" and len(csv) == 2
     page.fill("#sql", sql)
     page.click("#run")
-    page.wait_for_function("document.querySelectorAll('#result tbody tr').length == 4")
+    page.wait_for_function("() => document.querySelectorAll('#result tbody tr').length == 4")
     shot(page, "graph", tmp_path)
 
 
@@ -234,7 +242,7 @@ def test_sql_console_refuses_a_write(site, page, tmp_path):
 def test_compare_page(site, page, tmp_path):
     a, b = site["ids"][:2]
     page.goto(f"{site['url']}/compare?runs={a},{b}")
-    page.wait_for_function("document.querySelector('[data-metric=\"loss\"]')?.data?.length")
+    page.wait_for_function("() => document.querySelector('[data-metric=\"loss\"]')?.data?.length")
     loss = plot(page, "loss")
     assert len(loss) == 4  # two runs x (train, validation)
     assert sorted(len(t["x"]) for t in loss) == [3, 3, 4, 4]

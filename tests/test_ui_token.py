@@ -9,7 +9,8 @@ TOKEN = "s3cret-token"
 @pytest.fixture
 def client(tmp_path):
     from kerasprov.server.app import create_app
-    return TestClient(create_app(str(tmp_path / "store"), token=TOKEN), follow_redirects=False)
+    return TestClient(create_app(str(tmp_path / "store"), token=TOKEN), follow_redirects=False,
+                      base_url="http://127.0.0.1:8765")
 
 
 def test_browser_is_sent_to_login_and_api_gets_the_envelope(client):
@@ -40,6 +41,7 @@ def test_right_token_opens_every_page(client):
 
 def test_bearer_header_still_works(tmp_path):
     from kerasprov.server.app import create_app
-    c = TestClient(create_app(str(tmp_path / "store"), token=TOKEN))
+    c = TestClient(create_app(str(tmp_path / "store"), token=TOKEN),
+                   base_url="http://127.0.0.1:8765")
     assert c.get("/.json", headers={"authorization": f"Bearer {TOKEN}"}).status_code == 200
     assert c.get("/.json", headers={"authorization": "Bearer wrong"}).status_code == 401

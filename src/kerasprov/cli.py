@@ -101,15 +101,18 @@ def runs(dataflow, status, limit, store, fmt):
                    "(default: $KERASPROV_TOKEN; none: no token required).")
 @click.option("--max-body", default=16 * 1024 * 1024, show_default=True, type=int,
               help="Largest request body accepted, in bytes (413 beyond).")
+@click.option("--allow-host", "allow_host", multiple=True, metavar="NAME",
+              help="Also answer to this Host name (repeatable; '*' for any). By default "
+                   "only the bind address and the loopback names, against DNS rebinding.")
 @handle_errors
-def serve(store, host, port, token_file, max_body):
+def serve(store, host, port, token_file, max_body, allow_host):
     """Serve a store over HTTP: event ingest from trainings, the query API and the web UI."""
     import os
 
-    import uvicorn
-
     from . import config
     from .server.app import create_app
+    from .server.runner import serve_app
+    from .server.security import allowed_hosts
     from .store import kinds
     spec = config.store_spec(store)
     if not kinds.kind_of(spec).sql:
@@ -125,13 +128,12 @@ def serve(store, host, port, token_file, max_body):
             raise click.UsageError(f"cannot read --token-file {token_file}: {exc}") from None
         if not token:
             raise click.UsageError(f"--token-file {token_file} is empty")
-    app = create_app(spec, token=token, max_body=max_body)
+    app = create_app(spec, token=token, max_body=max_body, ingest=True,
+                     hosts=allowed_hosts(host, allow_host))
     click.echo(f"kerasprov: serving {config.shown(spec)} at http://{host}:{port}"
                + (" (token required)" if token else ""), err=True)
-    if host not in ("127.0.0.1", "localhost", "::1") and not token:
-        click.echo("kerasprov: warning: listening beyond this machine without a token",
-                   err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    _warn_open(host, allow_host, bool(token))
+    serve_app(app, host, port)
 
 
 @cli.command()
@@ -153,23 +155,41 @@ def sync(store):
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to bind (this machine only by default).")
 @click.option("--port", default=8765, show_default=True, type=int, help="Port to listen on.")
+@click.option("--allow-host", "allow_host", multiple=True, metavar="NAME",
+              help="Also answer to this Host name (repeatable; '*' for any). By default "
+                   "only the bind address and the loopback names, against DNS rebinding.")
 @handle_errors
-def ui(store, host, port):
-    """Open the web UI: runs, live run dashboards, the provenance graph, SQL, compare."""
-    import uvicorn
+def ui(store, host, port, allow_host):
+    """Open the web UI: runs, live run dashboards, the provenance graph, SQL, compare.
 
+    A viewer: it takes no events over HTTP (trainings deliver to the store themselves),
+    and it trusts whoever can reach its address (no token; see docs/security.md).
+    """
     from . import config
     from .server.app import create_app
+    from .server.runner import serve_app
+    from .server.security import allowed_hosts
     from .store import kinds
     spec = config.store_spec(store)
     if not kinds.kind_of(spec).sql:
         raise click.UsageError("ui reads a store directory or a postgresql:// or monetdb:// "
                                f"URL; a kerasprov serve already serves its UI at {spec}")
-    app = create_app(spec)
+    app = create_app(spec, hosts=allowed_hosts(host, allow_host))
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"kerasprov UI for {config.shown(spec)}: "
                f"http://{shown}:{port}/  (Ctrl+C to stop)")
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    _warn_open(host, allow_host, False)
+    serve_app(app, host, port)
+
+
+def _warn_open(host: str, allow_host: tuple[str, ...], has_token: bool) -> None:
+    """One line on stderr for a server that trusts more than this machine's own users."""
+    if host not in ("127.0.0.1", "localhost", "::1") and not has_token:
+        click.echo("kerasprov: warning: listening beyond this machine without a token: "
+                   "anyone who can reach it can read the store", err=True)
+    if "*" in allow_host:
+        click.echo("kerasprov: warning: --allow-host '*' turns off the guard against DNS "
+                   "rebinding", err=True)
 
 
 # -- reading runs: show, compare, query, prov, analyze ------------------------------------

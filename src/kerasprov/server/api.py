@@ -27,6 +27,8 @@ from ..store import lease
 from ..store.ingest import Ingestor
 
 router = APIRouter(prefix="/api")
+#: Event ingest and heartbeats: only ``kerasprov serve`` includes them; the viewer does not.
+ingest_router = APIRouter(prefix="/api")
 
 #: At most this many events are applied in one unit of work (bounds one transaction).
 UNIT_EVENTS = 50_000
@@ -188,7 +190,7 @@ def parse_events(body: bytes) -> tuple[list[dict], bool]:
     return events, obj.get("allow_gaps") is True
 
 
-@router.post("/events")
+@ingest_router.post("/events")
 async def post_events(request: Request) -> dict:
     """Store a batch of events (all or nothing). 409 names the seq to resend from."""
     body = await _read_body(request)
@@ -217,7 +219,7 @@ def health(request: Request) -> dict:
     return {"ok": True, "version": __version__, "store": kind.name, "label": kind.label}
 
 
-@router.post("/heartbeat")
+@ingest_router.post("/heartbeat")
 async def heartbeat(request: Request) -> dict:
     """A training process is alive: body ``{"runs": [run ids whose segments are open]}``.
 
@@ -252,7 +254,7 @@ def runs(request: Request, dataflow: str | None = None, status: str | None = Non
     return {"ok": True, **frame_body(df)}
 
 
-@router.get("/runs/{run_id}/{part}")
+@router.get("/runs/{run_id:path}/{part}")
 def run_part(request: Request, run_id: str, part: str) -> dict:
     """``epochs``, ``adaptations`` or ``tests`` of one run."""
     if part not in ("epochs", "adaptations", "tests"):

@@ -8,8 +8,9 @@ One JSON envelope for every answer: success ``{"ok": true, ...}``, failure
 
 from __future__ import annotations
 
-import hmac
+import html
 import urllib.parse
+from collections.abc import Iterable
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -17,6 +18,15 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import BadRequest, KerasProvError
+from .security import (
+    LOOPBACK_NAMES,
+    SESSION_COOKIE,
+    Policy,
+    SecurityMiddleware,
+    add_headers,
+    client_address,
+    too_many,
+)
 
 
 def envelope_error(status: int, message: str, **extra) -> JSONResponse:
@@ -24,30 +34,28 @@ def envelope_error(status: int, message: str, **extra) -> JSONResponse:
                         status_code=status)
 
 
-COOKIE = "kerasprov_token"
 _LOGIN_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>kerasprov</title>
 <link rel="stylesheet" href="/static/ui.css"></head><body><main>
-<h1>kerasprov</h1><p>This server needs its token.</p>
+<h1>kerasprov</h1><p>This server needs its token.</p>{error}
 <form method="post" action="/login"><input type="password" name="token" autofocus>
 <button type="submit">Open</button></form></main></body></html>"""
 
 
-def _authorized(request: Request, token: str) -> bool:
-    """The bearer header (programs) or the login cookie (browsers), compared in constant time."""
-    header = request.headers.get("authorization", "")
-    cookie = request.cookies.get(COOKIE, "")
-    return hmac.compare_digest(header.encode(), f"Bearer {token}".encode()) or \
-        hmac.compare_digest(cookie.encode(), token.encode())
-
-
 def create_app(store_spec: str | None = None, token: str | None = None,
-               max_body: int = 16 * 1024 * 1024) -> FastAPI:
+               max_body: int = 16 * 1024 * 1024, *, ingest: bool = False,
+               hosts: Iterable[str] | None = None) -> FastAPI:
     """Build the app over one store.
 
     Args:
         store_spec: store directory or postgresql:// URL (default: the configured store).
-        token: when set, every request must carry ``Authorization: Bearer <token>``.
+        token: when set, every request must carry ``Authorization: Bearer <token>`` or the
+            session cookie that ``POST /login`` gives for it.
         max_body: largest request body accepted, in bytes (413 beyond).
+        ingest: serve ``POST /api/events`` and ``/api/heartbeat`` (``kerasprov serve``).
+            Off for the viewer (``kerasprov ui``): no web page can write to its store.
+        hosts: the host names the server answers to (``Host`` header, any port;
+            ``security.allowed_hosts`` builds them from the bind address and
+            ``--allow-host``). Default: the loopback names only.
     """
     from ..query.api import open_store
 
@@ -58,19 +66,10 @@ def create_app(store_spec: str | None = None, token: str | None = None,
                          f"database, not another server ({app.state.store.spec})")
     app.state.token = token
     app.state.max_body = max_body
-
-    @app.middleware("http")
-    async def guard(request: Request, call_next):
-        public = request.url.path == "/login" or request.url.path.startswith("/static/")
-        if app.state.token is not None and not public \
-                and not _authorized(request, app.state.token):
-            if request.method == "GET" and "text/html" in request.headers.get("accept", ""):
-                return RedirectResponse("/login", status_code=303)  # a person in a browser
-            return envelope_error(401, "missing or wrong token (Authorization: Bearer ...)")
-        length = request.headers.get("content-length")
-        if length is not None and length.isdigit() and int(length) > app.state.max_body:
-            return envelope_error(413, f"request body larger than {app.state.max_body} bytes")
-        return await call_next(request)
+    policy = Policy(hosts=frozenset(hosts) if hosts is not None else frozenset(LOOPBACK_NAMES),
+                    token=token, max_body=max_body)
+    app.state.security = policy
+    app.add_middleware(SecurityMiddleware, policy=policy)
 
     @app.exception_handler(KerasProvError)
     async def on_error(request: Request, exc: KerasProvError):
@@ -90,27 +89,44 @@ def create_app(store_spec: str | None = None, token: str | None = None,
 
     @app.exception_handler(Exception)
     async def on_crash(request: Request, exc: Exception):
-        return envelope_error(500, f"internal error: {type(exc).__name__}")
+        # Starlette answers this one outside every middleware: the headers go on here.
+        return add_headers(envelope_error(500, f"internal error: {type(exc).__name__}"))
 
     @app.get("/login", include_in_schema=False)
     async def login_form():
-        return HTMLResponse(_LOGIN_PAGE)
+        return HTMLResponse(_LOGIN_PAGE.format(error=""))
 
     @app.post("/login", include_in_schema=False)
     async def login(request: Request):
-        """Browsers cannot send a bearer header: a correct token becomes an HttpOnly cookie."""
-        form = urllib.parse.parse_qs((await request.body()).decode("utf-8", "replace"))
+        """Browsers cannot send a bearer header: a right token gives a signed session cookie.
+
+        Failed attempts count per client address; past the limit every attempt gets 429.
+        """
+        client = client_address(request.scope)
+        page = "text/html" in request.headers.get("accept", "")
+        wait = policy.limiter.retry_after(client)
+        if wait > 0:
+            return too_many(wait, page)
+        body = await request.body()
+        form = urllib.parse.parse_qs(body[:4096].decode("utf-8", "replace"))
         given = (form.get("token") or [""])[0]
-        if app.state.token is None or not hmac.compare_digest(given.encode(),
-                                                              app.state.token.encode()):
+        if not policy.token_matches(given):
+            policy.limiter.fail(client)
+            if page:
+                return HTMLResponse(_LOGIN_PAGE.format(error=(
+                    f'<p class="error">{html.escape("wrong token")}</p>')), status_code=401)
             return envelope_error(401, "wrong token")
         resp = RedirectResponse("/", status_code=303)
-        resp.set_cookie(COOKIE, given, httponly=True, samesite="strict", path="/")
+        resp.set_cookie(SESSION_COOKIE, policy.sessions.issue(), httponly=True,
+                        samesite="strict", path="/", max_age=int(policy.sessions.max_age_s))
         return resp
 
+    from .api import ingest_router
     from .api import router as api_router
     from .pages import router as pages_router
     from .store_api import router as store_router
+    if ingest:
+        app.include_router(ingest_router)
     app.include_router(api_router)
     app.include_router(store_router)
     app.include_router(pages_router)

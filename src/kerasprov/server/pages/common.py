@@ -12,6 +12,7 @@ import datetime as dt
 import json
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote as quote_url
 
 import jinja2
 from fastapi import Body, Request
@@ -70,7 +71,9 @@ def app_store(request: Request):
 def page(request: Request, template: str, ctx: dict) -> HTMLResponse:
     """Render a page; its data also goes into the page as JSON for the page's script."""
     url = request.url
-    json_url = (url.path.rstrip("/") or "/") + ".json" + (f"?{url.query}" if url.query else "")
+    # Re-encode the decoded path: a run id or tag may hold '%', '?', '#', spaces, quotes.
+    path = quote_url(request.scope["path"].rstrip("/") or "/", safe="/")
+    json_url = path + ".json" + (f"?{url.query}" if url.query else "")
     return HTMLResponse(_env.get_template(template).render(ctx=ctx, json_url=json_url, **ctx))
 
 

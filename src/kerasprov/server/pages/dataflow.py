@@ -41,19 +41,19 @@ def dataflow_context(store, tag: str) -> dict:
             "graph": layout(sets, io)}
 
 
-@router.get("/dataflows/{tag}.json")
+@router.get("/dataflows/{tag:path}.json")
 def dataflowas_json(request: Request, tag: str):
     return as_json(dataflow_context(app_store(request), tag))
 
 
-@router.get("/dataflows/{tag}.svg")
+@router.get("/dataflows/{tag:path}.svg")
 def dataflow_svg(request: Request, tag: str):
     ctx = dataflow_context(app_store(request), tag)
     svg = render("graph.svg", graph=ctx["graph"], standalone=True)
     return Response(svg, media_type="image/svg+xml")
 
 
-@router.post("/dataflows/{tag}/query")
+@router.post("/dataflows/{tag:path}/query")
 def dataflow_query(request: Request, tag: str, body: JsonBody):
     """The SQL the path-query generator writes for the user's choice of data sets."""
     store = app_store(request)
@@ -69,7 +69,7 @@ def dataflow_query(request: Request, tag: str, body: JsonBody):
     return as_json({"sql": result.sql, "path": list(getattr(result, "path", [])), **args})
 
 
-@router.get("/dataflows/{tag}", response_class=HTMLResponse)
+@router.get("/dataflows/{tag:path}", response_class=HTMLResponse)
 def dataflow_page(request: Request, tag: str):
     return page(request, "dataflow.html", dataflow_context(app_store(request), tag))
 

@@ -92,12 +92,12 @@ def run_context(store, run_id: str) -> dict:
             "prov_formats": list(PROV_FORMATS)}
 
 
-@router.get("/runs/{run_id}.json")
+@router.get("/runs/{run_id:path}.json")
 def runas_json(request: Request, run_id: str):
     return as_json(run_context(app_store(request), run_id))
 
 
-@router.get("/runs/{run_id}/prov")
+@router.get("/runs/{run_id:path}/prov")
 def run_prov(request: Request, run_id: str, format: str = "provn"):
     if format not in PROV_FORMATS:
         raise BadRequest(f"unknown PROV format {format!r}; one of: {', '.join(PROV_FORMATS)}")
@@ -111,6 +111,6 @@ def _safe_filename(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]", "_", name)[:100] or "run"
 
 
-@router.get("/runs/{run_id}", response_class=HTMLResponse)
+@router.get("/runs/{run_id:path}", response_class=HTMLResponse)
 def run_page(request: Request, run_id: str):
     return page(request, "run.html", run_context(app_store(request), run_id))

@@ -23,6 +23,11 @@
   }
   setTimeout(poll, 3000);
 
+  // Choosing a dataflow or a status filters at once (no inline handlers: the CSP forbids them).
+  for (const select of document.querySelectorAll("#filters select")) {
+    select.addEventListener("change", () => select.form.submit());
+  }
+
   document.getElementById("compare").addEventListener("submit", ev => {
     const ids = [...document.querySelectorAll('input[name="runs"]:checked')].map(i => i.value);
     ev.preventDefault();
