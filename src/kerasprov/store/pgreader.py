@@ -38,6 +38,14 @@ from typing import NamedTuple
 from ..errors import SQLRefused
 
 READER_ROLE = "kerasprov_reader"
+
+#: Run where the views are rebuilt, in the same transaction: a view dropped and created
+#: again has no grants, and a person's query running as the reader in between would be
+#: refused ("permission denied for view epochs").
+REGRANT_SQL = (
+    "DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'kerasprov_reader') THEN "
+    "EXECUTE format('GRANT SELECT ON ALL TABLES IN SCHEMA %I TO kerasprov_reader', "
+    "current_schema()); END IF; END $$")
 ALLOW_ENV = "KERASPROV_ALLOW_SUPERUSER_SQL"
 
 _STATE = """

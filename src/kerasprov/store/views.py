@@ -68,6 +68,9 @@ def create_views(be) -> None:
             be.execute(f"CREATE VIEW {view} AS SELECT e.dataflow_tag, {sel} FROM {table} x "
                        "JOIN execution e ON e.run_id = x.run_id")
     be.execute(_runs_sql(be, tables))
+    if be.dialect == "postgres":
+        from .pgreader import REGRANT_SQL
+        be.execute(REGRANT_SQL)
 
 
 def _runs_sql(be, tables) -> str:
