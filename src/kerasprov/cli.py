@@ -341,5 +341,22 @@ def demo(store, epochs, full, data_dir):
         raise click.ClickException(str(exc)) from None
 
 
+# -- why runs differ, lineage, export (issue #12) ------------------------------------------
+@cli.command()
+@click.argument("run_ids", nargs=-1)
+@click.option("--rtol", default=0.05, show_default=True, type=float,
+              help="Relative tolerance below which metric values count as noise.")
+@click.option("--atol", default=1e-3, show_default=True, type=float,
+              help="Absolute tolerance below which metric values count as noise.")
+@output_options
+@handle_errors
+def diff(run_ids, rtol, atol, store, fmt):
+    """Every difference between two or more runs (RUN_IDS), grouped and ordered by how
+    likely it explains the outcome: user transformations, data, hyperparameters,
+    configuration, architecture, schedule, seed, code, environment, files, then the outcome
+    (metrics and the epoch where the curves part)."""
+    emit(_store(store).diff(*_need(run_ids, "RUN_IDS (at least two)"), rtol=rtol,
+                            atol=atol), fmt)
+
 def main(argv=None):
     cli.main(args=argv, prog_name="kerasprov")

@@ -239,6 +239,18 @@ class Store:
         from .analyses import convergence
         return convergence(self, run_id, metric)
 
+    # -- why runs differ, lineage (issue #12: diff.py, lineage.py) -----------------------
+    def diff(self, *run_ids: str, rtol: float = 0.05, atol: float = 1e-3) -> pd.DataFrame:
+        """Every difference between two or more runs, most likely cause first (diff.py)."""
+        from .diff import diff
+        return diff(self, run_ids, rtol=rtol, atol=atol)
+
+    def lineage(self, entity: str, direction: str = "up"):
+        """Everything upstream (``"up"``) or downstream (``"down"``) of a file path, a run
+        id or a sha256: a ``Lineage`` with ``.sql``, ``.df`` and ``.prov()`` (lineage.py)."""
+        from .lineage import lineage
+        return lineage(self, entity, direction)
+
 
 def _plain(v):
     """numpy scalars and NaN as plain Python values (None for missing)."""
