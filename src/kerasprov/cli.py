@@ -358,5 +358,40 @@ def diff(run_ids, rtol, atol, store, fmt):
     emit(_store(store).diff(*_need(run_ids, "RUN_IDS (at least two)"), rtol=rtol,
                             atol=atol), fmt)
 
+
+@cli.command()
+@click.argument("entity", required=False)
+@click.option("--up", "direction", flag_value="up", default=True,
+              help="What ENTITY was made from (default).")
+@click.option("--down", "direction", flag_value="down", help="What was made from ENTITY.")
+@click.option("--sql", "sql_only", is_flag=True, help="Print the recursive SQL, do not run it.")
+@click.option("--prov", "prov_format", default=None,
+              help="Print the lineage as W3C PROV: provn, json, xml, rdf or jsonld.")
+@output_options
+@handle_errors
+def lineage(entity, direction, sql_only, prov_format, store, fmt):
+    """Everything upstream (--up) or downstream (--down) of ENTITY: a file path, a run id
+    or a sha256, across runs and processes (one recursive SQL query)."""
+    from .query.lineage import lineage as walk
+    lin = walk(_store(store), _need(entity, "ENTITY (a file path, run id or sha256)"),
+               direction, execute=not sql_only)
+    if sql_only:
+        click.echo(lin.sql)
+        return
+    if prov_format:
+        from .provexport import check_format, serialize
+        check_format(prov_format)
+        click.echo(serialize(lin.prov(), prov_format))
+        return
+    if lin.note:
+        click.echo(f"note: {lin.note}", err=True)
+    df = lin.df
+    if fmt == "table":
+        cols = ["depth", "relation", "run_id", "transformation", "data_set", "path", "sha256",
+                "epoch", "learning_rate"]
+        df = df[[c for c in cols if c in df.columns]].copy()
+        df["sha256"] = df["sha256"].map(lambda v: v[:12] if isinstance(v, str) else v)
+    emit(df, fmt)
+
 def main(argv=None):
     cli.main(args=argv, prog_name="kerasprov")
