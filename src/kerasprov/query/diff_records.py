@@ -113,16 +113,17 @@ def _gather(rd: _Reader, run_ids: list[str]) -> Gathered:
         table = set_table(set_tag)
         if table not in tables:
             continue
-        order = _order(set_tag)
-        for row in rd.rows(f"SELECT * FROM {quote(table)} WHERE run_id IN ({marks})"
-                           + (f" ORDER BY {order}" if order else "")):
+        rows = rd.rows(f"SELECT * FROM {quote(table)} WHERE run_id IN ({marks})")
+        keys = [k for k in _ORDER if rows and k in rows[0]]
+        rows.sort(key=lambda r: [(r[k] is None, r[k] if r[k] is not None else 0)
+                                 for k in keys])
+        for row in rows:
             runs[row["run_id"]].sets.setdefault(set_tag, []).append(row)
     return Gathered([runs[r] for r in run_ids], dict(io))
 
 
-def _order(set_tag: str) -> str:
-    return {"otrainingmodel": "epoch", "oadaptation": 'epoch, "timestamp"',
-            "ilayers": "layer_index", "otestingmodel": '"timestamp"'}.get(set_tag, "")
+#: Row order inside a set (the columns that exist), so runs compare row by row.
+_ORDER = ("epoch", "layer_index", "timestamp")
 
 
 def user_transformations(g: Gathered) -> list[str]:

@@ -53,14 +53,16 @@ _HEX = re.compile(r"^[0-9a-fA-F]{8,64}$")
 _EDGES = """edge(src, dst, relation, run_id, src_task, dst_task, src_transformation,
      dst_transformation, data_set, path, sha256, size, epoch, kind) AS (
   SELECT 'file:' || COALESCE(f.sha256, 'path:' || f.path), 'task:' || t.task_id, 'used',
-         f.run_id, NULL, t.task_id, NULL, t.transformation_tag, NULL, f.path, f.sha256,
+         f.run_id, CAST(NULL AS VARCHAR), t.task_id, CAST(NULL AS VARCHAR),
+         t.transformation_tag, CAST(NULL AS VARCHAR), f.path, f.sha256,
          f.size, f.epoch, f.kind
   FROM "file" f JOIN "task" t ON t.task_id = f.task_id
     OR (f.task_id IS NULL AND t.run_id = f.run_id)
   WHERE f.role = 'used'
   UNION ALL
   SELECT 'task:' || t.task_id, 'file:' || COALESCE(f.sha256, 'path:' || f.path), 'generated',
-         f.run_id, t.task_id, NULL, t.transformation_tag, NULL, NULL, f.path, f.sha256,
+         f.run_id, t.task_id, CAST(NULL AS VARCHAR), t.transformation_tag,
+         CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR), f.path, f.sha256,
          f.size, f.epoch, f.kind
   FROM "file" f JOIN "task" t ON t.task_id = f.task_id
     OR (f.task_id IS NULL AND t.run_id = f.run_id)
@@ -68,7 +70,8 @@ _EDGES = """edge(src, dst, relation, run_id, src_task, dst_task, src_transformat
   UNION ALL
   SELECT DISTINCT 'task:' || a.task_id, 'task:' || b.task_id, 'dependency', b.run_id,
          a.task_id, b.task_id, a.transformation_tag, b.transformation_tag, o.data_set_tag,
-         NULL, NULL, NULL, NULL, NULL
+         CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR), CAST(NULL AS BIGINT),
+         CAST(NULL AS BIGINT), CAST(NULL AS VARCHAR)
   FROM "task" a
   JOIN "data_transformation_io" o ON o.dataflow_tag = a.dataflow_tag
    AND o.transformation_tag = a.transformation_tag AND o.role = 'output'
@@ -78,8 +81,9 @@ _EDGES = """edge(src, dst, relation, run_id, src_task, dst_task, src_transformat
    AND b.task_id <> a.task_id
   UNION ALL
   SELECT 'task:' || a.task_id, 'task:' || b.task_id, 'informed', b.run_id, a.task_id,
-         b.task_id, a.transformation_tag, b.transformation_tag, NULL, NULL, NULL, NULL, NULL,
-         NULL
+         b.task_id, a.transformation_tag, b.transformation_tag, CAST(NULL AS VARCHAR),
+         CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR), CAST(NULL AS BIGINT),
+         CAST(NULL AS BIGINT), CAST(NULL AS VARCHAR)
   FROM "task" b JOIN "task" a ON a.task_id = b.informed_by
   WHERE NOT EXISTS (
     SELECT 1 FROM "data_transformation_io" o JOIN "data_transformation_io" i
@@ -167,7 +171,7 @@ SELECT r.depth + 1 AS depth, e.relation, e.src, e.dst, e.run_id,
 FROM edge e
 JOIN reached r ON r.node = e.{near}
 LEFT JOIN "ds_otrainingmodel" o ON o.run_id = e.run_id AND o.epoch = e.epoch
-ORDER BY depth, e.relation, e.src, e.dst"""
+ORDER BY depth, e.relation, e.src, e.dst, e.path, e.epoch"""
 
 
 def resolve(be, entity: str) -> tuple[str, str, list[str], str]:
