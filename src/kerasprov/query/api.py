@@ -188,11 +188,15 @@ class Store:
         data = [[field, kind, *[_plain(v) for v in values]] for kind, field, values in rows]
         return pd.DataFrame(data, columns=["field", "kind", *ids], dtype=object)
 
-    def query(self, dataflow: str, source: str, target: str,
+    def query(self, dataflow: str, source: str | Iterable[str], target: str | Iterable[str],
               project: Iterable[str] | None = None, select: Iterable[str] | None = None,
               limit: int = sandbox.DEFAULT_LIMIT, distinct: bool = False,
-              execute: bool = True):
-        """The dataflow-path query from ``source`` to ``target`` (see ``pathquery.py``).
+              execute: bool = True, include: Iterable[str] | None = None,
+              exclude: Iterable[str] | None = None, mapping: str = "physical",
+              dataflow_version: int | None = None):
+        """The dataflow-path query from ``source`` to ``target`` (see ``pathquery.py``):
+        each may be a list; ``include``/``exclude`` data sets the paths must/must not go
+        through; ``mapping`` physical, logical or hybrid; ``dataflow_version`` one version.
 
         Returns a ``PathQuery``: ``.sql`` (the generated SQL, to read, edit and run with
         ``sql()``), ``.path`` (the data sets joined) and ``.df`` (the result, at most
@@ -208,7 +212,19 @@ class Store:
         from .pathquery import path_query
         with self.unit() as be:
             return path_query(be, dataflow, source, target, project, select,
-                              distinct=distinct, limit=limit, execute=execute)
+                              distinct=distinct, limit=limit, execute=execute,
+                              include=include, exclude=exclude, mapping=mapping,
+                              dataflow_version=dataflow_version)
+
+    def dataflow_versions(self, dataflow: str) -> pd.DataFrame:
+        """Versions of a dataflow: when its structure grew and what it added (dfversions)."""
+        from .dfversions import versions
+        with self.unit() as be:
+            rows = versions(be, dataflow)
+        return pd.DataFrame([{"version": v.version, "first_run": v.first_run,
+                              "start_time": v.start_time, "runs": len(v.runs),
+                              "added": ", ".join(v.added)} for v in rows],
+                            columns=["version", "first_run", "start_time", "runs", "added"])
 
     def prov(self, run_id: str | None = None, dataflow: str | None = None):
         """The W3C PROV document (``prov.model.ProvDocument``) of a run or a dataflow.
