@@ -484,3 +484,30 @@ def test_dataflow_versions(diamond):
     assert _rows(q.df) == _rows(hand) and len(hand) == 2
     with pytest.raises(PathQueryError, match="has versions 1 to 3; got 7"):
         diamond.query("dia", "a set", "d", dataflow_version=7)
+
+
+def test_cli_query_parity_options(diamond):
+    import json
+
+    from click.testing import CliRunner
+
+    from kerasprov.cli import cli
+    runner = CliRunner()
+
+    def kp(*args):
+        return runner.invoke(cli, [*args, "--store", diamond.spec], catch_exceptions=False)
+    out = kp("query", "--dataflow", "dia", "--source", "a set", "--target", "d",
+             "--exclude", "b ç", "--project", "d.made by", "--distinct", "--format", "json")
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.stdout) == [{"d.made_by": "T4"}]
+    sql = kp("query", "--dataflow", "dia", "--source", "a set", "--source", "b ç",
+             "--target", "d", "--mapping", "hybrid", "--dataflow-version", "2", "--sql-only")
+    assert sql.exit_code == 0
+    assert "\"execution\".\"run_id\" IN ('r2', 'r3')" in sql.stdout
+    assert sql.stdout == diamond.query("dia", ["a set", "b ç"], "d", mapping="hybrid",
+                                       dataflow_version=2, execute=False).sql + "\n"
+    versions = kp("query", "--dataflow", "dia", "--versions", "--format", "json")
+    assert [v["version"] for v in json.loads(versions.stdout)] == [1, 2, 3]
+    bad = kp("query", "--dataflow", "dia", "--source", "a set", "--target", "d",
+             "--include", "nope")
+    assert bad.exit_code == 1 and "unknown include data set 'nope'" in bad.stderr

@@ -223,8 +223,20 @@ def compare(run_ids, store, fmt):
 
 @cli.command()
 @click.option("--dataflow", default=None, help="Dataflow tag, e.g. alexnet.")
-@click.option("--source", default=None, help="Source data set, e.g. itrainingmodel.")
-@click.option("--target", default=None, help="Target data set, e.g. otestingmodel.")
+@click.option("--source", multiple=True, help="Source data set, e.g. itrainingmodel "
+              "(repeatable).")
+@click.option("--target", multiple=True, help="Target data set, e.g. otestingmodel "
+              "(repeatable).")
+@click.option("--include", multiple=True, help="Data set the path must go through "
+              "(repeatable).")
+@click.option("--exclude", multiple=True, help="Data set the path must not go through "
+              "(repeatable).")
+@click.option("--mapping", type=click.Choice(["physical", "logical", "hybrid"]),
+              default="physical", show_default=True,
+              help="Join on task identifiers, on shared domain attributes, or on both.")
+@click.option("--dataflow-version", type=int, default=None,
+              help="Only runs of this dataflow version (see --versions).")
+@click.option("--versions", is_flag=True, help="List the versions of --dataflow and stop.")
 @click.option("--project", multiple=True, help="set.attribute to show (repeatable; "
               "default: every attribute of source and target).")
 @click.option("--select", multiple=True, help="Condition over set.attribute, e.g. "
@@ -234,12 +246,18 @@ def compare(run_ids, store, fmt):
 @click.option("--limit", default=10_000, show_default=True, help="Maximum rows returned.")
 @output_options
 @handle_errors
-def query(dataflow, source, target, project, select, distinct, sql_only, limit, store, fmt):
-    """Join the data sets on the path of data dependencies from --source to --target
-    (DfAnalyzer's query): prints the generated SQL and its result."""
-    q = _store(store).query(_need(dataflow, "--dataflow"), _need(source, "--source"),
-                            _need(target, "--target"), list(project), list(select),
-                            limit=limit, distinct=distinct, execute=not sql_only)
+def query(dataflow, source, target, include, exclude, mapping, dataflow_version, versions,
+          project, select, distinct, sql_only, limit, store, fmt):
+    """Join the data sets on the paths of data dependencies from each --source to each
+    --target (DfAnalyzer's query): prints the generated SQL and its result."""
+    if versions:
+        emit(_store(store).dataflow_versions(_need(dataflow, "--dataflow")), fmt)
+        return
+    q = _store(store).query(_need(dataflow, "--dataflow"), list(_need(source, "--source")),
+                            list(_need(target, "--target")), list(project), list(select),
+                            limit=limit, distinct=distinct, execute=not sql_only,
+                            include=list(include), exclude=list(exclude), mapping=mapping,
+                            dataflow_version=dataflow_version)
     if sql_only:
         click.echo(q.sql)
         return

@@ -221,9 +221,14 @@ class Store:
         from .dfversions import versions
         with self.unit() as be:
             rows = versions(be, dataflow)
+        def added(v):
+            if v.version > 1:
+                return ", ".join(v.added)
+            n = sum(a.startswith("transformation ") for a in v.added)
+            return f"initial: {n} transformations, {len(v.added) - n} attributes"
         return pd.DataFrame([{"version": v.version, "first_run": v.first_run,
                               "start_time": v.start_time, "runs": len(v.runs),
-                              "added": ", ".join(v.added)} for v in rows],
+                              "added": added(v)} for v in rows],
                             columns=["version", "first_run", "start_time", "runs", "added"])
 
     def prov(self, run_id: str | None = None, dataflow: str | None = None):

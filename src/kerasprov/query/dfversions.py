@@ -68,7 +68,7 @@ def _structures(be, dataflow: str) -> list[tuple[str, object, set[str]]]:
                 if c != "run_id" and not c.endswith("_task_id")]
         if not cols:
             continue
-        counts = ", ".join(f"COUNT({quote(c)})" for c in cols)
+        counts = ", ".join(f"COUNT(x.{quote(c)})" for c in cols)
         for row in be.fetchall(
                 f"SELECT x.run_id, {counts} FROM {quote(table)} x JOIN execution e "
                 "ON e.run_id = x.run_id WHERE e.dataflow_tag = ? GROUP BY x.run_id",
