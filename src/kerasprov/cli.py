@@ -411,5 +411,36 @@ def lineage(entity, direction, sql_only, prov_format, store, fmt):
         df["sha256"] = df["sha256"].map(lambda v: v[:12] if isinstance(v, str) else v)
     emit(df, fmt)
 
+
+@cli.command()
+@click.argument("run_id", required=False)
+@click.option("--ro-crate", "ro_crate", type=click.Path(file_okay=False), default=None,
+              help="Write the run as a Research Object Crate into this new directory.")
+@click.option("--max-copy", default=10 * 1024 * 1024, show_default=True, type=int,
+              help="Files larger than this (bytes) are described by sha256, not copied.")
+@click.option("--openlineage", "openlineage", type=click.Path(dir_okay=False), default=None,
+              help="Append the run's OpenLineage events to this file (one JSON per line; "
+                   "needs kerasprov[openlineage]).")
+@click.option("--store", "store", default=None, envvar="KERASPROV_STORE",
+              help="Store directory, postgresql:// URL or http:// server URL "
+                   "(default: $KERASPROV_STORE, then ./kerasprov).")
+@handle_errors
+def export(run_id, ro_crate, max_copy, openlineage, store):
+    """Export run RUN_ID for others: an RO-Crate (PROV, environment, files, HTML preview)
+    and/or OpenLineage events."""
+    from .errors import BadRequest
+    run_id = _need(run_id, "RUN_ID")
+    if not ro_crate and not openlineage:
+        raise BadRequest("choose what to export: --ro-crate DIR and/or --openlineage FILE")
+    st = _store(store)
+    if ro_crate:
+        from .provexport.rocrate_export import export_ro_crate
+        out = export_ro_crate(st, run_id, ro_crate, max_copy=max_copy)
+        click.echo(f"wrote RO-Crate {out}", err=True)
+    if openlineage:
+        from .provexport.openlineage_export import emit_openlineage
+        n = emit_openlineage(st, run_id, openlineage)
+        click.echo(f"wrote {n} OpenLineage event(s) to {openlineage}", err=True)
+
 def main(argv=None):
     cli.main(args=argv, prog_name="kerasprov")
