@@ -41,10 +41,8 @@ store.diff("20240101-a", "20240101-b")     # a DataFrame: rank, group, field, <r
 
 from __future__ import annotations
 
-import difflib
 import json
 import math
-import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -52,9 +50,16 @@ import pandas as pd
 from .diff_records import (
     BUILTIN,
     Gathered,
-    RunRecords,
+    adaptations_text,
+    align_layers,
     check_ids,
+    files_of,
+    first_row,
     gather,
+    loads_dict,
+    lr_steps,
+    same_auto_names,
+    short_sha,
     task_rows,
     user_transformations,
 )
@@ -143,7 +148,7 @@ class _Diff:
                     prefix = f"{label}." if role == "input" else f"{label}.output."
                     self.fields("transformation", prefix, dicts)
                 self.add("transformation", f"{label} generated files",
-                         [_files(r, tasks[i] if i < len(tasks) else None, "generated")
+                         [files_of(r, tasks[i] if i < len(tasks) else None, "generated")
                           for r, tasks in zip(self.runs, per_run)],
                          "name:sha256 of the files it wrote")
 
@@ -159,7 +164,7 @@ class _Diff:
                 rows = [d.get(role) for d in by_role]
                 shas = [(row or {}).get("sha256") for row in rows]
                 same = not _varies(shas)
-                self.add("data", f"{label} {role}.sha256", [_short(s) for s in shas],
+                self.add("data", f"{label} {role}.sha256", [short_sha(s) for s in shas],
                          "different data" + ("" if all(shas) else " (or not fingerprinted)"))
                 if not same:
                     for col in ("shape", "dtype", "n_samples", "hash_method", "class_name"):
@@ -168,8 +173,8 @@ class _Diff:
 
     # -- 3-4. hyperparameters and configuration ------------------------------------------
     def settings(self) -> None:
-        self.fields("hyperparameter", "", [_first(r, "itrainingmodel") for r in self.runs])
-        configs = [_first(r, "itrainingconfig") for r in self.runs]
+        self.fields("hyperparameter", "", [first_row(r, "itrainingmodel") for r in self.runs])
+        configs = [first_row(r, "itrainingconfig") for r in self.runs]
         optimizers = []
         for c in configs:
             try:
@@ -177,9 +182,9 @@ class _Diff:
             except (TypeError, ValueError):
                 optimizers.append({"optimizer_config": (c or {}).get("optimizer_config")})
         optimizers = [o if isinstance(o, dict) else {"config": o} for o in optimizers]
-        self.fields("configuration", "optimizer.", _same_auto_names(optimizers, "name"))
+        self.fields("configuration", "optimizer.", same_auto_names(optimizers, "name"))
         if all(configs):
-            configs = _same_auto_names(configs, "model_name", configs[0].get("model_class"))
+            configs = same_auto_names(configs, "model_name", configs[0].get("model_class"))
         self.fields("configuration", "", configs,
                     skip={"optimizer_config", *_CONFIG_MOVED})
 
@@ -187,7 +192,7 @@ class _Diff:
     def architecture(self) -> None:
         layers = [r.sets.get("ilayers", []) for r in self.runs]
         ref = layers[0]
-        maps = [_align(ref, other) for other in layers]  # ref index -> other index
+        maps = [align_layers(ref, other) for other in layers]  # ref index -> other index
         for i, layer in enumerate(ref):
             where = f"layer {i} ({layer.get('name')})"
             matched = [m.get(i) for m in maps]
@@ -196,9 +201,9 @@ class _Diff:
             rows = [None if j is None else layers[k][j] for k, j in enumerate(matched)]
             if any(r is None for r in rows):
                 continue
-            rows = _same_auto_names(rows, "name", layer.get("class_name"))
+            rows = same_auto_names(rows, "name", layer.get("class_name"))
             self.fields("architecture", where + ".", rows, skip=_LAYER_SKIP)
-            cfgs = [_loads(r.get("config")) for r in rows]
+            cfgs = [loads_dict(r.get("config")) for r in rows]
             covered = set().union(*(r.keys() for r in rows))
             self.fields("architecture", where + ".config.", cfgs, skip=covered | {"name"})
         for k, other in enumerate(layers[1:], start=1):
@@ -212,14 +217,14 @@ class _Diff:
 
     # -- 6. learning-rate schedule -------------------------------------------------------
     def schedule(self) -> None:
-        self.add("schedule", "adaptations", [_adaptations(r) for r in self.runs],
+        self.add("schedule", "adaptations", [adaptations_text(r) for r in self.runs],
                  "epoch: new rate (technique)")
-        self.add("schedule", "learning_rate by epoch", [_lr_steps(r) for r in self.runs],
+        self.add("schedule", "learning_rate by epoch", [lr_steps(r) for r in self.runs],
                  "epoch: rate, where it changed")
 
     # -- 7-9. seed, code, environment ----------------------------------------------------
     def context(self) -> None:
-        configs = [_first(r, "itrainingconfig") or {} for r in self.runs]
+        configs = [first_row(r, "itrainingconfig") or {} for r in self.runs]
         self.add("seed", "random_seed", [c.get("random_seed", r.environment.get("random_seed"))
                                          for c, r in zip(configs, self.runs)])
         self.fields("code", "", [{k: r.execution.get(k) for k in ("script", "command")}
@@ -247,7 +252,7 @@ class _Diff:
             values = []
             for r in self.runs:
                 tasks = [t["task_id"] for t in r.tasks if t["transformation_tag"] == tr]
-                values.append(_files(r, tasks if tr else None, "used"))
+                values.append(files_of(r, tasks if tr else None, "used"))
             self.add("files", f"read by {tr or 'the run'}", values, "name:sha256")
 
     # -- 11. outcome -----------------------------------------------------------------------
@@ -316,100 +321,6 @@ class _Diff:
         return first
 
 
-# -- small helpers -------------------------------------------------------------------------
-def _first(run: RunRecords, set_tag: str) -> dict | None:
-    rows = run.sets.get(set_tag)
-    return rows[0] if rows else None
-
-
-def _short(sha):
-    return sha[:16] if isinstance(sha, str) else sha
-
-
-def _loads(text) -> dict:
-    try:
-        value = json.loads(text) if isinstance(text, str) else None
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
-
-
-def _files(run: RunRecords, tasks, role: str) -> str | None:
-    """``name:sha256`` of the run's files of ``role`` (of ``tasks``; None: run-level)."""
-    if isinstance(tasks, str):
-        tasks = [tasks]
-    found = sorted({f"{_name(f.get('path'))}:{_short(f.get('sha256'))}" for f in run.files
-                    if f.get("role") == role and (f.get("task_id") in tasks if tasks else
-                                                  f.get("task_id") is None and tasks is None)})
-    return "; ".join(found) or None
-
-
-def _name(path) -> str:
-    return str(path or "").replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
-
-
-def _snake(name: str) -> str:
-    """Keras's snake case of a class name (its auto-naming rule): MaxPooling2D ->
-    max_pooling2d."""
-    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
-    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
-
-
-def _same_auto_names(rows: list[dict], key: str, class_name: str | None = None) -> list[dict]:
-    """Keras names unnamed objects ``dense``, ``dense_1``, ``dense_2`` ... in the order a
-    process creates them: such names differ between runs without any difference in the
-    model. When every value is the same auto name but for its counter (and that name is the
-    class's, when known), the rows get one value, so no difference is reported."""
-    names = [(r or {}).get(key) for r in rows]
-    if not all(isinstance(n, str) for n in names):
-        return rows
-    bases = {re.sub(r"_\d+$", "", n) for n in names}
-    if len(bases) != 1 or (class_name and bases != {_snake(str(class_name))}):
-        return rows
-    base = bases.pop()
-    return [{**r, key: base} for r in rows]
-
-
-def _signature(layer: dict) -> tuple:
-    cfg = _loads(layer.get("config"))
-    cfg.pop("name", None)
-    return (layer.get("class_name"), json.dumps(cfg, sort_keys=True, default=str))
-
-
-def _align(ref: list[dict], other: list[dict]) -> dict[int, int]:
-    """Reference layer index -> the other run's layer index (changed layers pair up)."""
-    sm = difflib.SequenceMatcher(a=[_signature(x) for x in ref],
-                                 b=[_signature(x) for x in other], autojunk=False)
-    out = {}
-    for op, a0, a1, b0, b1 in sm.get_opcodes():
-        if op in ("equal", "replace"):
-            for k in range(min(a1 - a0, b1 - b0)):
-                if op == "equal" or ref[a0 + k].get("class_name") == \
-                        other[b0 + k].get("class_name"):
-                    out[a0 + k] = b0 + k
-    return out
-
-
-def _adaptations(run: RunRecords) -> str | None:
-    rows = run.sets.get("oadaptation", [])
-    return "; ".join(f"{r.get('epoch')}: {_num(r.get('learning_rate'))} ({r.get('technique')})"
-                     for r in rows) or None
-
-
-def _lr_steps(run: RunRecords) -> str | None:
-    steps, last = [], object()
-    for row in run.sets.get("otrainingmodel", []):
-        lr = row.get("learning_rate")
-        if lr != last:
-            steps.append(f"{row.get('epoch')}: {_num(lr)}")
-            last = lr
-    return ", ".join(steps) or None
-
-
-def _num(v):
-    return f"{v:.6g}" if isinstance(v, float) else v
-
-
 # -- the public functions ------------------------------------------------------------------
 def differences(store, run_ids, rtol: float = RTOL, atol: float = ATOL) -> list[Difference]:
     """Every difference between the runs, most likely cause first (see the module doc)."""
@@ -439,4 +350,66 @@ def diff(store, run_ids, rtol: float = RTOL, atol: float = ATOL) -> pd.DataFrame
     return df
 
 
-__all__ = ["ATOL", "GROUPS", "RTOL", "BUILTIN", "Difference", "diff", "differences"]
+
+
+# -- what varies among listed runs (the runs page) -------------------------------------------
+@dataclass
+class Varying:
+    """Columns worth showing for a list of runs: ``columns`` (``filter.filter_name``...),
+    ``values`` (run id -> column -> value), and ``first`` (``runs`` view columns to show
+    before the others: the test metrics)."""
+
+    columns: list[str]
+    values: dict[str, dict]
+    first: list[str]
+
+
+def varying_columns(store, run_ids, runs_columns=()) -> Varying:
+    """The user transformations' input values that differ among ``run_ids`` (one column
+    ``<transformation>.<attribute>`` each, lower case as in ``filter.filter_name``) and the
+    test metrics among ``runs_columns`` (the ``runs`` view's columns), to show first."""
+    from ..store.schema import quote, set_table, task_column
+    ids = list(dict.fromkeys(str(r) for r in run_ids))
+    first = [c for c in runs_columns if str(c).startswith("test_")
+             and "elapsed_time" not in str(c)]
+    values: dict[str, dict] = {r: {} for r in ids}
+    if not ids:
+        return Varying([], values, first)
+    with store.unit() as be:
+        marks = ", ".join("?" for _ in ids)
+        tasks = be.fetchall(f"SELECT run_id, task_id, transformation_tag FROM task WHERE run_id "
+                            f"IN ({marks}) ORDER BY start_time, task_id", ids)
+        user = [t for t in tasks if t[2] not in BUILTIN]
+        io = be.fetchall("SELECT DISTINCT transformation_tag, data_set_tag FROM "
+                         "data_transformation_io WHERE role = 'input'")
+        tables = be.table_names()
+        order: dict[str, None] = {}
+        for tr in dict.fromkeys(t[2] for t in user):
+            firsts = {}
+            for run, task, tag in user:
+                if tag == tr:
+                    firsts.setdefault(run, task)
+            for set_tag in sorted({s for t, s in io if t == tr}):
+                table = set_table(set_tag)
+                link = task_column(tr)
+                if table not in tables or link not in be.table_columns(table):
+                    continue
+                cols = [c for c in be.table_columns(table)
+                        if c != "run_id" and not c.endswith("_task_id")]
+                if not cols or not firsts:
+                    continue
+                sel = ", ".join(quote(c) for c in cols)
+                tmarks = ", ".join("?" for _ in firsts)
+                for row in be.fetchall(f"SELECT run_id, {quote(link)}, {sel} FROM "
+                                       f"{quote(table)} WHERE {quote(link)} IN ({tmarks})",
+                                       list(firsts.values())):
+                    for c, v in zip(cols, row[2:]):
+                        name = f"{tr.lower()}.{c}"
+                        order.setdefault(name)
+                        values[row[0]][name] = _plain(v)
+    columns = [c for c in order if _varies([values[r].get(c) for r in ids])]
+    return Varying(columns, values, first)
+
+
+__all__ = ["ATOL", "GROUPS", "RTOL", "BUILTIN", "Difference", "Varying", "diff", "differences",
+           "varying_columns"]

@@ -7,7 +7,9 @@ through its sandboxed ``sql``: the statements are plain SELECTs with inlined lit
 
 from __future__ import annotations
 
+import difflib
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -157,5 +159,100 @@ def check_ids(run_ids) -> list[str]:
     return ids
 
 
-__all__ = ["BUILTIN", "Gathered", "RunRecords", "check_ids", "gather", "task_rows",
-           "user_transformations"]
+# -- helpers of the comparisons (diff.py) -------------------------------------------
+def first_row(run: RunRecords, set_tag: str) -> dict | None:
+    rows = run.sets.get(set_tag)
+    return rows[0] if rows else None
+
+
+def short_sha(sha):
+    return sha[:16] if isinstance(sha, str) else sha
+
+
+def loads_dict(text) -> dict:
+    try:
+        value = json.loads(text) if isinstance(text, str) else None
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def files_of(run: RunRecords, tasks, role: str) -> str | None:
+    """``name:sha256`` of the run's files of ``role`` (of ``tasks``; None: run-level)."""
+    if isinstance(tasks, str):
+        tasks = [tasks]
+    found = sorted({f"{base_name(f.get('path'))}:{short_sha(f.get('sha256'))}" for f in run.files
+                    if f.get("role") == role and (f.get("task_id") in tasks if tasks else
+                                                  f.get("task_id") is None and tasks is None)})
+    return "; ".join(found) or None
+
+
+def base_name(path) -> str:
+    return str(path or "").replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+
+
+def snake_case(name: str) -> str:
+    """Keras's snake case of a class name (its auto-naming rule): MaxPooling2D ->
+    max_pooling2d."""
+    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+def same_auto_names(rows: list[dict], key: str, class_name: str | None = None) -> list[dict]:
+    """Keras names unnamed objects ``dense``, ``dense_1``, ``dense_2`` ... in the order a
+    process creates them: such names differ between runs without any difference in the
+    model. When every value is the same auto name but for its counter (and that name is the
+    class's, when known), the rows get one value, so no difference is reported."""
+    names = [(r or {}).get(key) for r in rows]
+    if not all(isinstance(n, str) for n in names):
+        return rows
+    bases = {re.sub(r"_\d+$", "", n) for n in names}
+    if len(bases) != 1 or (class_name and bases != {snake_case(str(class_name))}):
+        return rows
+    base = bases.pop()
+    return [{**r, key: base} for r in rows]
+
+
+def layer_signature(layer: dict) -> tuple:
+    cfg = loads_dict(layer.get("config"))
+    cfg.pop("name", None)
+    return (layer.get("class_name"), json.dumps(cfg, sort_keys=True, default=str))
+
+
+def align_layers(ref: list[dict], other: list[dict]) -> dict[int, int]:
+    """Reference layer index -> the other run's layer index (changed layers pair up)."""
+    sm = difflib.SequenceMatcher(a=[layer_signature(x) for x in ref],
+                                 b=[layer_signature(x) for x in other], autojunk=False)
+    out = {}
+    for op, a0, a1, b0, b1 in sm.get_opcodes():
+        if op in ("equal", "replace"):
+            for k in range(min(a1 - a0, b1 - b0)):
+                if op == "equal" or ref[a0 + k].get("class_name") == \
+                        other[b0 + k].get("class_name"):
+                    out[a0 + k] = b0 + k
+    return out
+
+
+def adaptations_text(run: RunRecords) -> str | None:
+    rows = run.sets.get("oadaptation", [])
+    return "; ".join(f"{r.get('epoch')}: {num_text(r.get('learning_rate'))} ({r.get('technique')})"
+                     for r in rows) or None
+
+
+def lr_steps(run: RunRecords) -> str | None:
+    steps, last = [], object()
+    for row in run.sets.get("otrainingmodel", []):
+        lr = row.get("learning_rate")
+        if lr != last:
+            steps.append(f"{row.get('epoch')}: {num_text(lr)}")
+            last = lr
+    return ", ".join(steps) or None
+
+
+def num_text(v):
+    return f"{v:.6g}" if isinstance(v, float) else v
+
+
+__all__ = ["BUILTIN", "Gathered", "RunRecords", "adaptations_text", "align_layers", "check_ids",
+           "files_of", "first_row", "gather", "loads_dict", "lr_steps", "same_auto_names",
+           "short_sha", "task_rows", "user_transformations"]
