@@ -187,6 +187,10 @@ def runs_context(store, params: dict[str, str]) -> dict:
         rows = _read(store, be, f"SELECT * FROM runs{sql_where} ORDER BY {order} "
                      f"LIMIT {per_page} OFFSET {(page - 1) * per_page}", args)
         dataflows = [r[0] for r in be.fetchall("SELECT tag FROM dataflow ORDER BY tag")]
+    from ..query.diff import varying_columns  # issue #12: what varies among these runs
+    varying = varying_columns(store, [r["run_id"] for r in rows], metric_cols)
+    for r in rows:
+        r.update({c: varying.values[r["run_id"]].get(c) for c in varying.columns})
     now = _now_utc()
     for r in rows:
         if r.get("status") == "running" and r.get("duration_s") is None:
@@ -198,7 +202,10 @@ def runs_context(store, params: dict[str, str]) -> dict:
             "status": params.get("status") or "", "filters": filters,
             "hyperparameters": hp_cols, "metrics": metric_cols,
             "columns": ["run_id", "dataflow_tag", "status", "start_time", "duration_s",
-                        *hp_cols, *(["epochs"] if "epochs" in types else []), *metric_cols],
+                        *varying.columns, *varying.first, *hp_cols,
+                        *(["epochs"] if "epochs" in types else []),
+                        *[c for c in metric_cols if c not in varying.first]],
+            "varying": varying.columns,
             "dataflows": dataflows,
             "statuses": ["running", "finished", "failed", "crashed"]}
 
@@ -644,7 +651,9 @@ def compare_context(store, run_ids: list[str]) -> dict:
     if "learning_rate" in epoch_cols:
         charts.append({"metric": "learning_rate",
                        "series": [{"name": "learning rate", "column": "learning_rate"}]})
+    from .lineage_pages import differences_context  # issue #12: "What differs"
     return {"title": "Compare runs", "run_ids": run_ids,
+            "differences": differences_context(store, run_ids),
             "runs": [{k: r.get(k) for k in ("run_id", "dataflow_tag", "status")}
                      for r in ordered],
             "hyperparameters": table(hp_cols), "metrics": table(["epochs", *metric_cols]),
