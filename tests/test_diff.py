@@ -12,6 +12,7 @@ import keras
 import pytest
 from kp_util import data
 from lineage_util import end_pending
+from pg_util import pg_admin_url, pg_url  # noqa: F401  (fixtures)
 
 import kerasprov
 from kerasprov import demo
@@ -184,3 +185,32 @@ def test_cli_diff_formats(tmp_path):
                          env=env, check=False)
     assert bad.returncode == 1 and bad.stderr.startswith("Error: ")
     assert "Traceback" not in bad.stderr
+
+
+def _two_hand_runs():
+    env = {"python": "3.11.7", "packages": {"numpy": "2.0.0"}}
+    return (_hand_run("h1", env, {"lr": 0.1, "optimizer": "sgd"}, [1.0, 0.8, 0.6])
+            + _hand_run("h2", env, {"lr": 0.3, "optimizer": "sgd"}, [1.0, 0.5, 0.2]))
+
+
+def test_same_diff_on_postgres_and_through_a_server(tmp_path, pg_url):  # noqa: F811
+    import ui_util
+
+    from kerasprov.query.diff import diff
+    from kerasprov.store.ingest import Ingestor
+    local = kerasprov.open_store(str(tmp_path / "s"))
+    pg = kerasprov.open_store(pg_url)
+    for st in (local, pg):
+        with st.unit() as be:
+            Ingestor(be).apply(_two_hand_runs())
+    expected = local.diff("h1", "h2")
+    assert expected["field"].tolist()[:1] == ["lr"]
+    assert "loss diverges from epoch" in expected["field"].tolist()
+    cols = ["group", "field", "h1", "h2"]
+    assert pg.diff("h1", "h2")[cols].values.tolist() == expected[cols].values.tolist()
+    server = ui_util.Server(tmp_path / "s")
+    try:  # a remote store answers through its sandboxed SQL
+        remote = diff(kerasprov.open_store(server.url), ["h1", "h2"])
+    finally:
+        server.stop()
+    assert remote[cols].values.tolist() == expected[cols].values.tolist()
