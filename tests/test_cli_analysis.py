@@ -77,7 +77,7 @@ def test_query(kp):
     assert len(rows) == 1 and rows[0]["itrainingmodel.optimizer_name"] == "SGD"
     sql = kp(*args, "--sql-only")
     assert sql.exit_code == 0
-    assert sql.stdout.startswith("SELECT DISTINCT ds_itrainingmodel.\"optimizer_name\"")
+    assert sql.stdout.startswith('SELECT DISTINCT "ds_itrainingmodel"."optimizer_name"')
     # The SQL shown runs as is through `kerasprov sql` and gives the same rows.
     again = _json(kp("sql", sql.stdout, "--format", "json"))
     assert again == rows

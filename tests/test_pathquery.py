@@ -66,7 +66,7 @@ def test_user_transformation_to_test_through_run_link(store, built):
                     project=["ifilter.filter_name", "otestingmodel.accuracy"])
     assert q.path == ["ifilter", "ofilter", "otrainingmodel", "otestingmodel"]
     # ofilter and otrainingmodel share no task column: they are joined by run.
-    assert 'ds_otrainingmodel."run_id" = ds_ofilter."run_id"' in q.sql
+    assert '"ds_otrainingmodel"."run_id" = "ds_ofilter"."run_id"' in q.sql
     assert q.sql.startswith("SELECT DISTINCT")
     hand = store.sql("""
         SELECT DISTINCT f.filter_name, t.accuracy
@@ -258,6 +258,17 @@ def test_same_answers_on_postgres(store, built, pg_url, tmp_path):  # noqa: F811
         assert len(there.df) == len(here.df) > 0
         assert _rows(there.df.astype(object).where(there.df.notna(), None)) == \
             _rows(here.df.astype(object).where(here.df.notna(), None))
+    for kwargs in ({"source": ["itrainingmodel", "ifilter"], "target": "otestingmodel",
+                    "distinct": True},
+                   {"source": "oadaptation", "target": "otrainingmodel", "mapping": "hybrid"},
+                   {"source": "ifilter", "target": "ofilter", "mapping": "logical"},
+                   {"source": "itrainingmodel", "target": ["otestingmodel", "oadaptation"],
+                    "include": ["ofilter"]}):
+        here, there = store.query("alexnet", **kwargs), pg.query("alexnet", **kwargs)
+        assert there.sql == here.sql
+        assert len(there.df) == len(here.df) > 0
+        assert _rows(there.df.astype(object).where(there.df.notna(), None)) == \
+            _rows(here.df.astype(object).where(here.df.notna(), None))
     gray = built["runs"]["gray"]
     assert _rows(pg.adaptation(gray)) == _rows(store.adaptation(gray))
     assert _rows(pg.convergence(gray)) == _rows(store.convergence(gray))
@@ -265,3 +276,238 @@ def test_same_answers_on_postgres(store, built, pg_url, tmp_path):  # noqa: F811
         _rows(store.transformation_impact(parameter="filter_name"))
     assert pg.prov(gray) == store.prov(gray)
     assert pg.prov(dataflow="alexnet") == store.prov(dataflow="alexnet")
+
+
+# -- DfAnalyzer parity (issue #12): several sources/targets, include/exclude, mapping types,
+# -- dataflow versions, quoted identifiers; each against hand-written SQL -------------------
+def test_several_sources_one_target_equals_hand_written_sql(store):
+    q = store.query("alexnet", ["itrainingmodel", "ifilter"], "otestingmodel", distinct=True,
+                    project=["ifilter.filter_name", "itrainingmodel.optimizer_name",
+                             "otestingmodel.accuracy"])
+    assert q.paths == [["itrainingmodel", "otrainingmodel", "otestingmodel"],
+                       ["ifilter", "ofilter", "otrainingmodel", "otestingmodel"]]
+    assert sorted(q.path) == ["ifilter", "itrainingmodel", "ofilter", "otestingmodel",
+                              "otrainingmodel"]
+    hand = store.sql("""
+        SELECT DISTINCT f.filter_name, h.optimizer_name, t.accuracy
+        FROM ds_itrainingmodel h JOIN execution e ON e.run_id = h.run_id
+        JOIN ds_otrainingmodel o ON o.trainingmodel_task_id = h.trainingmodel_task_id
+        JOIN ds_otestingmodel t ON t.trainingmodel_task_id = o.trainingmodel_task_id
+        JOIN ds_ofilter g ON g.run_id = o.run_id
+        JOIN ds_ifilter f ON f.filter_task_id = g.filter_task_id
+        WHERE e.dataflow_tag = 'alexnet'""")
+    assert _rows(q.df) == _rows(hand) and len(hand) == 2
+    assert {r[0]: r[1] for r in _rows(q.df)} == {"gray": "Adam", "none": "SGD"}
+
+
+def test_one_source_several_targets(store):
+    q = store.query("alexnet", "itrainingmodel", ["otestingmodel", "oadaptation"],
+                    project=["itrainingmodel.optimizer_name", "otestingmodel.accuracy",
+                             "oadaptation.epoch"], distinct=True)
+    hand = store.sql("""
+        SELECT DISTINCT h.optimizer_name, t.accuracy, a.epoch
+        FROM ds_itrainingmodel h JOIN execution e ON e.run_id = h.run_id
+        JOIN ds_otrainingmodel o ON o.trainingmodel_task_id = h.trainingmodel_task_id
+        JOIN ds_otestingmodel t ON t.trainingmodel_task_id = o.trainingmodel_task_id
+        JOIN ds_oadaptation a ON a.trainingmodel_task_id = o.trainingmodel_task_id
+        WHERE e.dataflow_tag = 'alexnet'""")
+    assert _rows(q.df) == _rows(hand)
+    assert [r[2] for r in _rows(q.df)] == [1, 2]  # only the Adam run adapted
+
+
+def test_include_forces_the_path_through_a_set(store):
+    plain = store.query("alexnet", "itrainingmodel", "otestingmodel", execute=False)
+    assert "ofilter" not in plain.path
+    q = store.query("alexnet", "itrainingmodel", "otestingmodel", include=["ofilter"],
+                    project=["itrainingmodel.optimizer_name", "ofilter.channels",
+                             "otestingmodel.accuracy"], distinct=True)
+    assert q.paths == [["itrainingmodel", "otrainingmodel", "ofilter", "otrainingmodel",
+                        "otestingmodel"]]
+    hand = store.sql("""
+        SELECT DISTINCT h.optimizer_name, g.channels, t.accuracy
+        FROM ds_itrainingmodel h JOIN execution e ON e.run_id = h.run_id
+        JOIN ds_otrainingmodel o ON o.trainingmodel_task_id = h.trainingmodel_task_id
+        JOIN ds_ofilter g ON g.run_id = o.run_id
+        JOIN ds_otestingmodel t ON t.trainingmodel_task_id = o.trainingmodel_task_id
+        WHERE e.dataflow_tag = 'alexnet'""")
+    assert _rows(q.df) == _rows(hand) == [("Adam", 1, pytest.approx(_rows(hand)[0][2])),
+                                          ("SGD", 3, pytest.approx(_rows(hand)[1][2]))]
+
+
+def test_exclude_and_include_errors(store):
+    with pytest.raises(PathQueryError, match="no path of data dependencies between "
+                                             "'ifilter' and 'otestingmodel' avoiding "
+                                             "otrainingmodel"):
+        store.query("alexnet", "ifilter", "otestingmodel", exclude=["otrainingmodel"])
+    with pytest.raises(PathQueryError, match="both excluded and on the path"):
+        store.query("alexnet", "ifilter", "otestingmodel", include=["ofilter"],
+                    exclude=["ofilter"])
+    with pytest.raises(PathQueryError, match="unknown include data set 'nope'"):
+        store.query("alexnet", "ifilter", "otestingmodel", include=["nope"])
+    with pytest.raises(PathQueryError, match="mapping must be one of physical, logical, "
+                                             "hybrid"):
+        store.query("alexnet", "ifilter", "otestingmodel", mapping="fuzzy")
+
+
+def test_hybrid_mapping_gives_the_epoch_of_each_adaptation(store, built):
+    physical = store.query("alexnet", "oadaptation", "otrainingmodel",
+                           project=["oadaptation.epoch", "otrainingmodel.epoch"])
+    hybrid = store.query("alexnet", "oadaptation", "otrainingmodel", mapping="hybrid",
+                         project=["oadaptation.epoch", "otrainingmodel.epoch",
+                                  "otrainingmodel.learning_rate"])
+    # Physical: every epoch of the training that adapted, once per adaptation.
+    assert len(physical.df) == 2 * EPOCHS["gray"]
+    hand = store.sql("""
+        SELECT a.epoch, o.epoch, o.learning_rate
+        FROM ds_oadaptation a JOIN execution e ON e.run_id = a.run_id
+        JOIN ds_otrainingmodel o ON o.trainingmodel_task_id = a.trainingmodel_task_id
+         AND o.epoch = a.epoch AND o.learning_rate = a.learning_rate
+        WHERE e.dataflow_tag = 'alexnet'""")
+    assert _rows(hybrid.df) == _rows(hand)
+    assert [(r[0], r[1]) for r in _rows(hybrid.df)] == [(1, 1), (2, 2)]
+    assert [r[2] for r in _rows(hybrid.df)] == [pytest.approx(0.005), pytest.approx(0.0025)]
+    assert hybrid.joins == ['"ds_otrainingmodel"."trainingmodel_task_id" = '
+                            '"ds_oadaptation"."trainingmodel_task_id" AND '
+                            '"ds_otrainingmodel"."epoch" = "ds_oadaptation"."epoch" AND '
+                            '"ds_otrainingmodel"."learning_rate" = '
+                            '"ds_oadaptation"."learning_rate"']
+
+
+def test_logical_mapping_matches_domain_attributes_only(store):
+    q = store.query("alexnet", "ifilter", "ofilter", mapping="logical",
+                    project=["ifilter.filter_name", "ofilter.channels"])
+    hand = store.sql("""
+        SELECT i.filter_name, o.channels FROM ds_ifilter i JOIN execution e
+          ON e.run_id = i.run_id JOIN ds_ofilter o ON o.images = i.images
+        WHERE e.dataflow_tag = 'alexnet'""")
+    # Both runs filtered the same number of images: by value, every pair matches.
+    assert _rows(q.df) == _rows(hand) and len(hand) == 4
+    with pytest.raises(PathQueryError, match="share none; use mapping='physical' or "
+                                             "'hybrid'"):
+        store.query("alexnet", "ilayers", "otestingmodel", mapping="logical")
+
+
+def _ev(run, seq, type_, **payload):
+    import time
+    return {"v": 1, "run": run, "seq": seq, "type": type_, "ts": time.time() + seq * 1e-3,
+            **payload}
+
+
+def _diamond_run(run, t0, with_c=True, extra=None):
+    """A run of the dataflow a -> (T1) -> b -> (T3) -> d and a -> (T2) -> c -> (T4) -> d,
+    with data set and attribute names that need quoting."""
+    a, b, c = "a set", "b ç", 'c "q"'
+    ev, seq = [_ev(run, 0, "run_start", dataflow="dia", start=t0, environment={})], 1
+    steps = [("T1", a, b, {}), ("T3", b, "d", {"t1_task_id": f"{run}-t1"})]
+    if with_c:
+        steps += [("T2", a, c, {}), ("T4", c, "d", {"t2_task_id": f"{run}-t2"})]
+    for tr, src, dst, links in steps:
+        task = f"{run}-{tr.lower()}"
+        ev.append(_ev(run, seq, "task_start", task=task, transformation=tr, inputs=[src],
+                      outputs=[dst], start=t0 + seq))
+        if src == a:  # later steps read rows an earlier step wrote: not recorded again
+            row = {"x value": seq, 'q"uote': f"{tr}'s", "é": seq / 2}
+            ev.append(_ev(run, seq + 1, "rows", task=task, transformation=tr, set=src,
+                          rows=[row], links={}))
+        out = {"made by": tr, **(extra or {})}
+        ev.append(_ev(run, seq + 2, "rows", task=task, transformation=tr, set=dst,
+                      rows=[out], links=links))
+        ev.append(_ev(run, seq + 3, "task_end", task=task, status="finished"))
+        seq += 4
+    ev.append(_ev(run, seq, "run_end", status="finished"))
+    return ev
+
+
+@pytest.fixture(scope="module")
+def diamond(tmp_path_factory):
+    from kerasprov.store.ingest import Ingestor
+    st = kerasprov.open_store(str(tmp_path_factory.mktemp("dia") / "s"))
+    with st.unit() as be:
+        Ingestor(be).apply(_diamond_run("r1", 1000.0, with_c=False)
+                           + _diamond_run("r2", 2000.0)
+                           + _diamond_run("r3", 3000.0)
+                           + _diamond_run("r4", 4000.0, extra={"val auc": 0.9}))
+    return st
+
+
+def test_names_with_spaces_quotes_and_unicode(diamond):
+    q = diamond.query("dia", "a set", "b ç",
+                      project=['"a set"."x value"', 'a set.q"uote', '"b ç"."made by"'],
+                      select=['"a set"."é" > 0.1 AND "a set"."q""uote" LIKE \'T%\''])
+    assert '"ds_a set"' in q.sql and '"ds_b ç"' in q.sql
+    hand = diamond.sql("""
+        SELECT a."x_value", a."q""uote", b."made_by"
+        FROM "ds_a set" a JOIN execution e ON e.run_id = a.run_id
+        JOIN "ds_b ç" b ON b.t1_task_id = a.t1_task_id
+        WHERE e.dataflow_tag = 'dia' AND a."é" > 0.1 AND a."q""uote" LIKE 'T%'""")
+    assert _rows(q.df) == _rows(hand) and len(hand) == 4
+    assert list(q.df.columns) == ["a set.x_value", 'a set.q"uote', "b ç.made_by"]
+
+
+def test_exclude_and_include_choose_the_route(diamond):
+    direct = diamond.query("dia", "a set", "d", project=['"d"."made by"'], distinct=True)
+    assert direct.path == ["a set", "b ç", "d"]
+    via_c = diamond.query("dia", "a set", "d", exclude=["b ç"], project=['"d"."made by"'],
+                          distinct=True)
+    assert via_c.path == ["a set", 'c "q"', "d"]
+    same = diamond.query("dia", "a set", "d", include=['c "q"'], project=['"d"."made by"'],
+                         distinct=True)
+    assert same.sql == via_c.sql
+    hand_b = diamond.sql("""
+        SELECT DISTINCT d."made_by" FROM "ds_a set" a JOIN execution e ON e.run_id = a.run_id
+        JOIN "ds_b ç" b ON b.t1_task_id = a.t1_task_id JOIN ds_d d ON d.t1_task_id = b.t1_task_id
+        WHERE e.dataflow_tag = 'dia'""")
+    c_table = '"ds_c ""q"""'  # the table of data set c "q", quoted
+    hand_c = diamond.sql(
+        'SELECT DISTINCT d."made_by" FROM "ds_a set" a JOIN execution e ON e.run_id = a.run_id '
+        f"JOIN {c_table} c ON c.t2_task_id = a.t2_task_id "
+        "JOIN ds_d d ON d.t2_task_id = c.t2_task_id WHERE e.dataflow_tag = 'dia'")
+    assert _rows(direct.df) == _rows(hand_b) == [("T3",)]
+    assert _rows(via_c.df) == _rows(hand_c) == [("T4",)]
+
+
+def test_dataflow_versions(diamond):
+    versions = diamond.dataflow_versions("dia")
+    assert versions["version"].tolist() == [1, 2, 3]
+    assert versions["first_run"].tolist() == ["r1", "r2", "r4"]
+    assert versions["runs"].tolist() == [1, 2, 1]
+    assert "transformation T2" in versions["added"][1]
+    assert versions["added"][2] == 'attribute b ç.val auc, attribute c "q".val auc, ' \
+        "attribute d.val auc"
+    q = diamond.query("dia", "a set", "d", project=['"a set"."x value"', "d.made by"],
+                      dataflow_version=2)
+    hand = diamond.sql("""
+        SELECT a."x_value", d."made_by" FROM "ds_a set" a JOIN execution e
+          ON e.run_id = a.run_id JOIN "ds_b ç" b ON b.t1_task_id = a.t1_task_id
+        JOIN ds_d d ON d.t1_task_id = b.t1_task_id
+        WHERE e.dataflow_tag = 'dia' AND e.run_id IN ('r2', 'r3')""")
+    assert _rows(q.df) == _rows(hand) and len(hand) == 2
+    with pytest.raises(PathQueryError, match="has versions 1 to 3; got 7"):
+        diamond.query("dia", "a set", "d", dataflow_version=7)
+
+
+def test_cli_query_parity_options(diamond):
+    import json
+
+    from click.testing import CliRunner
+
+    from kerasprov.cli import cli
+    runner = CliRunner()
+
+    def kp(*args):
+        return runner.invoke(cli, [*args, "--store", diamond.spec], catch_exceptions=False)
+    out = kp("query", "--dataflow", "dia", "--source", "a set", "--target", "d",
+             "--exclude", "b ç", "--project", "d.made by", "--distinct", "--format", "json")
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.stdout) == [{"d.made_by": "T4"}]
+    sql = kp("query", "--dataflow", "dia", "--source", "a set", "--source", "b ç",
+             "--target", "d", "--mapping", "hybrid", "--dataflow-version", "2", "--sql-only")
+    assert sql.exit_code == 0
+    assert "\"execution\".\"run_id\" IN ('r2', 'r3')" in sql.stdout
+    assert sql.stdout == diamond.query("dia", ["a set", "b ç"], "d", mapping="hybrid",
+                                       dataflow_version=2, execute=False).sql + "\n"
+    versions = kp("query", "--dataflow", "dia", "--versions", "--format", "json")
+    assert [v["version"] for v in json.loads(versions.stdout)] == [1, 2, 3]
+    bad = kp("query", "--dataflow", "dia", "--source", "a set", "--target", "d",
+             "--include", "nope")
+    assert bad.exit_code == 1 and "unknown include data set 'nope'" in bad.stderr

@@ -107,6 +107,9 @@ def _calls(runs: dict[str, str]) -> dict[str, tuple[tuple, dict]]:
         "adaptation": ((gray,), {}),
         "transformation_impact": (("Filter",), {}),
         "convergence": ((gray,), {}),
+        "diff": ((gray, none), {}),
+        "lineage": ((gray,), {"direction": "up"}),
+        "dataflow_versions": (("alexnet",), {}),
     }
 
 
@@ -116,6 +119,8 @@ def _answer(store_spec: str, name: str, args, kwargs):
         return {"sql": value.sql, "path": value.path, "df": _norm(value.df)}
     if name == "prov":
         return _prov(json.loads(value.serialize(format="json")))
+    if name == "lineage":
+        return {"sql": value.sql, "df": _norm(value.df), "nodes": value.nodes()}
     return _norm(value)
 
 
@@ -163,6 +168,8 @@ def test_every_cli_read_command_answers_the_same_on_every_kind(store, built):
         ["analyze", "impact", "--format", "json"],
         ["analyze", "convergence", gray, "--format", "json"],
         ["prov", gray, "--format", "json"],
+        ["diff", gray, none, "--format", "json"],
+        ["lineage", gray, "--format", "json"],
     ]
     runner = CliRunner()
     for args in commands:
@@ -174,6 +181,19 @@ def test_every_cli_read_command_answers_the_same_on_every_kind(store, built):
             assert _prov(json.loads(got.output)) == _prov(json.loads(ref.output)), args
             continue
         assert _norm(json.loads(got.output)) == _norm(json.loads(ref.output)), args
+
+
+def test_the_protocol_is_the_store_api():
+    """The protocol, the local Store and the HTTP store have the same methods, with the
+    same parameters (HttpStore's are Store's, by construction)."""
+    import inspect
+
+    from kerasprov.query.api import Store
+    from kerasprov.query.remote import HttpStore
+    for name in METHODS:
+        local = list(inspect.signature(getattr(Store, name)).parameters)
+        assert list(inspect.signature(getattr(StoreAPI, name)).parameters) == local, name
+        assert list(inspect.signature(getattr(HttpStore, name)).parameters) == local, name
 
 
 def test_unknown_store_kinds_and_missing_runs_are_one_line(tmp_path, built):

@@ -241,8 +241,20 @@ def compare(run_ids, store, fmt):
 
 @cli.command()
 @click.option("--dataflow", default=None, help="Dataflow tag, e.g. alexnet.")
-@click.option("--source", default=None, help="Source data set, e.g. itrainingmodel.")
-@click.option("--target", default=None, help="Target data set, e.g. otestingmodel.")
+@click.option("--source", multiple=True, help="Source data set, e.g. itrainingmodel "
+              "(repeatable).")
+@click.option("--target", multiple=True, help="Target data set, e.g. otestingmodel "
+              "(repeatable).")
+@click.option("--include", multiple=True, help="Data set the path must go through "
+              "(repeatable).")
+@click.option("--exclude", multiple=True, help="Data set the path must not go through "
+              "(repeatable).")
+@click.option("--mapping", type=click.Choice(["physical", "logical", "hybrid"]),
+              default="physical", show_default=True,
+              help="Join on task identifiers, on shared domain attributes, or on both.")
+@click.option("--dataflow-version", type=int, default=None,
+              help="Only runs of this dataflow version (see --versions).")
+@click.option("--versions", is_flag=True, help="List the versions of --dataflow and stop.")
 @click.option("--project", multiple=True, help="set.attribute to show (repeatable; "
               "default: every attribute of source and target).")
 @click.option("--select", multiple=True, help="Condition over set.attribute, e.g. "
@@ -252,12 +264,18 @@ def compare(run_ids, store, fmt):
 @click.option("--limit", default=10_000, show_default=True, help="Maximum rows returned.")
 @output_options
 @handle_errors
-def query(dataflow, source, target, project, select, distinct, sql_only, limit, store, fmt):
-    """Join the data sets on the path of data dependencies from --source to --target
-    (DfAnalyzer's query): prints the generated SQL and its result."""
-    q = _store(store).query(_need(dataflow, "--dataflow"), _need(source, "--source"),
-                            _need(target, "--target"), list(project), list(select),
-                            limit=limit, distinct=distinct, execute=not sql_only)
+def query(dataflow, source, target, include, exclude, mapping, dataflow_version, versions,
+          project, select, distinct, sql_only, limit, store, fmt):
+    """Join the data sets on the paths of data dependencies from each --source to each
+    --target (DfAnalyzer's query): prints the generated SQL and its result."""
+    if versions:
+        emit(_store(store).dataflow_versions(_need(dataflow, "--dataflow")), fmt)
+        return
+    q = _store(store).query(_need(dataflow, "--dataflow"), list(_need(source, "--source")),
+                            list(_need(target, "--target")), list(project), list(select),
+                            limit=limit, distinct=distinct, execute=not sql_only,
+                            include=list(include), exclude=list(exclude), mapping=mapping,
+                            dataflow_version=dataflow_version)
     if sql_only:
         click.echo(q.sql)
         return
@@ -358,6 +376,89 @@ def demo(store, epochs, full, data_dir):
     except (ValueError, RuntimeError) as exc:
         raise click.ClickException(str(exc)) from None
 
+
+# -- why runs differ, lineage, export (issue #12) ------------------------------------------
+@cli.command()
+@click.argument("run_ids", nargs=-1)
+@click.option("--rtol", default=0.05, show_default=True, type=float,
+              help="Relative tolerance below which metric values count as noise.")
+@click.option("--atol", default=1e-3, show_default=True, type=float,
+              help="Absolute tolerance below which metric values count as noise.")
+@output_options
+@handle_errors
+def diff(run_ids, rtol, atol, store, fmt):
+    """Every difference between two or more runs (RUN_IDS), grouped and ordered by how
+    likely it explains the outcome: user transformations, data, hyperparameters,
+    configuration, architecture, schedule, seed, code, environment, files, then the outcome
+    (metrics and the epoch where the curves part)."""
+    emit(_store(store).diff(*_need(run_ids, "RUN_IDS (at least two)"), rtol=rtol,
+                            atol=atol), fmt)
+
+
+@cli.command()
+@click.argument("entity", required=False)
+@click.option("--up", "direction", flag_value="up", default=True,
+              help="What ENTITY was made from (default).")
+@click.option("--down", "direction", flag_value="down", help="What was made from ENTITY.")
+@click.option("--sql", "sql_only", is_flag=True, help="Print the recursive SQL, do not run it.")
+@click.option("--prov", "prov_format", default=None,
+              help="Print the lineage as W3C PROV: provn, json, xml, rdf or jsonld.")
+@output_options
+@handle_errors
+def lineage(entity, direction, sql_only, prov_format, store, fmt):
+    """Everything upstream (--up) or downstream (--down) of ENTITY: a file path, a run id
+    or a sha256, across runs and processes (one recursive SQL query)."""
+    from .query.lineage import lineage as walk
+    lin = walk(_store(store), _need(entity, "ENTITY (a file path, run id or sha256)"),
+               direction, execute=not sql_only)
+    if sql_only:
+        click.echo(lin.sql)
+        return
+    if prov_format:
+        from .provexport import check_format, serialize
+        check_format(prov_format)
+        click.echo(serialize(lin.prov(), prov_format))
+        return
+    if lin.note:
+        click.echo(f"note: {lin.note}", err=True)
+    df = lin.df
+    if fmt == "table":
+        cols = ["depth", "relation", "run_id", "transformation", "data_set", "path", "sha256",
+                "epoch", "learning_rate"]
+        df = df[[c for c in cols if c in df.columns]].copy()
+        df["sha256"] = df["sha256"].map(lambda v: v[:12] if isinstance(v, str) else v)
+    emit(df, fmt)
+
+
+@cli.command()
+@click.argument("run_id", required=False)
+@click.option("--ro-crate", "ro_crate", type=click.Path(file_okay=False), default=None,
+              help="Write the run as a Research Object Crate into this new directory.")
+@click.option("--max-copy", default=10 * 1024 * 1024, show_default=True, type=int,
+              help="Files larger than this (bytes) are described by sha256, not copied.")
+@click.option("--openlineage", "openlineage", type=click.Path(dir_okay=False), default=None,
+              help="Append the run's OpenLineage events to this file (one JSON per line; "
+                   "needs kerasprov[openlineage]).")
+@click.option("--store", "store", default=None, envvar="KERASPROV_STORE",
+              help="Store directory, postgresql:// URL or http:// server URL "
+                   "(default: $KERASPROV_STORE, then ./kerasprov).")
+@handle_errors
+def export(run_id, ro_crate, max_copy, openlineage, store):
+    """Export run RUN_ID for others: an RO-Crate (PROV, environment, files, HTML preview)
+    and/or OpenLineage events."""
+    from .errors import BadRequest
+    run_id = _need(run_id, "RUN_ID")
+    if not ro_crate and not openlineage:
+        raise BadRequest("choose what to export: --ro-crate DIR and/or --openlineage FILE")
+    st = _store(store)
+    if ro_crate:
+        from .provexport.rocrate_export import export_ro_crate
+        out = export_ro_crate(st, run_id, ro_crate, max_copy=max_copy)
+        click.echo(f"wrote RO-Crate {out}", err=True)
+    if openlineage:
+        from .provexport.openlineage_export import emit_openlineage
+        n = emit_openlineage(st, run_id, openlineage)
+        click.echo(f"wrote {n} OpenLineage event(s) to {openlineage}", err=True)
 
 def main(argv=None):
     cli.main(args=argv, prog_name="kerasprov")

@@ -33,9 +33,9 @@ import threading
 import time
 from pathlib import Path
 
+from ..digest import dir_sha256, file_sha256
 from ..errors import warn_once
 
-CHUNK = 1 << 20
 FULL_HASH_LIMIT = 64 << 20
 SAMPLE_BYTES = 16 << 20
 
@@ -46,37 +46,6 @@ _active_lock = threading.Lock()
 
 
 # -- hashing (writer thread) ----------------------------------------------------------------
-def file_sha256(path: str | os.PathLike) -> tuple[int, str]:
-    h = hashlib.sha256()
-    size = 0
-    with open(path, "rb") as fh:
-        while True:
-            block = fh.read(CHUNK)
-            if not block:
-                break
-            size += len(block)
-            h.update(block)
-    return size, h.hexdigest()
-
-
-def dir_sha256(path: str | os.PathLike) -> tuple[int, str]:
-    root = Path(path)
-    entries = []
-    for dirpath, _dirs, names in os.walk(root):
-        for name in names:
-            full = Path(dirpath) / name
-            if not full.is_file():
-                continue  # sockets, broken links...
-            entries.append((full.relative_to(root).as_posix(), full))
-    h = hashlib.sha256()
-    total = 0
-    for rel, full in sorted(entries):
-        size, digest = file_sha256(full)
-        total += size
-        h.update(f"{rel}\0{digest}\n".encode("utf-8", "surrogateescape"))
-    return total, h.hexdigest()
-
-
 def digest(path: str | os.PathLike) -> dict:
     """``{"size", "sha256"}`` of a file or directory; both None when it does not exist."""
     try:

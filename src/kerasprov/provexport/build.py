@@ -433,8 +433,11 @@ class _Builder:
 
 
 def document(be, run_id: str | None = None, dataflow: str | None = None) -> ProvDocument:
-    """The PROV document of one run or of every run of one dataflow, from an open Backend."""
-    return _Builder(_Rows(be, run_id, dataflow)).build()
+    """The PROV document of one run or of every run of one dataflow, from an open Backend.
+
+    Records carry W3C ML Schema types next to the dnnprov: ones (see ``mls.py``)."""
+    from .mls import add_mls_types
+    return add_mls_types(_Builder(_Rows(be, run_id, dataflow)).build())
 
 
 __all__ = ["DNNPROV_URI", "KERASPROV_URI", "document"]

@@ -164,11 +164,15 @@ class Store:
         data = [[field, kind, *[_plain(v) for v in values]] for kind, field, values in rows]
         return pd.DataFrame(data, columns=["field", "kind", *ids], dtype=object)
 
-    def query(self, dataflow: str, source: str, target: str,
+    def query(self, dataflow: str, source: str | Iterable[str], target: str | Iterable[str],
               project: Iterable[str] | None = None, select: Iterable[str] | None = None,
               limit: int = sandbox.DEFAULT_LIMIT, distinct: bool = False,
-              execute: bool = True):
-        """The dataflow-path query from ``source`` to ``target`` (see ``pathquery.py``).
+              execute: bool = True, include: Iterable[str] | None = None,
+              exclude: Iterable[str] | None = None, mapping: str = "physical",
+              dataflow_version: int | None = None):
+        """The dataflow-path query from ``source`` to ``target`` (see ``pathquery.py``):
+        each may be a list; ``include``/``exclude`` data sets the paths must/must not go
+        through; ``mapping`` physical, logical or hybrid; ``dataflow_version`` one version.
 
         Returns a ``PathQuery``: ``.sql`` (the generated SQL, to read, edit and run with
         ``sql()``), ``.path`` (the data sets joined) and ``.df`` (the result, at most
@@ -184,7 +188,24 @@ class Store:
         from .pathquery import path_query
         with self.unit() as be:
             return path_query(be, dataflow, source, target, project, select,
-                              distinct=distinct, limit=limit, execute=execute)
+                              distinct=distinct, limit=limit, execute=execute,
+                              include=include, exclude=exclude, mapping=mapping,
+                              dataflow_version=dataflow_version)
+
+    def dataflow_versions(self, dataflow: str) -> pd.DataFrame:
+        """Versions of a dataflow: when its structure grew and what it added (dfversions)."""
+        from .dfversions import versions
+        with self.unit() as be:
+            rows = versions(be, dataflow)
+        def added(v):
+            if v.version > 1:
+                return ", ".join(v.added)
+            n = sum(a.startswith("transformation ") for a in v.added)
+            return f"initial: {n} transformations, {len(v.added) - n} attributes"
+        return pd.DataFrame([{"version": v.version, "first_run": v.first_run,
+                              "start_time": v.start_time, "runs": len(v.runs),
+                              "added": added(v)} for v in rows],
+                            columns=["version", "first_run", "start_time", "runs", "added"])
 
     def prov(self, run_id: str | None = None, dataflow: str | None = None):
         """The W3C PROV document (``prov.model.ProvDocument``) of a run or a dataflow.
@@ -214,6 +235,18 @@ class Store:
         """Per epoch: training metric, validation metric and their gap."""
         from .analyses import convergence
         return convergence(self, run_id, metric)
+
+    # -- why runs differ, lineage (issue #12: diff.py, lineage.py) -----------------------
+    def diff(self, *run_ids: str, rtol: float = 0.05, atol: float = 1e-3) -> pd.DataFrame:
+        """Every difference between two or more runs, most likely cause first (diff.py)."""
+        from .diff import diff
+        return diff(self, run_ids, rtol=rtol, atol=atol)
+
+    def lineage(self, entity: str, direction: str = "up"):
+        """Everything upstream (``"up"``) or downstream (``"down"``) of a file path, a run
+        id or a sha256: a ``Lineage`` with ``.sql``, ``.df`` and ``.prov()`` (lineage.py)."""
+        from .lineage import lineage
+        return lineage(self, entity, direction)
 
 
 #: ``Store.run``'s sections: name -> SQL over one run (its id is the one parameter).

@@ -1,36 +1,51 @@
-"""The dataflow-path SQL generator (DfAnalyzer's query processor).
+"""The dataflow-path SQL generator (DfAnalyzer's query processor, at parity).
 
-A person picks a dataflow, a source and a target data set, the attributes to see and some
-conditions. The data sets of the dataflow are the vertices of a graph whose edges are its
-transformations (from each input set of a transformation to each of its output sets). We
-find the shortest path from source to target (directed if there is one, else ignoring edge
-direction) and join the ``ds_*`` tables along it through the task ids:
+A person picks a dataflow, one or more **source** and **target** data sets, the attributes
+to see and some conditions. The data sets of the dataflow are the vertices of a graph whose
+edges are its transformations (from each input set of a transformation to each of its output
+sets). For every (source, target) pair we find the shortest path (directed if there is one,
+else ignoring edge direction) that goes through every data set in ``include`` (in the order
+that makes the path shortest) and through none in ``exclude``; the data sets of all these
+paths are joined once each, along the paths' edges (a spanning tree; an edge that closes a
+cycle becomes a WHERE condition).
 
-- ``A -(T)-> B``: if both tables have ``<t>_task_id`` (the task of T that read A and wrote
-  B), join on it;
-- else, if A was written by a transformation P and both tables have ``<p>_task_id``, join
-  on that (e.g. a test row names the training task that wrote the epochs it read);
-- else join on ``run_id`` (same run).
+**Mapping type** (DfAnalyzer's ``mapping(physical | logical | hybrid)``), i.e. how the rows
+of two consecutive data sets ``A -(T)-> B`` are matched:
+
+- ``physical`` (default): by identifiers of the data transformations. If both tables have
+  ``<t>_task_id`` (the task of T that read A and wrote B), join on it; else, if A was written
+  by a transformation P and both tables have ``<p>_task_id``, join on that (e.g. a test row
+  names the training task that wrote the epochs it read); else join on ``run_id``.
+- ``logical``: by domain attributes only: every attribute both data sets have (same column
+  name, kerasprov's identifiers and times excepted), e.g. ``epoch``. Rows of different runs
+  with equal values match, as in DfAnalyzer; a step without a shared attribute is an error.
+- ``hybrid``: both: the physical identifier and every shared domain attribute, e.g.
+  ``oadaptation -> otrainingmodel`` gives the epoch row at which each adaptation took effect
+  (same training task, same epoch, same learning rate) rather than every epoch of the run.
+
+**Dataflow versions** (``dataflow_version``, see ``dfversions.py``): only the runs executed
+under that version of the dataflow's prospective structure.
 
 Every table is restricted to the dataflow through ``execution``. The SQL is shown to the
-person, can be edited and run, and is plain SQL with quoted identifiers and inlined,
-escaped literals, so it runs as is on DuckDB and PostgreSQL. Conditions are tokenized and
-only literals, operators, a few harmless functions and ``set.attribute`` references are
-accepted; the whole statement must also pass the read-only sandbox.
+person, can be edited and run, and is plain SQL with every identifier quoted (names with
+spaces, quotes or any Unicode work) and inlined, escaped literals, so it runs as is on DuckDB
+and PostgreSQL. Conditions are tokenized and only literals, operators, a few harmless
+functions and ``set.attribute`` references are accepted (write ``"a set"."an attribute"``
+for names that are not plain identifiers); the whole statement must also pass the read-only
+sandbox.
 
 Example:
 ```python
-q = path_query(be, "alexnet", "itrainingmodel", "otestingmodel",
-               project=["itrainingmodel.learning_rate", "otestingmodel.accuracy"],
-               select=["itrainingmodel.optimizer_name = 'Adam'"])
+q = path_query(be, "alexnet", ["itrainingmodel", "ifilter"], "otestingmodel",
+               project=["ifilter.filter_name", "otestingmodel.accuracy"], mapping="hybrid")
 print(q.sql); q.df
 ```
 """
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -39,110 +54,64 @@ import pandas as pd
 from ..errors import PathQueryError, SQLRefused
 from ..store.schema import quote, set_table, task_column
 from . import sandbox
+from .pathgraph import Dataflow, load, route
 
+MAPPINGS = ("physical", "logical", "hybrid")
+#: Includes are ordered by trying every order: at most this many.
+MAX_INCLUDES = 6
 #: Words a condition may use besides references, literals and operators.
 _KEYWORDS = {"and", "or", "not", "is", "null", "like", "ilike", "in", "between", "true",
              "false", "escape"}
 #: Scalar functions with no side effect and no access to anything outside the row.
 _FUNCTIONS = {"abs", "round", "lower", "upper", "length", "coalesce", "sqrt", "ln", "exp",
               "floor", "ceil", "greatest", "least"}
-_TOKEN = re.compile(r"""
+#: Attributes that never match a row of another set (times): not domain attributes.
+_NOT_DOMAIN = {"timestamp", "elapsed_time", "time"}
+_NAME = r'(?:"(?:[^"]|"")+"|[^\W\d]\w*)'
+_TOKEN = re.compile(rf"""
     (?P<ws>\s+)
   | (?P<string>'(?:[^']|'')*')
   | (?P<number>(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)
-  | (?P<ref>[A-Za-z][A-Za-z0-9_]*\s*\.\s*(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_]*))
-  | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
+  | (?P<ref>{_NAME}\s*\.\s*{_NAME})
+  | (?P<word>[^\W\d]\w*)
   | (?P<op><>|!=|<=|>=|\|\||[=<>+\-*/%(),])
 """, re.VERBOSE)
 
 
 @dataclass
 class PathQuery:
-    """A generated query: its SQL, the path it follows and (once run) its result."""
+    """A generated query: its SQL, the path it follows and (once run) its result.
+
+    ``path`` lists the data sets joined, in join order; ``transformations`` the
+    transformation of each join; ``joins`` the condition of each join (readable);
+    ``paths`` one list of data sets per (source, target) pair.
+    """
 
     sql: str
     path: list[str]
     transformations: list[str]
     columns: list[str]
     df: pd.DataFrame | None = field(default=None, repr=False)
+    joins: list[str] = field(default_factory=list)
+    paths: list[list[str]] = field(default_factory=list)
+    mapping: str = "physical"
+    dataflow_version: int | None = None
 
     def __str__(self) -> str:
         return self.sql
 
 
-@dataclass
-class _Dataflow:
-    tag: str
-    sets: list[str]
-    edges: list[tuple[str, str, str]]  # (input set, transformation, output set)
-    producers: dict[str, list[str]]   # set -> transformations that write it
-    columns: dict[str, list[str]]     # set -> table columns (sets with a table)
-    attrs: dict[str, list[tuple[str, str]]]  # set -> [(attribute name, column name)]
-
-
 def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+    return "'" + str(text).replace("'", "''") + "'"
 
 
-def _load(be, dataflow: str) -> _Dataflow:
-    flows = [r[0] for r in be.fetchall("SELECT tag FROM dataflow ORDER BY tag")]
-    if dataflow not in flows:
-        raise PathQueryError(f"unknown dataflow {dataflow!r}; the store has: "
-                             f"{', '.join(flows) or '(none)'}", dataflow=dataflow)
-    sets = [r[0] for r in be.fetchall(
-        "SELECT tag FROM data_set WHERE dataflow_tag = ? ORDER BY tag", [dataflow])]
-    io = be.fetchall("SELECT transformation_tag, data_set_tag, role FROM data_transformation_io "
-                     "WHERE dataflow_tag = ? ORDER BY transformation_tag, data_set_tag, role",
-                     [dataflow])
-    ins: dict[str, list[str]] = {}
-    outs: dict[str, list[str]] = {}
-    producers: dict[str, list[str]] = {}
-    for tr, st, role in io:
-        (ins if role == "input" else outs).setdefault(tr, []).append(st)
-        if role == "output":
-            producers.setdefault(st, []).append(tr)
-    edges = [(a, tr, b) for tr in sorted(ins) for a in ins[tr] for b in outs.get(tr, ())]
-    tables = be.table_names()
-    columns = {s: be.table_columns(set_table(s)) for s in sets if set_table(s) in tables}
-    attrs: dict[str, list[tuple[str, str]]] = {}
-    for st, name, col in be.fetchall(
-            "SELECT data_set_tag, name, column_name FROM attribute ORDER BY data_set_tag, name"):
-        if st in columns and col in columns[st]:
-            attrs.setdefault(st, []).append((name, col))
-    for st, pairs in attrs.items():  # table order: the order people saw the attributes in
-        pairs.sort(key=lambda p: columns[st].index(p[1]))
-    return _Dataflow(dataflow, sets, edges, producers, columns, attrs)
+def _table(tag: str) -> str:
+    """A data set's table, quoted: set names may hold spaces, quotes or any Unicode."""
+    return quote(set_table(tag))
 
 
-def _shortest(df: _Dataflow, source: str, target: str, directed: bool):
-    """BFS over data sets; returns [(set, transformation, forward?)] steps or None."""
-    nxt: dict[str, list[tuple[str, str, bool]]] = {}
-    for a, tr, b in df.edges:
-        nxt.setdefault(a, []).append((b, tr, True))
-        if not directed:
-            nxt.setdefault(b, []).append((a, tr, False))
-    prev: dict[str, tuple[str, str, bool] | None] = {source: None}
-    queue = deque([source])
-    while queue:
-        cur = queue.popleft()
-        if cur == target:
-            break
-        for b, tr, fwd in nxt.get(cur, ()):
-            if b not in prev:
-                prev[b] = (cur, tr, fwd)
-                queue.append(b)
-    if target not in prev:
-        return None
-    steps, cur = [], target
-    while prev[cur] is not None:
-        frm, tr, fwd = prev[cur]
-        steps.append((frm, cur, tr, fwd))
-        cur = frm
-    return list(reversed(steps))
-
-
-def _join_column(df: _Dataflow, a: str, b: str, tr: str) -> str:
-    """The column joining input set ``a`` and output set ``b`` of ``tr`` (see module doc)."""
+def _join_column(df: Dataflow, a: str, b: str, tr: str) -> str:
+    """The identifier joining input set ``a`` and output set ``b`` of ``tr``."""
     ca, cb = set(df.columns[a]), set(df.columns[b])
     col = task_column(tr)
     if col in ca and col in cb:
@@ -154,7 +123,31 @@ def _join_column(df: _Dataflow, a: str, b: str, tr: str) -> str:
     return "run_id"
 
 
-def _set_of(df: _Dataflow, name: str, what: str) -> str:
+def _shared(df: Dataflow, a: str, b: str) -> list[str]:
+    """Domain attributes (columns) both sets have, in ``a``'s column order."""
+    cols_b = {c for _, c in df.attrs.get(b, [])}
+    return [c for _, c in df.attrs.get(a, []) if c in cols_b and c not in _NOT_DOMAIN]
+
+
+def _condition_for(df: Dataflow, new: str, old: str, tr: str, fwd: bool,
+                   mapping: str) -> list[str]:
+    """Equalities joining the newly joined set ``new`` to the joined set ``old``."""
+    inp, out = (old, new) if fwd else (new, old)
+    conds = []
+    if mapping in ("physical", "hybrid"):
+        conds.append(_join_column(df, inp, out, tr))
+    if mapping in ("logical", "hybrid"):
+        shared = _shared(df, old, new)
+        if not shared and mapping == "logical":
+            raise PathQueryError(
+                f"a logical mapping joins {old!r} and {new!r} on the attributes they share, "
+                "and they share none; use mapping='physical' or 'hybrid'", source=old,
+                target=new)
+        conds += [c for c in shared if c not in conds]
+    return [f"{_table(new)}.{quote(c)} = {_table(old)}.{quote(c)}" for c in conds]
+
+
+def _set_of(df: Dataflow, name: str, what: str) -> str:
     tag = str(name).strip().lower()
     if tag not in df.sets:
         raise PathQueryError(f"unknown {what} data set {name!r} in dataflow {df.tag!r}; "
@@ -165,14 +158,25 @@ def _set_of(df: _Dataflow, name: str, what: str) -> str:
     return tag
 
 
-def _resolve(df: _Dataflow, ref: str, path: list[str]) -> tuple[str, str]:
+def _unquote(part: str) -> str:
+    part = part.strip()
+    if len(part) >= 2 and part[0] == part[-1] == '"':
+        return part[1:-1].replace('""', '"')
+    return part
+
+
+def _split_ref(ref: str) -> tuple[str, str] | None:
+    m = re.fullmatch(rf"\s*({_NAME}|[^.]+?)\s*\.\s*(.+?)\s*", ref)
+    return (_unquote(m.group(1)), _unquote(m.group(2))) if m else None
+
+
+def _resolve(df: Dataflow, ref: str, path: list[str]) -> tuple[str, str]:
     """``set.attribute`` -> (set, column); the attribute is a name or a column name."""
-    if "." not in ref:
+    parts = _split_ref(ref) if "." in ref else None
+    if parts is None:
         raise PathQueryError(f"write attributes as set.attribute (e.g. "
                              f"'{path[0]}.{_example(df, path[0])}'); got {ref!r}")
-    set_name, attr = (p.strip() for p in ref.split(".", 1))
-    if len(attr) >= 2 and attr[0] == attr[-1] == '"':
-        attr = attr[1:-1].replace('""', '"')
+    set_name, attr = parts
     tag = set_name.lower()
     if tag not in path:
         known = f"unknown data set {set_name!r}" if tag not in df.sets else \
@@ -195,20 +199,21 @@ def _resolve(df: _Dataflow, ref: str, path: list[str]) -> tuple[str, str]:
                          f"{', '.join(names) or '(none)'}", reference=ref)
 
 
-def _example(df: _Dataflow, tag: str) -> str:
+def _example(df: Dataflow, tag: str) -> str:
     pairs = df.attrs.get(tag)
     return pairs[0][0] if pairs else "run_id"
 
 
 def _column_sql(tag: str, col: str) -> str:
-    return f"{set_table(tag)}.{quote(col)}"
+    return f"{_table(tag)}.{quote(col)}"
 
 
-def _condition(df: _Dataflow, cond: str, path: list[str]) -> str:
+def _condition(df: Dataflow, cond: str, path: list[str]) -> str:
     """One selection, with its references resolved to quoted columns (else an error)."""
     if not isinstance(cond, str) or not cond.strip():
         raise PathQueryError(f"a selection must be a non-empty condition; got {cond!r}")
     bare = re.sub(r"'(?:[^']|'')*'", "''", cond)
+    bare = re.sub(r'"(?:[^"]|"")*"', '""', bare)
     if "--" in bare or "/*" in bare or ";" in bare:
         raise PathQueryError(f"a selection is one condition, without comments or ';'; "
                              f"got {cond!r}")
@@ -269,42 +274,99 @@ def _as_list(value, what) -> list[str]:
         raise PathQueryError(f"{what} must be a list of strings; got {value!r}") from None
 
 
-def build(be, dataflow: str, source: str, target: str, project: Iterable[str] | None = None,
-          select: Iterable[str] | None = None, distinct: bool = False) -> PathQuery:
+def _sets(df: Dataflow, names, what: str) -> list[str]:
+    return list(dict.fromkeys(_set_of(df, n, what) for n in _as_list(names, what)))
+
+
+def build(be, dataflow: str, source: str | Iterable[str], target: str | Iterable[str],
+          project: Iterable[str] | None = None, select: Iterable[str] | None = None,
+          distinct: bool = False, include: Iterable[str] | None = None,
+          exclude: Iterable[str] | None = None, mapping: str = "physical",
+          dataflow_version: int | None = None) -> PathQuery:
     """Generate the SQL (without running it) on an open Backend.
 
     Args:
         be: a store Backend (one unit of work).
         dataflow: the dataflow tag, e.g. ``"alexnet"``.
-        source, target: data set tags, e.g. ``"itrainingmodel"`` and ``"otestingmodel"``.
-        project: ``"set.attribute"`` to return; empty means every attribute of the source
-            and the target.
+        source, target: a data set tag or a list of them, e.g. ``"itrainingmodel"`` and
+            ``["otestingmodel", "oadaptation"]``: every source is joined to every target.
+        project: ``"set.attribute"`` to return; empty means every attribute of the sources
+            and the targets.
         select: SQL conditions over ``"set.attribute"`` references, all of which must hold.
         distinct: drop repeated rows. The join has one row per combination of joined rows,
             so a path through ``otrainingmodel`` repeats a run's values once per epoch.
+        include: data sets every path must go through.
+        exclude: data sets no path may go through.
+        mapping: ``"physical"``, ``"logical"`` or ``"hybrid"`` (see the module doc).
+        dataflow_version: only runs of this version of the dataflow (``dfversions.py``).
 
     Raises:
-        PathQueryError: unknown dataflow, data set or attribute, a forbidden condition, or
-            no path between source and target.
+        PathQueryError: unknown dataflow, data set, attribute or mapping, a forbidden
+            condition, or no path between a source and a target.
     """
-    df = _load(be, str(dataflow))
-    src = _set_of(df, source, "source")
-    dst = _set_of(df, target, "target")
-    steps = _shortest(df, src, dst, directed=True)
-    if steps is None:
-        steps = _shortest(df, src, dst, directed=False)
-    if steps is None:
-        linked = sorted({s for e in df.edges for s in (e[0], e[2])})
-        raise PathQueryError(f"no path of data dependencies between {src!r} and {dst!r} in "
-                             f"dataflow {df.tag!r}; sets linked by transformations: "
-                             f"{', '.join(linked) or '(none)'}", source=src, target=dst)
-    path = [src] + [b for _, b, _, _ in steps]
-    for tag in path:
-        if tag not in df.columns:
-            _set_of(df, tag, "intermediate")
+    mapping = str(mapping or "physical").strip().lower()
+    if mapping not in MAPPINGS:
+        raise PathQueryError(f"mapping must be one of {', '.join(MAPPINGS)}; got {mapping!r}")
+    df = load(be, str(dataflow))
+    sources, targets = _sets(df, source, "source"), _sets(df, target, "target")
+    if not sources or not targets:
+        raise PathQueryError("choose at least one source and one target data set")
+    inc, exc = _sets(df, include, "include"), _sets(df, exclude, "exclude")
+    if len(inc) > MAX_INCLUDES:
+        raise PathQueryError(f"at most {MAX_INCLUDES} data sets can be included; got {len(inc)}")
+    clash = [s for s in inc + sources + targets if s in exc]
+    if clash:
+        raise PathQueryError(f"data set {clash[0]!r} is both excluded and on the path "
+                             "(source, target or include)", data_set=clash[0])
+    avoid = frozenset(exc)
+    steps_all, paths = [], []
+    for src, dst in itertools.product(sources, targets):
+        steps = route(df, src, dst, inc, avoid)
+        if steps is None:
+            linked = sorted({s for e in df.edges for s in (e[0], e[2])} - avoid)
+            extra = (f" through {', '.join(inc)}" if inc else "") + \
+                (f" avoiding {', '.join(exc)}" if exc else "")
+            raise PathQueryError(f"no path of data dependencies between {src!r} and {dst!r}"
+                                 f"{extra} in dataflow {df.tag!r}; sets linked by "
+                                 f"transformations: {', '.join(linked) or '(none)'}",
+                                 source=src, target=dst)
+        paths.append([src] + [b for _, b, _, _ in steps])
+        steps_all += steps
+    # Join each data set once, along the paths' edges, from the first source outwards.
+    path = [sources[0]]
+    joins, transformations, extra_conds, used_edges = [], [], [], set()
+    pending = list(dict.fromkeys(steps_all))
+    while pending:
+        progressed = False
+        for step in list(pending):
+            a, b, tr, fwd = step
+            if a in path and b in path:
+                key = frozenset((a, b, tr))
+                if key not in used_edges:
+                    extra_conds += _condition_for(df, b, a, tr, fwd, mapping)
+                    used_edges.add(key)
+                pending.remove(step)
+                progressed = True
+            elif a in path or b in path:
+                new, old, forward = (b, a, fwd) if a in path else (a, b, not fwd)
+                _set_of(df, new, "intermediate")
+                conds = _condition_for(df, new, old, tr, forward, mapping)
+                joins.append((new, conds))
+                transformations.append(tr)
+                path.append(new)
+                used_edges.add(frozenset((a, b, tr)))
+                pending.remove(step)
+                progressed = True
+        if not progressed:  # cannot happen: every step touches its path's earlier sets
+            raise PathQueryError("the paths could not be joined into one query")
+    for tag in sources + targets:
+        if tag not in path:  # a source that is also a target with nothing between
+            path.append(tag)
+            joins.append((tag, [f"{_table(tag)}.\"run_id\" = {_table(path[0])}.\"run_id\""]))
+            transformations.append("")
     projections = _as_list(project, "project")
     if not projections:
-        projections = [f"{tag}.{name}" for tag in dict.fromkeys([src, dst])
+        projections = [f"{quote(tag)}.{quote(name)}" for tag in dict.fromkeys(sources + targets)
                        for name, _ in df.attrs.get(tag, [])]
     select_sql, aliases, seen = [], [], set()
     for ref in projections:
@@ -316,41 +378,47 @@ def build(be, dataflow: str, source: str, target: str, project: Iterable[str] | 
         select_sql.append(f"{_column_sql(tag, col)} AS {quote(alias)}")
         aliases.append(alias)
     conditions = [_condition(df, c, path) for c in _as_list(select, "select")]
+    first = _table(path[0])
     lines = [("SELECT DISTINCT " if distinct else "SELECT ") + ",\n       ".join(select_sql),
-             f"FROM {set_table(src)}",
-             f"JOIN execution ON execution.run_id = {set_table(src)}.run_id"]
-    transformations = []
-    for a, b, tr, fwd in steps:
-        inp, out = (a, b) if fwd else (b, a)
-        col = _join_column(df, inp, out, tr)
-        transformations.append(tr)
-        lines.append(f"JOIN {set_table(b)} ON {set_table(b)}.{quote(col)} = "
-                     f"{set_table(a)}.{quote(col)}")
-    where = [f"execution.dataflow_tag = {_literal(df.tag)}"] + [f"({c})" for c in conditions]
+             f"FROM {first}",
+             f'JOIN "execution" ON "execution"."run_id" = {first}."run_id"']
+    for new, conds in joins:
+        lines.append(f"JOIN {_table(new)} ON " + "\n  AND ".join(conds))
+    where = [f'"execution"."dataflow_tag" = {_literal(df.tag)}']
+    if dataflow_version is not None:
+        from .dfversions import runs_of_version
+        runs = runs_of_version(be, df.tag, dataflow_version)
+        where.append('"execution"."run_id" IN (' + (", ".join(_literal(r) for r in runs)
+                                                     or "NULL") + ")")
+    where += extra_conds + [f"({c})" for c in conditions]
     lines.append("WHERE " + "\n  AND ".join(where))
     sql = "\n".join(lines)
     try:
         sandbox.check_sql(sql)  # generated SQL obeys the same rules as typed SQL
     except SQLRefused as exc:
         raise PathQueryError(f"the generated SQL was refused: {exc.message}") from None
-    return PathQuery(sql=sql, path=path, transformations=transformations, columns=aliases)
+    return PathQuery(sql=sql, path=path, transformations=transformations, columns=aliases,
+                     joins=[" AND ".join(c) for _, c in joins], paths=paths, mapping=mapping,
+                     dataflow_version=dataflow_version)
 
 
-def path_query(be, dataflow: str, source: str, target: str,
+def path_query(be, dataflow: str, source: str | Iterable[str], target: str | Iterable[str],
                project: Iterable[str] | None = None, select: Iterable[str] | None = None,
                distinct: bool = False, limit: int = sandbox.DEFAULT_LIMIT,
-               timeout: float = sandbox.DEFAULT_TIMEOUT_S,
-               execute: bool = True) -> PathQuery:
-    """Generate the SQL along the path from ``source`` to ``target`` and run it.
+               timeout: float = sandbox.DEFAULT_TIMEOUT_S, execute: bool = True,
+               include: Iterable[str] | None = None, exclude: Iterable[str] | None = None,
+               mapping: str = "physical", dataflow_version: int | None = None) -> PathQuery:
+    """Generate the SQL along the paths from the sources to the targets and run it.
 
     Returns a PathQuery with ``.sql`` (always) and ``.df`` (when ``execute``; at most
     ``limit`` rows, ``df.attrs["truncated"]`` set as for ``Store.sql``).
     """
-    q = build(be, dataflow, source, target, project, select, distinct)
+    q = build(be, dataflow, source, target, project, select, distinct, include, exclude,
+              mapping, dataflow_version)
     if execute:
         from .api import run_sandboxed
         q.df = run_sandboxed(be, q.sql, limit, timeout)
     return q
 
 
-__all__ = ["PathQuery", "build", "path_query"]
+__all__ = ["MAPPINGS", "PathQuery", "build", "path_query"]

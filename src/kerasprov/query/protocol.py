@@ -16,7 +16,8 @@ import pandas as pd
 #: The read methods a store offers over HTTP as well (``unit`` and ``read``, which take
 #: trusted SQL, are local only).
 METHODS = ("sql", "runs", "epochs", "adaptations", "tests", "run", "check_run", "compare",
-           "query", "prov", "adaptation", "transformation_impact", "convergence")
+           "query", "prov", "adaptation", "transformation_impact", "convergence", "diff",
+           "lineage", "dataflow_versions")
 
 
 @runtime_checkable
@@ -40,9 +41,11 @@ class StoreAPI(Protocol):
 
     def compare(self, run_ids: Iterable[str]) -> pd.DataFrame: ...
 
-    def query(self, dataflow: str, source: str, target: str,
+    def query(self, dataflow: str, source: str | Iterable[str], target: str | Iterable[str],
               project: Iterable[str] | None = None, select: Iterable[str] | None = None,
-              limit: int = ..., distinct: bool = False, execute: bool = True) -> Any: ...
+              limit: int = ..., distinct: bool = False, execute: bool = True,
+              include: Iterable[str] | None = None, exclude: Iterable[str] | None = None,
+              mapping: str = "physical", dataflow_version: int | None = None) -> Any: ...
 
     def prov(self, run_id: str | None = None, dataflow: str | None = None) -> Any: ...
 
@@ -53,3 +56,9 @@ class StoreAPI(Protocol):
                               dataflow: str | None = None) -> pd.DataFrame: ...
 
     def convergence(self, run_id: str, metric: str = "accuracy") -> pd.DataFrame: ...
+
+    def diff(self, *run_ids: str, rtol: float = ..., atol: float = ...) -> pd.DataFrame: ...
+
+    def lineage(self, entity: str, direction: str = "up") -> Any: ...
+
+    def dataflow_versions(self, dataflow: str) -> pd.DataFrame: ...

@@ -54,10 +54,18 @@ class HttpStore:
     def health(self) -> dict:
         return self._request("GET", "/api/health")
 
-    def call(self, name: str, **kwargs):
+    def call(self, name: str, *args, **kwargs):
         """Call the store method ``name`` on the server; its answer, rebuilt."""
-        body = self._request("POST", f"/api/store/{name}", json={"kwargs": kwargs})
+        body = self._request("POST", f"/api/store/{name}",
+                             json={"args": list(args), "kwargs": kwargs})
         return wire.decode(body["answer"])
+
+
+def _plain(value):
+    """An argument as JSON: tuples, sets and other iterables travel as lists."""
+    if isinstance(value, (str, bytes, dict, list)) or not hasattr(value, "__iter__"):
+        return value
+    return list(value)
 
 
 def _remote(name: str):
@@ -68,13 +76,8 @@ def _remote(name: str):
     def method(self, *args, **kwargs):
         bound = signature.bind(self, *args, **kwargs)
         bound.apply_defaults()
-        given = dict(bound.arguments)
-        given.pop("self")
-        for key, value in list(given.items()):
-            if isinstance(value, (tuple, set, frozenset)) or hasattr(value, "__iter__") \
-                    and not isinstance(value, (str, bytes, dict, list)):
-                given[key] = list(value)
-        return self.call(name, **given)
+        return self.call(name, *[_plain(v) for v in bound.args[1:]],
+                         **{k: _plain(v) for k, v in bound.kwargs.items()})
 
     return method
 

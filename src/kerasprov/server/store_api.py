@@ -1,7 +1,7 @@
 """``POST /api/store/<method>``: every Store method over HTTP, for ``HttpStore``.
 
 The method must be one of ``query.protocol.METHODS`` (the read API; nothing that takes
-trusted SQL); its keyword arguments come as ``{"kwargs": {...}}`` and its answer goes back
+trusted SQL); its arguments come as ``{"args": [...], "kwargs": {...}}`` and its answer goes back
 in the shared wire encoding. Errors are the usual JSON envelope with the error's kind.
 """
 
@@ -31,17 +31,19 @@ async def call(request: Request, method: str) -> dict:
         body = json.loads(raw or b"{}")
     except (ValueError, RecursionError) as exc:
         raise BadRequest(f"the request body is not valid JSON: {exc}") from None
+    args = body.get("args", []) if isinstance(body, dict) else None
     kwargs = body.get("kwargs", {}) if isinstance(body, dict) else None
-    if not isinstance(kwargs, dict):
-        raise BadRequest('the request body must be a JSON object {"kwargs": {...}}')
+    if not isinstance(args, list) or not isinstance(kwargs, dict):
+        raise BadRequest('the request body must be a JSON object {"args": [...], '
+                         '"kwargs": {...}}')
 
     try:  # wrong or missing arguments are the caller's mistake, said before any work
-        inspect.signature(getattr(Store, method)).bind(None, **kwargs)
+        inspect.signature(getattr(Store, method)).bind(None, *args, **kwargs)
     except TypeError as exc:
         raise BadRequest(f"{method}: {exc}") from None
 
     def answer(store):
-        return getattr(store, method)(**kwargs)
+        return getattr(store, method)(*args, **kwargs)
 
     result = await run_in_threadpool(_read, request, answer)
     return {"ok": True, "answer": wire.encode(result)}

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 
 from ...errors import BadRequest
 from ...query.api import check_run
+from ..lineage_pages import differences_context
 from .common import app_store, as_json, column_names, page, read, run_columns, split_metrics
 
 router = APIRouter()
@@ -62,6 +63,7 @@ def compare_context(store, run_ids: list[str]) -> dict:
         charts.append({"metric": "learning_rate",
                        "series": [{"name": "learning rate", "column": "learning_rate"}]})
     return {"title": "Compare runs", "run_ids": run_ids,
+            "differences": differences_context(store, run_ids),
             "runs": [{k: r.get(k) for k in ("run_id", "dataflow_tag", "status")}
                      for r in ordered],
             "hyperparameters": table(hp_cols), "metrics": table(["epochs", *metric_cols]),

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from ...errors import BadRequest
+from ...query.diff import varying_columns
 from ...store.schema import quote
 from .common import app_store, as_json, now_utc, page, parse_ts, read, run_columns
 
@@ -62,6 +63,9 @@ def runs_context(store, params: dict[str, str]) -> dict:
         rows = read(be, f"SELECT * FROM runs{sql_where} ORDER BY {order} "
                      f"LIMIT {per_page} OFFSET {(page - 1) * per_page}", args)
         dataflows = [r[0] for r in be.fetchall("SELECT tag FROM dataflow ORDER BY tag")]
+    varying = varying_columns(store, [r["run_id"] for r in rows], metric_cols)
+    for r in rows:
+        r.update({c: varying.values[r["run_id"]].get(c) for c in varying.columns})
     now = now_utc()
     for r in rows:
         if r.get("status") == "running" and r.get("duration_s") is None:
@@ -73,7 +77,10 @@ def runs_context(store, params: dict[str, str]) -> dict:
             "status": params.get("status") or "", "filters": filters,
             "hyperparameters": hp_cols, "metrics": metric_cols,
             "columns": ["run_id", "dataflow_tag", "status", "start_time", "duration_s",
-                        *hp_cols, *(["epochs"] if "epochs" in types else []), *metric_cols],
+                        *varying.columns, *varying.first, *hp_cols,
+                        *(["epochs"] if "epochs" in types else []),
+                        *[c for c in metric_cols if c not in varying.first]],
+            "varying": varying.columns,
             "dataflows": dataflows,
             "statuses": ["running", "finished", "failed", "crashed"]}
 
