@@ -77,8 +77,8 @@ def store(request, built, journals, tmp_path, monkeypatch):
 
 
 def _norm(value):
-    """An answer as comparable plain data (floats to 7 significant digits: PostgreSQL and
-    DuckDB compute durations from timestamps a few nanoseconds apart)."""
+    """An answer as comparable plain data (floats to 6 significant digits: PostgreSQL rounds
+    timestamps to the microsecond where DuckDB truncates, so durations differ by 1 µs)."""
     if isinstance(value, pd.DataFrame):
         return {"columns": [str(c) for c in value.columns],
                 "rows": _norm(records(value, seconds=True))}
@@ -87,7 +87,7 @@ def _norm(value):
     if isinstance(value, (list, tuple)):
         return [_norm(v) for v in value]
     if isinstance(value, float):
-        return None if not math.isfinite(value) else float(f"{value:.7g}")
+        return None if not math.isfinite(value) else float(f"{value:.6g}")
     return value
 
 

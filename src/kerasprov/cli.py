@@ -408,9 +408,8 @@ def diff(run_ids, rtol, atol, store, fmt):
 def lineage(entity, direction, sql_only, prov_format, store, fmt):
     """Everything upstream (--up) or downstream (--down) of ENTITY: a file path, a run id
     or a sha256, across runs and processes (one recursive SQL query)."""
-    from .query.lineage import lineage as walk
-    lin = walk(_store(store), _need(entity, "ENTITY (a file path, run id or sha256)"),
-               direction, execute=not sql_only)
+    lin = _store(store).lineage(_need(entity, "ENTITY (a file path, run id or sha256)"),
+                                direction, execute=not sql_only)
     if sql_only:
         click.echo(lin.sql)
         return

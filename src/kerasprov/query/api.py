@@ -242,11 +242,12 @@ class Store:
         from .diff import diff
         return diff(self, run_ids, rtol=rtol, atol=atol)
 
-    def lineage(self, entity: str, direction: str = "up"):
+    def lineage(self, entity: str, direction: str = "up", execute: bool = True):
         """Everything upstream (``"up"``) or downstream (``"down"``) of a file path, a run
-        id or a sha256: a ``Lineage`` with ``.sql``, ``.df`` and ``.prov()`` (lineage.py)."""
+        id or a sha256: a ``Lineage`` with ``.sql``, ``.df`` (None when ``execute`` is
+        False) and ``.prov()`` (lineage.py)."""
         from .lineage import lineage
-        return lineage(self, entity, direction)
+        return lineage(self, entity, direction, execute=execute)
 
 
 #: ``Store.run``'s sections: name -> SQL over one run (its id is the one parameter).

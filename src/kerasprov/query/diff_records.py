@@ -49,33 +49,26 @@ class Gathered:
 
 
 class _Reader:
-    """SQL rows as dicts, over a Store (one unit of work) or a remote store (``sql``)."""
+    """SQL rows as dicts, in one unit of work on a store (an ``http://`` store runs the
+    whole diff on its server: ``HttpStore.diff``)."""
 
-    def __init__(self, store, be=None):
-        self.store, self.be = store, be
+    def __init__(self, be):
+        self.be = be
 
     def rows(self, sql: str) -> list[dict]:
-        if self.be is not None:
-            df = self.store._read(self.be, sql)
-        else:
-            df = self.store.sql(sql, limit=1_000_000)
+        df = self.be.read_df(sql)
         cols = [str(c) for c in df.columns]
         return [{c: json_value(v) for c, v in zip(cols, row)}
                 for row in df.itertuples(index=False, name=None)]
 
     def tables(self) -> set[str]:
-        if self.be is not None:
-            return set(self.be.table_names())
-        return {r["table_name"] for r in self.rows(
-            "SELECT table_name FROM information_schema.tables")}
+        return set(self.be.table_names())
 
 
 def gather(store, run_ids: list[str]) -> Gathered:
     """Read what ``diff`` needs about ``run_ids`` (each must exist)."""
-    if hasattr(store, "unit"):
-        with store.unit() as be:
-            return _gather(_Reader(store, be), run_ids)
-    return _gather(_Reader(store), run_ids)
+    with store.unit() as be:
+        return _gather(_Reader(be), run_ids)
 
 
 def _gather(rd: _Reader, run_ids: list[str]) -> Gathered:

@@ -130,6 +130,4 @@ def create_app(store_spec: str | None = None, token: str | None = None,
     app.include_router(api_router)
     app.include_router(store_router)
     app.include_router(pages_router)
-    from .lineage_pages import router as lineage_router  # issue #12: lineage, what differs
-    app.include_router(lineage_router)
     return app

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote as quote_url
@@ -99,7 +100,7 @@ def parse_ts(v: Any) -> dt.datetime | None:
 
 
 def _fmt(v: Any) -> str:
-    if v is None:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
         return "—"
     if isinstance(v, bool):
         return "true" if v else "false"

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 
 from ...errors import BadRequest
 from ...query.api import check_run
-from ..lineage_pages import differences_context
+from ...query.diff import differences
 from .common import app_store, as_json, column_names, page, read, run_columns, split_metrics
 
 router = APIRouter()
@@ -78,3 +78,17 @@ def compareas_json(request: Request):
 @router.get("/compare", response_class=HTMLResponse)
 def compare_page(request: Request):
     return page(request, "compare.html", compare_context(app_store(request), _run_ids(request)))
+
+
+def differences_context(store, run_ids: list[str]) -> dict:
+    """``{"groups": [{"group", "rows": [{"field", "values", "note"}]}]}`` for the compare
+    page: every difference, most likely cause first (query/diff.py)."""
+    if len(run_ids) < 2:
+        return {"groups": [], "reference": None}
+    groups: list[dict] = []
+    for d in differences(store, run_ids):
+        if not groups or groups[-1]["group"] != d.group:
+            groups.append({"group": d.group, "rows": []})
+        groups[-1]["rows"].append({"field": d.field, "values": [
+            json.loads(json.dumps(v, default=str)) for v in d.values], "note": d.note})
+    return {"groups": groups, "reference": run_ids[0]}
