@@ -210,12 +210,29 @@ def artifacts_dir(run) -> Path:
 
 
 def record_architecture(cap) -> None:
-    """Write ``model.to_json()`` next to the store and record it (all on the writer thread)."""
-    path = artifacts_dir(cap.run) / "architecture.json"
+    """Record ``model.to_json()`` as ``architecture.json`` next to the store.
+
+    The model is serialized here, on the training thread before the first step: on jax,
+    reading the optimizer's variables from another thread during the fit fails. Only the
+    JSON text and the file are made on the writer thread. A model that cannot be
+    serialized (a subclassed model without ``get_config``) gets one warning line and no
+    ``file`` row: no file is written.
+    """
     model = cap.model
+    try:
+        from keras.saving import serialize_keras_object
+        config = serialize_keras_object(model)
+    except Exception as exc:
+        first = (str(exc).strip().splitlines() or [""])[0][:200]
+        warn_once(f"architecture:{type(model).__name__}",
+                  f"the architecture of {type(model).__name__} is not recorded: it cannot be "
+                  f"serialized ({type(exc).__name__}: {first})")
+        return
+    path = artifacts_dir(cap.run) / "architecture.json"
 
     def write():
-        text = model.to_json()
+        import json
+        text = json.dumps(config)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         return digest(path)
