@@ -223,10 +223,11 @@ def record_architecture(cap) -> None:
         from keras.saving import serialize_keras_object
         config = serialize_keras_object(model)
     except Exception as exc:
-        first = (str(exc).strip().splitlines() or [""])[0][:200]
-        warn_once(f"architecture:{type(model).__name__}",
-                  f"the architecture of {type(model).__name__} is not recorded: it cannot be "
-                  f"serialized ({type(exc).__name__}: {first})")
+        name = type(model).__name__
+        why = (f"{name} has no get_config()" if isinstance(exc, NotImplementedError) else
+               f"{type(exc).__name__}: {' '.join(str(exc).split())[:160]}")
+        warn_once(f"architecture:{name}", f"the architecture of model {name} is not "
+                                          f"recorded: Keras cannot serialize it ({why})")
         return
     path = artifacts_dir(cap.run) / "architecture.json"
 
