@@ -325,11 +325,13 @@ def test_ctrl_c_and_sys_exit_keep_the_exit_status_and_mark_the_run_interrupted(t
     (run,) = s.runs().to_dict("records")
     assert run["status"] == "interrupted"
     assert run["error"].startswith("KeyboardInterrupt" if how == "sigint" else "SystemExit")
-    finished = [int(line.split()[1]) for line in done if line.startswith("epoch")]
-    # Every epoch that finished is kept (a signal may land after an epoch's row is sent
-    # and before its line is read: at most one more).
+    printed = [int(line.split()[1]) for line in done if line.startswith("epoch")]
+    # "epoch k" is printed by a callback inside epoch k's end hooks, before kerasprov's own
+    # (which come last): every epoch before the last printed one finished and is kept; the
+    # last one, stopped in its end hooks, may or may not have been recorded.
     epochs = s.epochs(run["run_id"])["epoch"].tolist()
-    assert epochs[:len(finished)] == finished and len(epochs) <= len(finished) + 1
+    assert epochs[:len(printed) - 1] == printed[:-1] and len(epochs) <= len(printed)
+    assert len(printed) >= 2
     tasks = s.sql(f"SELECT status FROM task WHERE run_id = '{run['run_id']}'")
     assert set(tasks["status"]) == {"interrupted"}
 

@@ -219,7 +219,6 @@ class _Builder:
                   if _value(run.get(c)) is not None]
         doc.activity(act, _utc(run.get("start_time")), _utc(run.get("end_time")), attrs)
         self.run_agents(run, act)
-        by_id = {t["task_id"]: t for t in tasks}
         by_tr: dict[str, list[dict]] = defaultdict(list)
         for t in tasks:
             by_tr[t["transformation_tag"]].append(t)

@@ -2,7 +2,8 @@
 
 - Missing values (None, NaN, NaT) are blank, not ``None``/``NaN`` side by side.
 - A float prints as its shortest repr (``0.001``; capture stores float32 metrics as the
-  shortest decimal of the float32, see ``capture/values.short_float``); a column of whole
+  shortest decimal of the float32, see ``capture/values.short_float``), or to 12 digits
+  when the repr is float64 arithmetic noise (``0.27900899999999995``); a column of whole
   floats (integers that pandas widened because of a missing value) prints as integers;
   times and durations print to the millisecond.
 - Text longer than a column should be (JSON configurations) is cut with ``…``, paths
@@ -69,7 +70,7 @@ def cell(v: Any, col: str = "", whole: bool = False, width: int = MAX_CELL) -> s
             return str(int(v))
         if col in _TIMELIKE or col.endswith("_s"):
             return f"{v:.3f}"
-        return repr(v)
+        return _shortest(v)
     if isinstance(v, pd.Timestamp):
         v = v.to_pydatetime()
     if isinstance(v, dt.datetime):
@@ -80,6 +81,14 @@ def cell(v: Any, col: str = "", whole: bool = False, width: int = MAX_CELL) -> s
     if col.endswith("path"):
         return text  # cut, a path is useless: it is the one thing to copy whole
     return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def _shortest(v: float) -> str:
+    """repr, unless it shows float64 arithmetic noise (15+ significant digits, as in
+    ``0.27900899999999995``, a difference of two float32 metrics): then 12 digits."""
+    text = repr(v)
+    mantissa = text.split("e")[0].replace("-", "").replace(".", "").lstrip("0")
+    return f"{v:.12g}" if len(mantissa) >= 15 else text
 
 
 def _whole_columns(df: pd.DataFrame) -> set[str]:

@@ -200,7 +200,7 @@ def runs_context(store, params: dict[str, str]) -> dict:
             "columns": ["run_id", "dataflow_tag", "status", "start_time", "duration_s",
                         *hp_cols, *(["epochs"] if "epochs" in types else []), *metric_cols],
             "dataflows": dataflows,
-            "statuses": ["running", "finished", "failed", "crashed"]}
+            "statuses": ["running", "finished", "failed", "interrupted", "crashed"]}
 
 
 def _condition(col: str, text: str, sql_type: str) -> tuple[str, Any]:
