@@ -59,7 +59,7 @@ def test_hyperparameters_from_the_real_optimizer(paper_run):
     (cfg,) = sql_json(store, "SELECT * FROM ds_itrainingconfig")
     assert cfg["total_params"] == model.count_params()
     assert cfg["validation_split"] == 0.2 and cfg["backend"] == keras.backend.backend()
-    assert '"categorical_crossentropy"' in cfg["loss"] and "accuracy" in cfg["metrics"]
+    assert cfg["loss"] == "categorical_crossentropy" and "accuracy" in cfg["metrics"]
 
 
 def test_layers(paper_run):

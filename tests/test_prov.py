@@ -172,7 +172,7 @@ def test_dataflow_document_shares_files_and_agents(docs, built):
     assert len(_entities_of(data, "oTrainingModel")) == EPOCHS["gray"] + EPOCHS["none"]
     assert len(data["agent"]) == 3  # same machine, user and software for both runs
     # NaN has no equal value in any format: it is exported as the text "NaN".
-    thresholds = [v.get("dnnprov:threshold") for v in _entities_of(data, "ifilter").values()]
+    thresholds = [v.get("dnnprov:threshold") for v in _entities_of(data, "iFilter").values()]
     assert sorted(map(str, thresholds)) == ["NaN", "{'$': '0.5', 'type': 'xsd:double'}"]
 
 

@@ -49,8 +49,16 @@ def __getattr__(name):
 
 
 def _install() -> None:
-    from .capture.patch import install
-    install()
+    # capture/patch.py imports no Keras at import time, so this works whichever came first:
+    # kerasprov (then this runs inside ``import keras``, maybe one that a capture module
+    # started) or Keras. A failure here must not break ``import keras``.
+    try:
+        from .capture.patch import install
+        install()
+    except Exception as exc:
+        from .errors import warn_once
+        warn_once("install", f"kerasprov could not patch Keras ({exc!r}); training is not "
+                             "captured")
 
 
 class _KerasHook(importlib.abc.MetaPathFinder):

@@ -12,19 +12,16 @@ from .errors import KerasProvError
 from .query.records import records
 
 
-def emit(df, fmt: str) -> None:
+def emit(df, fmt: str, drop_empty: bool = False) -> None:
+    """Print ``df``: JSON records, CSV, or a table for people (see query/display.py;
+    ``drop_empty`` leaves out the columns missing in every row, tables only)."""
     if fmt == "json":
         click.echo(json.dumps(records(df), indent=2, ensure_ascii=False))
     elif fmt == "csv":
         click.echo(df.to_csv(index=False), nl=False)
     else:
-        if df.empty:
-            click.echo("(no rows)" if len(df.columns) else "(nothing)")
-        else:
-            import pandas as pd
-            with pd.option_context("display.max_rows", 500, "display.max_columns", 60,
-                                   "display.width", 200, "display.max_colwidth", 60):
-                click.echo(df.to_string(index=False))
+        from .query.display import table_text
+        click.echo(table_text(df, drop_empty=drop_empty))
         if df.attrs.get("truncated"):
             click.echo(f"(truncated to {len(df)} rows)", err=True)
 
@@ -80,13 +77,23 @@ def sql(query, limit, timeout, store, fmt):
 
 @cli.command()
 @click.option("--dataflow", default=None, help="Only runs of this dataflow tag.")
-@click.option("--status", default=None, help="running, finished, failed or crashed.")
+@click.option("--status", default=None,
+              help="running, finished, failed, interrupted or crashed.")
 @click.option("--limit", default=None, type=int, help="Newest N runs.")
+@click.option("--all", "all_columns", is_flag=True,
+              help="Table: every column (best_, min_, max_, end_time, host) as well.")
 @output_options
 @handle_errors
-def runs(dataflow, status, limit, store, fmt):
-    """List runs: one row each with status, hyperparameters and last/best metrics."""
-    emit(_store(store).runs(dataflow=dataflow, status=status, limit=limit), fmt)
+def runs(dataflow, status, limit, all_columns, store, fmt):
+    """List runs: one row each with status, model, hyperparameters, epochs, final and test
+    metrics. The table leaves out columns no listed run has, and the best_/min_/max_
+    metrics unless --all (`kerasprov compare` and `show` have them); JSON and CSV have
+    every column."""
+    df = _store(store).runs(dataflow=dataflow, status=status, limit=limit)
+    if fmt == "table" and not all_columns:
+        from .query.display import runs_for_table
+        df = runs_for_table(df)
+    emit(df, fmt, drop_empty=fmt == "table")
 
 
 @cli.command()
@@ -201,9 +208,6 @@ def _need(value, what: str):
     return value
 
 
-_SINGLE_ROW = ("run", "hyperparameters", "config", "execution")
-
-
 @cli.command()
 @click.argument("run_id", required=False)
 @output_options
@@ -216,17 +220,15 @@ def show(run_id, store, fmt):
         click.echo(json.dumps({name: records(df) for name, df in sections.items()},
                               indent=2, ensure_ascii=False))
         return
-    for i, (name, df) in enumerate(sections.items()):
-        if fmt == "csv":
+    if fmt == "csv":
+        for name, df in sections.items():
             click.echo(f"# {name}")
             emit(df, "csv")
-            continue
+        return
+    from .query.display import show_sections
+    for i, (name, text) in enumerate(show_sections(sections)):
         click.echo(("\n" if i else "") + f"== {name} ==")
-        if name in _SINGLE_ROW and len(df) == 1:
-            import pandas as pd
-            df = pd.DataFrame({"field": [str(c) for c in df.columns],
-                               "value": [str(v) for v in df.iloc[0].tolist()]})
-        emit(df, "table")
+        click.echo(text)
 
 
 @cli.command()

@@ -13,19 +13,10 @@ import time
 import keras
 
 from ..names import TRAINING
+from .options import check_batch_every  # noqa: F401 (its old home)
 from .values import jsonable
 
 BATCH_SET = "obatch"
-
-
-def check_batch_every(value: object) -> int | None:
-    """``None``/0 turns batch capture off; otherwise a positive int."""
-    if value is None or value == 0:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError("batch_every must be a positive int (record metrics every N "
-                         f"batches) or None. Received: batch_every={value!r}")
-    return value
 
 
 class BatchCapture(keras.callbacks.Callback):

@@ -13,25 +13,11 @@ import time
 import keras
 
 from ..errors import warn_once
-from ..names import ADAPTATION, TESTING, TRAINING, check_tag
+from ..names import ADAPTATION, TESTING, TRAINING
 from . import extract, files
-from .batch import BATCH_SET, check_batch_every
-from .values import jsonable, same_float
-
-
-class ProvenanceConfig:
-    """What ``model.provenance(...)`` asked for."""
-
-    def __init__(self, dataflow_tag: str, adaptation: bool = False, hyps: dict | None = None,
-                 hyperparameters: dict | None = None, batch_every: int | None = None):
-        self.dataflow_tag = check_tag(dataflow_tag, "dataflow_tag")
-        self.batch_every = check_batch_every(batch_every)
-        self.adaptation = bool(adaptation)
-        self.hyps = extract.select_hyps(hyps)
-        if hyperparameters is not None and not isinstance(hyperparameters, dict):
-            raise ValueError("hyperparameters must be a dict of name -> value. "
-                             f"Received: hyperparameters={hyperparameters!r}")
-        self.hyperparameters = dict(hyperparameters or {})
+from .batch import BATCH_SET
+from .options import ProvenanceConfig
+from .values import jsonable, run_status, same_float
 
 
 def _on_repr(name):
@@ -56,15 +42,19 @@ def _guard(fn):
 class FitCapture:
     """State of one captured fit (lives on the training thread)."""
 
-    def __init__(self, run, model, cfg: ProvenanceConfig, fit_args: dict):
+    def __init__(self, run, model, cfg: ProvenanceConfig, fit_args: dict,
+                 previous: tuple[str, str] | None = None):
         self.run, self.model, self.cfg, self.fit_args = run, model, cfg, fit_args
+        # (run id, Training task) of the earlier fit of this model that this one goes on from
+        self.previous = previous
         self.data = files.fit_data(fit_args)  # references only: fingerprinted by the writer
         self.task = run.task_start(TRAINING,
                                    inputs=["itrainingmodel", "itrainingconfig", "ilayers",
                                            *(["itrainingdata"] if self.data else []),
                                            *run.upstream_sets],
                                    outputs=["otrainingmodel",
-                                            *([BATCH_SET] if cfg.batch_every else [])])
+                                            *([BATCH_SET] if cfg.batch_every else [])],
+                                   informed_by=previous[1] if previous else None)
         run.training_task = self.task
         self.epoch: int | None = None
         try:
@@ -91,8 +81,9 @@ class FitCapture:
         for name, value in self.cfg.hyperparameters.items():
             hyps[str(name)] = jsonable(value, _on_repr(str(name)))
         run.rows(self.task, TRAINING, "itrainingmodel", [hyps])
-        run.rows(self.task, TRAINING, "itrainingconfig",
-                 [extract.training_config(model, self.fit_args)])
+        config = extract.training_config(model, self.fit_args)
+        config["continues_run"] = self.previous[0] if self.previous else None
+        run.rows(self.task, TRAINING, "itrainingconfig", [config])
         run.rows(self.task, TRAINING, "ilayers", lambda: extract.layer_rows(model))
         if self.data:
             run.rows(self.task, TRAINING, "itrainingdata", files.data_rows(self.data))
@@ -134,7 +125,7 @@ class FitCapture:
 
     def finish(self, error: BaseException | None = None):
         run = self.run
-        status = "finished" if error is None else "failed"
+        status = run_status(error)
         msg = None if error is None else f"{type(error).__name__}: {error}"[:10_000]
         try:
             files.fit_finished(self)

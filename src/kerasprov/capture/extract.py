@@ -14,7 +14,7 @@ import sys
 import time
 from typing import Any
 
-from .values import jsonable
+from .values import jsonable, short_float
 
 PAPER_HYPS = ("OPTIMIZER_NAME", "LEARNING_RATE", "DECAY", "MOMENTUM", "NUM_EPOCHS",
               "BATCH_SIZE", "NUM_LAYERS")
@@ -71,11 +71,11 @@ def read_lr(opt) -> float | None:
         elif callable(lr) and not hasattr(lr, "value"):
             lr = lr()
         value = getattr(lr, "value", lr)
-        return float(value)
+        return short_float(float(value))
     except Exception:
         try:
             import keras
-            return float(keras.ops.convert_to_numpy(opt.learning_rate))
+            return short_float(float(keras.ops.convert_to_numpy(opt.learning_rate)))
         except Exception:
             return None
 
@@ -105,12 +105,21 @@ def paper_hyperparameters(model, fit_args: dict, selected: tuple[str, ...]) -> d
     if "MOMENTUM" in selected:
         values["momentum"] = _num(getattr(inner, "momentum", None)) if inner is not None else None
     if "NUM_EPOCHS" in selected:
-        values["num_epochs"] = _int(fit_args.get("epochs"))
+        values["num_epochs"] = epochs_to_run(fit_args)
     if "BATCH_SIZE" in selected:
         values["batch_size"] = effective_batch_size(fit_args)
     if "NUM_LAYERS" in selected:
         values["num_layers"] = len(model.layers)
     return values
+
+
+def epochs_to_run(fit_args: dict) -> int | None:
+    """The epochs this fit runs: ``epochs - initial_epoch`` (Keras counts ``epochs`` from
+    0 even when a fit resumes at ``initial_epoch``)."""
+    epochs = _int(fit_args.get("epochs"))
+    if epochs is None:
+        return None
+    return max(0, epochs - (_int(fit_args.get("initial_epoch")) or 0))
 
 
 def effective_batch_size(fit_args: dict) -> int | None:
@@ -132,7 +141,7 @@ def training_config(model, fit_args: dict) -> dict:
     return {
         "optimizer_config": json.dumps(jsonable(_safe(opt.get_config) if opt else None),
                                        sort_keys=True),
-        "loss": json.dumps(jsonable(compile_cfg.get("loss"))),
+        "loss": _text(compile_cfg.get("loss")),
         "metrics": json.dumps(jsonable(compile_cfg.get("metrics"))),
         "trainable_params": trainable,
         "non_trainable_params": total - trainable,
@@ -141,6 +150,11 @@ def training_config(model, fit_args: dict) -> dict:
         "has_validation_data": fit_args.get("validation_data") is not None,
         "shuffle": bool(fit_args.get("shuffle", True)),
         "initial_epoch": _int(fit_args.get("initial_epoch")),
+        "epochs": _int(fit_args.get("epochs")),
+        # Values, so two runs' weighting compares at a glance (sample_weight is an array:
+        # its fingerprint is the itrainingdata row of role sample_weight).
+        "class_weight": _class_weight(fit_args.get("class_weight")),
+        "sample_weight": _described(fit_args.get("sample_weight")),
         "steps_per_epoch": _int(fit_args.get("steps_per_epoch")),
         "model_class": type(model).__name__,
         "model_name": getattr(model, "name", None),
@@ -269,6 +283,32 @@ def _git(directory):
     status = git("status", "--porcelain", "--untracked-files=no")
     return {"git_commit": commit, "git_dirty": None if status is None else bool(status),
             "git_root": git("rev-parse", "--show-toplevel")}
+
+
+def _text(value) -> str | None:
+    """A loss or metric as text: a name as it is, anything else as JSON."""
+    value = jsonable(value)
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value, sort_keys=True)
+
+
+def _class_weight(value) -> str | None:
+    """``{class: weight}`` as JSON text with the classes in order (``{"0": 1.0, ...}``)."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        return _text(value)
+    items = sorted(((jsonable(k), jsonable(v)) for k, v in value.items()),
+                   key=lambda kv: (not isinstance(kv[0], (int, float)), kv[0]))
+    return json.dumps({str(k): v for k, v in items})
+
+
+def _described(value) -> str | None:
+    if value is None:
+        return None
+    from .files import describe_array, is_array
+    return describe_array(value) if is_array(value) else type(value).__name__
 
 
 def _safe(fn):

@@ -179,12 +179,30 @@ def artifacts_dir(run) -> Path:
 
 
 def record_architecture(cap) -> None:
-    """Write ``model.to_json()`` next to the store and record it (all on the writer thread)."""
-    path = artifacts_dir(cap.run) / "architecture.json"
+    """Record ``model.to_json()`` as ``architecture.json`` next to the store.
+
+    The model is serialized here, on the training thread before the first step: on jax,
+    reading the optimizer's variables from another thread during the fit fails. Only the
+    JSON text and the file are made on the writer thread. A model that cannot be
+    serialized (a subclassed model without ``get_config``) gets one warning line and no
+    ``file`` row: no file is written.
+    """
     model = cap.model
+    try:
+        from keras.saving import serialize_keras_object
+        config = serialize_keras_object(model)
+    except Exception as exc:
+        name = type(model).__name__
+        why = (f"{name} has no get_config()" if isinstance(exc, NotImplementedError) else
+               f"{type(exc).__name__}: {' '.join(str(exc).split())[:160]}")
+        warn_once(f"architecture:{name}", f"the architecture of model {name} is not "
+                                          f"recorded: Keras cannot serialize it ({why})")
+        return
+    path = artifacts_dir(cap.run) / "architecture.json"
 
     def write():
-        text = model.to_json()
+        import json
+        text = json.dumps(config)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         return digest(path)

@@ -9,22 +9,26 @@ from __future__ import annotations
 
 import functools
 import inspect
+import sys
 import threading
 import time
 
-import keras
-
 from ..errors import warn_once
 from ..names import TESTING
-from . import extract, files, session
-from .batch import BatchCapture
-from .callback import FitCapture, LRProbe, ProvenanceCallback, ProvenanceConfig, Tail, TestCapture
-from .values import jsonable
+from . import extract, files, loaded, session
+from .options import ProvenanceConfig
+from .values import jsonable, run_status
+
+# This module imports no Keras at import time (nor callback.py/batch.py, which subclass
+# Keras classes): ``kerasprov.autolog()`` may come before ``import keras``, and the import
+# hook in kerasprov/__init__.py installs the patch the moment Keras is imported, which
+# must not find this module half-imported. Keras is in sys.modules whenever a wrapper runs.
 
 _ORIG: dict[str, object] = {}
 _autolog: dict[str, object] = {"on": False, "config": None}
 _local = threading.local()
 STATE_ATTR = "_kerasprov_state"
+LAST_FIT_ATTR = "_kerasprov_last_fit"  # (run id, Training task) of the model's last fit
 
 
 class ModelState:
@@ -76,7 +80,7 @@ def autolog(dataflow_tag: str | None = None, adaptation: bool = True, hyps: dict
 
 def _state(model, callbacks=None) -> ModelState | None:
     st = getattr(model, STATE_ATTR, None)
-    explicit = [c for c in _flat(callbacks) if isinstance(c, ProvenanceCallback)]
+    explicit = [c for c in _flat(callbacks) if isinstance(c, _cb().ProvenanceCallback)]
     if explicit:
         cfg = explicit[0].config
         if st is None or st.cfg is not cfg:
@@ -90,25 +94,40 @@ def _state(model, callbacks=None) -> ModelState | None:
     return st
 
 
+def _cb():
+    """callback.py, imported on first use (it subclasses Keras classes: see the top)."""
+    from . import callback
+    return callback
+
+
 def _flat(callbacks):
     if callbacks is None:
         return []
-    if isinstance(callbacks, keras.callbacks.CallbackList):
+    if isinstance(callbacks, sys.modules["keras"].callbacks.CallbackList):
         return list(callbacks.callbacks)
     if isinstance(callbacks, (list, tuple)):
         return list(callbacks)
     return [callbacks]
 
 
-def start_fit(model, cfg: ProvenanceConfig, fit_args: dict) -> FitCapture:
-    """Start (or adopt) the run for a fit and its Training task."""
+def start_fit(model, cfg: ProvenanceConfig, fit_args: dict):
+    """Start (or adopt) the run for a fit and its Training task (a ``FitCapture``).
+
+    A later fit of the same model object goes on from the weights the previous fit left
+    (``initial_epoch`` or not): its Training task is informed by that fit's task, and its
+    configuration names that run (``continues_run``).
+    """
     st = getattr(model, STATE_ATTR, None)
     if st is not None and st.run is not None and not st.run.ended:
         st.run.end("finished")
     run = _new_run(cfg)
     if st is not None:
         st.run = run
-    return FitCapture(run, model, cfg, fit_args)
+    previous = getattr(model, LAST_FIT_ATTR, None)
+    cap = _cb().FitCapture(run, model, cfg, fit_args, previous=previous)
+    object.__setattr__(model, LAST_FIT_ATTR, (run.id, cap.task))
+    loaded.used_by(model, run, cap.task)
+    return cap
 
 
 def _new_run(cfg: ProvenanceConfig) -> session.Run:
@@ -120,7 +139,10 @@ def _new_run(cfg: ProvenanceConfig) -> session.Run:
     return run
 
 
-def _wrap_callbacks(callbacks, cap: FitCapture):
+def _wrap_callbacks(callbacks, cap):
+    cb_mod = _cb()
+    ProvenanceCallback = cb_mod.ProvenanceCallback  # noqa: N806 (a class)
+    keras = sys.modules["keras"]
     head = None
     user = []
     for cb in _flat(callbacks):
@@ -138,10 +160,11 @@ def _wrap_callbacks(callbacks, cap: FitCapture):
     wired = [head]
     for cb in user:
         wired.append(cb)
-        wired.append(LRProbe(cap, cb))
+        wired.append(cb_mod.LRProbe(cap, cb))
     if cap.cfg.batch_every:  # only then is a batch hook overridden (see batch.py)
+        from .batch import BatchCapture
         wired.append(BatchCapture(cap, cap.cfg.batch_every))
-    wired.append(Tail(cap))
+    wired.append(cb_mod.Tail(cap))
     if isinstance(callbacks, keras.callbacks.CallbackList):
         callbacks.callbacks[:] = wired + [c for c in callbacks.callbacks if c not in wired]
         return callbacks
@@ -185,7 +208,18 @@ def _has_explicit(kwargs, args):
     cbs = kwargs.get("callbacks")
     if cbs is None and len(args) >= 6:
         cbs = args[5]  # fit(x, y, batch_size, epochs, verbose, callbacks, ...)
-    return any(isinstance(c, ProvenanceCallback) for c in _flat(cbs))
+    if cbs is None:
+        return False
+    explicit = _cb().ProvenanceCallback
+    return any(isinstance(c, explicit) for c in _flat(cbs))
+
+
+def _task_failed(run, task, exc: BaseException) -> None:
+    """An evaluate/predict stopped by an exception; Ctrl+C or sys.exit also end the run."""
+    status = run_status(exc)
+    run.task_end(task, status, f"{type(exc).__name__}: {exc}"[:10_000], run.ended)
+    if status == "interrupted":
+        run.end(status, f"{type(exc).__name__}: {exc}"[:10_000])
 
 
 def _safe(fn, *args):
@@ -217,7 +251,8 @@ def _evaluate(self, *args, **kwargs):
         if data:  # fingerprinted on the writer thread
             run.rows(task, TESTING, "itestingdata", files.data_rows(data),
                      links={"trainingmodel_task_id": run.training_task})
-        probe = TestCapture()
+        loaded.used_by(self, run, task)
+        probe = _cb().TestCapture()
         kwargs["callbacks"] = _flat(kwargs.get("callbacks")) + [probe]
         t0 = time.perf_counter()
     except Exception as exc:
@@ -226,7 +261,7 @@ def _evaluate(self, *args, **kwargs):
     try:
         result = orig(self, *args, **kwargs)
     except BaseException as exc:
-        _safe(run.task_end, task, "failed", f"{type(exc).__name__}: {exc}", run.ended)
+        _safe(_task_failed, run, task, exc)
         raise
     try:
         row = {"timestamp": time.time(), "elapsed_time": time.perf_counter() - t0}
@@ -272,6 +307,7 @@ def _predict(self, *args, **kwargs):
         run = _run_for(self, st)
         task = run.task_start("Prediction", inputs=["otrainingmodel"], outputs=["oprediction"],
                               informed_by=run.training_task)
+        loaded.used_by(self, run, task)
         t0 = time.perf_counter()
     except Exception as exc:
         warn_once("predict-start", f"provenance capture of predict failed ({exc!r})")
@@ -279,7 +315,7 @@ def _predict(self, *args, **kwargs):
     try:
         result = orig(self, *args, **kwargs)
     except BaseException as exc:
-        _safe(run.task_end, task, "failed", f"{type(exc).__name__}: {exc}", run.ended)
+        _safe(_task_failed, run, task, exc)
         raise
     try:
         shape = getattr(result, "shape", None)
@@ -306,6 +342,7 @@ def install() -> None:
     """Patch keras.Model once (idempotent)."""
     if _ORIG:
         return
+    import keras
     model_cls = keras.Model
     for name, wrapper in (("fit", _fit), ("evaluate", _evaluate), ("predict", _predict)):
         orig = getattr(model_cls, name)
@@ -318,3 +355,4 @@ def install() -> None:
     model_cls.provenance = provenance
     _ORIG["set_random_seed"] = keras.utils.set_random_seed
     keras.utils.set_random_seed = _set_random_seed
+    loaded.install(keras)

@@ -161,14 +161,47 @@ def adopt_pending() -> Run | None:
 
 
 def _at_exit() -> None:
+    status = _exit_status()
     for run in list(_open_runs):
         try:
-            run.end("finished")
+            run.end(status)
         except Exception as exc:
             warn_once("exit", f"could not close run {run.id}: {exc!r}")
     for box in [*_retired, _outbox]:
         if box is not None:
             box.close()
+    if status == "interrupted":
+        _keep_sigint_exit()
+
+
+def _exit_status() -> str:
+    """How the runs still open end: ``interrupted`` when the script was stopped by Ctrl+C
+    (an uncaught KeyboardInterrupt, which Python prints and keeps in ``sys.last_value``)."""
+    if hasattr(sys, "ps1"):  # interactive: last_value is the last error shown, not the exit
+        return "finished"
+    return "interrupted" if type(getattr(sys, "last_value", None)) is KeyboardInterrupt \
+        else "finished"
+
+
+def _keep_sigint_exit() -> None:
+    """Keep the exit status of Ctrl+C (SIGINT, 130 in a shell) that Python gives without us.
+
+    CPython exits by SIGINT after an uncaught KeyboardInterrupt only while a C flag holds,
+    and every ``PyRun_String`` clears it (the first import of a C extension, e.g. by the last
+    delivery above): the script would exit with status 1. The one way to set the flag
+    again is the one CPython itself uses: a ``PyRun_String`` that raises KeyboardInterrupt.
+    """
+    try:
+        import ctypes
+        run = ctypes.pythonapi.PyRun_String
+        run.restype = ctypes.py_object
+        run.argtypes = [ctypes.c_char_p, ctypes.c_int, ctypes.py_object, ctypes.py_object]
+        scope = {"__builtins__": __builtins__}
+        run(b"raise KeyboardInterrupt", 257, scope, scope)  # 257: Py_file_input
+    except KeyboardInterrupt:
+        pass  # expected: the flag is set and the exception is ours
+    except Exception as exc:  # not CPython, or no ctypes: the status is 1, nothing else
+        warn_once("sigint-exit", f"could not keep the Ctrl+C exit status ({exc!r})")
 
 
 atexit.register(_at_exit)

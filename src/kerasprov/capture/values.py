@@ -24,7 +24,7 @@ def jsonable(value: Any, on_repr=None, _depth: int = 0) -> Any:
     if isinstance(value, int):
         return int(value)
     if isinstance(value, float):
-        return float(value)
+        return short_float(value)
     if _depth > 20:
         return _as_repr(value, on_repr)
     if isinstance(value, bytes):
@@ -85,7 +85,38 @@ def _as_repr(value, on_repr):
     return text[:1000]
 
 
+_F32_MAX = 3.4028234663852886e38
+
+
+def short_float(x: float) -> float:
+    """A float that is exactly a float32 value, as the shortest decimal of that float32.
+
+    Keras metrics and learning rates are float32 tensors handed over as Python floats, so
+    ``0.001`` arrives as ``0.0010000000474974513``. Stored as ``0.001`` it reads as the
+    user wrote it and still converts back to the very same float32: nothing is lost. A
+    float that is not exactly a float32 value (most float64 values) is kept as it is.
+    """
+    x = float(x)
+    if x == 0.0 or not (-_F32_MAX <= x <= _F32_MAX):  # zero, NaN, infinities, beyond float32
+        return x
+    import numpy as np
+    f32 = np.float32(x)
+    if float(f32) != x:
+        return x
+    return float(str(f32))
+
+
 def same_float(a: float | None, b: float | None) -> bool:
     if a is None or b is None:
         return a is b
     return a == b or (math.isnan(a) and math.isnan(b))
+
+
+def run_status(error: BaseException | None) -> str:
+    """The status a run or task ends with: ``finished``, ``interrupted`` (Ctrl+C, or
+    ``sys.exit`` while it ran: the script chose to stop) or ``failed``."""
+    if error is None:
+        return "finished"
+    if isinstance(error, (KeyboardInterrupt, SystemExit)):
+        return "interrupted"
+    return "failed"

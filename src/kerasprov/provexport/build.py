@@ -48,7 +48,8 @@ ACTIVITY_TYPES = {"TrainingModel": "Training", "Adaptation": "Adaptation",
 SET_TYPES = {"itrainingmodel": "iTrainingModel", "itrainingconfig": "iTrainingConfig",
              "ilayers": "iLayers", "otrainingmodel": "oTrainingModel",
              "oadaptation": "oAdaptation", "otestingmodel": "oTestingModel",
-             "oprediction": "oPrediction"}
+             "oprediction": "oPrediction", "itrainingdata": "iTrainingData",
+             "itestingdata": "iTestingData", "obatch": "oBatch"}
 _RUN_ATTRS = ("status", "host", "username", "pid", "script", "command", "keras_version",
               "backend", "environment", "error")
 _ORDER_HINTS = ("epoch", "layer_index", "timestamp")
@@ -218,13 +219,13 @@ class _Builder:
                   if _value(run.get(c)) is not None]
         doc.activity(act, _utc(run.get("start_time")), _utc(run.get("end_time")), attrs)
         self.run_agents(run, act)
-        by_id = {t["task_id"]: t for t in tasks}
         by_tr: dict[str, list[dict]] = defaultdict(list)
         for t in tasks:
             by_tr[t["transformation_tag"]].append(t)
             self.task(t, act)
         for t in tasks:
-            if t.get("informed_by") in by_id:
+            # A resumed fit is informed by the fit of another run that it goes on from.
+            if t.get("informed_by"):
                 self.inform(t["task_id"], t["informed_by"])
         io = [r for r in self.rows.io if r[0] == run["dataflow_tag"]]
         produced = defaultdict(list)  # set -> transformations writing it
@@ -299,8 +300,18 @@ class _Builder:
             self.informed.add(key)
             self.doc.wasInformedBy(self.task_id(informed), self.task_id(informant))
 
+    def set_type(self, set_tag: str) -> str:
+        """The entity type of a set, cased as the paper's: ``iTrainingModel``, and for a
+        user transformation ``Filter`` its sets ``iFilter`` / ``oFilter``."""
+        if set_tag in SET_TYPES:
+            return SET_TYPES[set_tag]
+        for _, tr, _, _ in self.rows.io:
+            if set_tag[:1] in ("i", "o") and set_tag[1:] == tr.lower():
+                return set_tag[0] + tr
+        return set_tag
+
     def set_rows(self, rid: str, set_tag: str, rows: list[dict]) -> list[tuple]:
-        typ = self.dnn[_attr_name(SET_TYPES.get(set_tag, set_tag))]
+        typ = self.dnn[_attr_name(self.set_type(set_tag))]
         out = []
         for i, row in enumerate(rows):
             ent = self.kp[_local(f"data/{rid}/{set_tag}/{i}")]

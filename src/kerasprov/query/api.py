@@ -7,7 +7,6 @@ server are thin shells over this class.
 from __future__ import annotations
 
 import contextlib
-import math
 from collections.abc import Iterable
 
 import pandas as pd
@@ -129,40 +128,24 @@ class Store:
     def compare(self, run_ids: Iterable[str]) -> pd.DataFrame:
         """Runs side by side: one row per field, one column per run.
 
-        Rows, in order: ``dataflow_tag``, ``status``, ``epochs``, ``duration_s``; the
-        hyperparameters whose values differ between the runs (kind ``hyperparameter``);
-        then every ``last_*``, ``best_*`` and ``test_*`` metric of the ``runs`` view. The
-        ``kind`` column says which group a row belongs to. Fields as rows keep a
-        comparison of a few runs readable however many hyperparameters they have.
+        Rows, in order: ``dataflow_tag``, ``status``, ``model``, ``model_class``,
+        ``epochs``, ``duration_s``; the hyperparameters whose values differ between the runs
+        (kind ``hyperparameter``); the fit's weighting and continuation where any run has
+        them (kind ``config``: ``class_weight`` values, ``sample_weight`` fingerprint,
+        ``initial_epoch``, ``continues_run``); then the ``last_*``, ``best_*`` (``min_*``/
+        ``max_*`` for metrics of unknown direction) and ``test_*`` metrics of the ``runs``
+        view that some run has. The ``kind`` column says which group a row belongs to.
+        Fields as rows keep a comparison of a few runs readable however many
+        hyperparameters they have.
         """
+        from .compare import compare_rows
         ids = list(dict.fromkeys(str(r) for r in run_ids))
         if len(ids) < 2:
             raise BadRequest(f"compare needs at least two different runs; got {ids}")
         with self.unit() as be:
             for rid in ids:
                 check_run(be, rid, self.spec)
-            marks = ", ".join("?" for _ in ids)
-            summary = be.read_df(f"SELECT * FROM runs WHERE run_id IN ({marks})", ids)
-            hyps = be.read_df(f"SELECT * FROM ds_itrainingmodel WHERE run_id IN ({marks})",
-                              ids)
-        summary = summary.drop_duplicates("run_id").set_index("run_id")
-        hyps = hyps.drop_duplicates("run_id").set_index("run_id")
-        rows = []
-        for field in ("dataflow_tag", "status", "epochs", "duration_s"):
-            if field in summary.columns:
-                rows.append(("run", field, [summary.at[r, field] for r in ids]))
-        for col in hyps.columns:
-            if col.endswith("_task_id"):
-                continue
-            values = [hyps.at[r, col] if r in hyps.index else None for r in ids]
-            if len({_same_key(v) for v in values}) > 1:
-                rows.append(("hyperparameter", col, values))
-        for prefix, kind in (("last_", "final"), ("best_", "best"), ("test_", "test")):
-            for col in summary.columns:
-                if col.startswith(prefix):
-                    rows.append((kind, col, [summary.at[r, col] for r in ids]))
-        data = [[field, kind, *[_plain(v) for v in values]] for kind, field, values in rows]
-        return pd.DataFrame(data, columns=["field", "kind", *ids], dtype=object)
+            return compare_rows(be, ids)
 
     def query(self, dataflow: str, source: str | Iterable[str], target: str | Iterable[str],
               project: Iterable[str] | None = None, select: Iterable[str] | None = None,
@@ -279,20 +262,6 @@ def check_run(be, run_id: str, spec: str) -> None:
             [str(run_id)[:8] + "%"])]
         hint = f"; similar: {', '.join(near)}" if near else ""
         raise NotFound(f"no run {run_id!r} in {config.shown(spec)}{hint}", run_id=run_id)
-
-
-def _plain(v):
-    """numpy scalars and NaN as plain Python values (None for missing)."""
-    if hasattr(v, "item") and not isinstance(v, (str, bytes)):
-        v = v.item()
-    if isinstance(v, float) and math.isnan(v):
-        return None
-    return v
-
-
-def _same_key(v):
-    v = _plain(v)
-    return ("none",) if v is None else (type(v).__name__ == "str", v)
 
 
 def run_sandboxed(be, query: str, limit: int, timeout: float,

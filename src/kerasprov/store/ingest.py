@@ -31,7 +31,7 @@ from .schema import (
     widen,
 )
 
-TERMINAL = ("finished", "failed", "crashed")
+TERMINAL = ("finished", "failed", "interrupted", "crashed")
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""Views for people: ``runs``, ``epochs``, ``adaptations``, ``tests``, ``data_dependency``.
+"""Views for people: ``runs``, ``epochs``, ``adaptations``, ``tests``, ``data_dependency``,
+``used_files``.
 
 Data-set tables gain columns as new metrics and hyperparameters appear, and PostgreSQL
 freezes a view's column list at creation, so views are generated from the current columns
@@ -11,7 +12,7 @@ import hashlib
 
 from .schema import quote
 
-VIEWS = ("runs", "epochs", "adaptations", "tests", "data_dependency")
+VIEWS = ("runs", "epochs", "adaptations", "tests", "data_dependency", "used_files")
 _NOT_METRICS = {"run_id", "epoch", "learning_rate", "elapsed_time", "timestamp"}
 
 
@@ -37,9 +38,40 @@ def _fit(name: str) -> str:
     return name.encode()[:50].decode("utf-8", "ignore") + "_" + digest
 
 
-def _is_loss(name: str) -> bool:
+# Which way a metric improves, judged from the words of its name (``val_`` and a numeric
+# suffix such as ``_1`` ignored). Lower is better for losses, errors and error counts.
+_MIN_WORDS = {"loss", "error", "errors", "mse", "mae", "mape", "msle", "rmse", "hinge",
+              "crossentropy", "divergence", "kld", "kl", "poisson", "logcosh", "fn", "fp",
+              "perplexity", "wer", "cer", "distance"}
+_MIN_PHRASES = ("false_negatives", "false_positives")
+_MAX_WORDS = {"accuracy", "acc", "auc", "precision", "recall", "tp", "tn", "f1", "fbeta",
+              "score", "iou", "r2", "sensitivity", "specificity", "psnr", "ssim", "dice",
+              "bleu", "rouge", "map", "similarity", "proximity", "prc"}
+_MAX_PHRASES = ("true_positives", "true_negatives")
+
+
+def metric_direction(name: str) -> str | None:
+    """``"min"`` when lower is better, ``"max"`` when higher is better, None when unknown.
+
+    Losses, errors (mae, mse, rmse, ...), and error counts (fn, fp, false_negatives,
+    false_positives): min. Accuracy-like (accuracy, auc, precision, recall, f1, iou, tp,
+    tn, ...): max. A metric of an unknown name gets no "best": the ``runs`` view shows its
+    ``min_`` and ``max_`` instead, and says nothing it does not know.
+    """
     n = name.lower()
-    return "loss" in n or "error" in n or n.startswith(("mse", "mae", "mape", "msle"))
+    if n.startswith("val_"):
+        n = n[4:]
+    n = n.rstrip("0123456789").rstrip("_") or n
+    if any(p in n for p in _MIN_PHRASES):
+        return "min"
+    if any(p in n for p in _MAX_PHRASES):
+        return "max"
+    words = set(n.replace("-", "_").split("_"))
+    if words & _MIN_WORDS or n.endswith(("loss", "error", "crossentropy")):
+        return "min"
+    if words & _MAX_WORDS or n.endswith(("accuracy", "auc")):
+        return "max"
+    return None
 
 
 def create_views(be) -> None:
@@ -68,6 +100,7 @@ def create_views(be) -> None:
             be.execute(f"CREATE VIEW {view} AS SELECT e.dataflow_tag, {sel} FROM {table} x "
                        "JOIN execution e ON e.run_id = x.run_id")
     be.execute(_runs_sql(be, tables))
+    be.execute(USED_FILES_SQL)
     if be.dialect == "postgres":
         from .pgreader import REGRANT_SQL
         be.execute(REGRANT_SQL)
@@ -81,7 +114,7 @@ def _runs_sql(be, tables) -> str:
     out = ["e.dataflow_tag", "e.run_id", "e.status", "e.start_time", "e.end_time",
            f"{duration} AS duration_s", "e.host"]
     taken = {"dataflow_tag", "run_id", "status", "start_time", "end_time", "duration_s", "host",
-             "error", "epochs"}
+             "error", "epochs", "model", "model_class"}
     joins = []
 
     def alias(name):
@@ -91,6 +124,13 @@ def _runs_sql(be, tables) -> str:
         taken.add(a)
         return quote(a)
 
+    if "ds_itrainingconfig" in tables:  # which model: a teacher and its student differ here
+        ccols = _cols(be, "ds_itrainingconfig")
+        picked = [(c, a) for c, a in (("model_name", "model"), ("model_class", "model_class"))
+                  if c in ccols]
+        if picked:
+            joins.append("LEFT JOIN ds_itrainingconfig c ON c.run_id = e.run_id")
+            out += [f"c.{quote(c)} AS {quote(a)}" for c, a in picked]
     if "ds_itrainingmodel" in tables:
         joins.append("LEFT JOIN ds_itrainingmodel h ON h.run_id = e.run_id")
         for col in _cols(be, "ds_itrainingmodel"):
@@ -99,9 +139,16 @@ def _runs_sql(be, tables) -> str:
     if "ds_otrainingmodel" in tables:
         numeric = [c for c, t in _attrs(be, "otrainingmodel")
                    if t in ("real", "integer") and c not in _NOT_METRICS]
-        best = ", ".join(
-            f"{'MIN' if _is_loss(c) else 'MAX'}({quote(c)}) AS {quote(_fit('best_' + c))}"
-            for c in numeric)
+        # best_ follows the metric's direction; a metric of unknown direction gets its
+        # min_ and max_ instead of a best_ that could be the worst.
+        summary = []
+        for c in numeric:
+            way = metric_direction(c)
+            if way is not None:
+                summary.append((c, way.upper(), "best_" + c))
+            else:
+                summary += [(c, "MIN", "min_" + c), (c, "MAX", "max_" + c)]
+        best = ", ".join(f"{fn}({quote(c)}) AS {quote(_fit(name))}" for c, fn, name in summary)
         be_cols = _cols(be, "ds_otrainingmodel")
         if "epoch" in be_cols:
             joins.append(
@@ -113,8 +160,8 @@ def _runs_sql(be, tables) -> str:
             out.append("agg.n_epochs AS epochs")
             for c in numeric:
                 out.append(f"l.{quote(c)} AS {alias('last_' + c)}")
-            for c in numeric:
-                out.append(f"agg.{quote(_fit('best_' + c))} AS {alias('best_' + c)}")
+            for _, _, name in summary:
+                out.append(f"agg.{quote(_fit(name))} AS {alias(name)}")
     if "ds_otestingmodel" in tables:
         tcols = [c for c, t in _attrs(be, "otestingmodel") if t in ("real", "integer")]
         if tcols:
@@ -127,3 +174,21 @@ def _runs_sql(be, tables) -> str:
     out.append("e.error")
     return ("CREATE VIEW runs AS SELECT " + ", ".join(out) + " FROM execution e "
             + " ".join(joins))
+
+
+#: Each file a task used, beside the first file generated with the same bytes (same sha256;
+#: a later save of the same weights is a copy): "which run, task and epoch wrote the
+#: checkpoint this test loaded". Join it to ``tests`` on ``testingmodel_task_id = task_id``
+#: and to ``runs`` or ``ds_itrainingmodel`` on ``source_run_id`` for the hyperparameters
+#: behind a restored checkpoint (README, "Which training wrote the checkpoint I tested?").
+USED_FILES_SQL = """CREATE VIEW used_files AS
+    SELECT u.run_id, u.task_id, t.transformation_tag, u.path, u.kind, u.size, u.sha256,
+           u.time, g.run_id AS source_run_id, g.task_id AS source_task_id,
+           g.epoch AS source_epoch, g.path AS source_path, g.kind AS source_kind
+    FROM file u
+    LEFT JOIN task t ON t.task_id = u.task_id
+    LEFT JOIN (SELECT x.* FROM (SELECT f.*, ROW_NUMBER() OVER (
+                   PARTITION BY f.sha256 ORDER BY f.time, f.run_id) AS nth
+               FROM file f WHERE f.role = 'generated' AND f.sha256 IS NOT NULL) x
+               WHERE x.nth = 1) g ON g.sha256 = u.sha256
+    WHERE u.role = 'used'"""
