@@ -27,18 +27,6 @@ def _on_repr(name):
     return report
 
 
-def _guard(fn):
-    """Capture never raises into training: a failure becomes one warning."""
-    def wrapper(self, *args, **kwargs):
-        try:
-            return fn(self, *args, **kwargs)
-        except Exception as exc:
-            warn_once(f"hook:{fn.__name__}", f"provenance capture failed in {fn.__name__} "
-                                             f"({exc!r}); training goes on")
-    wrapper.__name__ = fn.__name__
-    return wrapper
-
-
 class FitCapture:
     """State of one captured fit (lives on the training thread)."""
 

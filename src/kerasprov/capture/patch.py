@@ -174,7 +174,7 @@ def _wrap_callbacks(callbacks, cap):
 def _fit(self, *args, **kwargs):
     orig = _ORIG["fit"]
     st = getattr(self, STATE_ATTR, None)
-    if st is None and not _autolog["on"] and not _has_explicit(kwargs, args):
+    if st is None and not _autolog["on"] and not _has_explicit(self, args, kwargs):
         return orig(self, *args, **kwargs)
     try:
         bound = _SIG["fit"].bind(self, *args, **kwargs)
@@ -204,10 +204,14 @@ def _fit(self, *args, **kwargs):
     return result
 
 
-def _has_explicit(kwargs, args):
+def _has_explicit(model, args, kwargs) -> bool:
+    """Whether fit's callbacks (however they are passed) hold a ProvenanceCallback."""
     cbs = kwargs.get("callbacks")
-    if cbs is None and len(args) >= 6:
-        cbs = args[5]  # fit(x, y, batch_size, epochs, verbose, callbacks, ...)
+    if cbs is None and args:
+        try:
+            cbs = _SIG["fit"].bind(model, *args, **kwargs).arguments.get("callbacks")
+        except TypeError:
+            return False  # fit itself will say what is wrong with the arguments
     if cbs is None:
         return False
     explicit = _cb().ProvenanceCallback

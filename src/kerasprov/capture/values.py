@@ -9,10 +9,6 @@ MAX_TEXT = 100_000
 MAX_ITEMS = 10_000
 
 
-class Unrepresentable(Exception):
-    """Raised inside ``jsonable`` for a value stored only as its repr (the caller warns)."""
-
-
 def jsonable(value: Any, on_repr=None, _depth: int = 0) -> Any:
     """A JSON-safe Python value (None, bool, int, float, str, list, dict) for ``value``.
 
