@@ -47,6 +47,8 @@ def __getattr__(name):
 def _install() -> None:
     from .capture.patch import install
     install()
+    from .capture.tuner import watch
+    watch()  # KerasTuner searches, once keras_tuner is imported
 
 
 class _KerasHook(importlib.abc.MetaPathFinder):
