@@ -82,10 +82,16 @@ def sql(query, limit, timeout, store, fmt):
 @click.option("--dataflow", default=None, help="Only runs of this dataflow tag.")
 @click.option("--status", default=None, help="running, finished, failed or crashed.")
 @click.option("--limit", default=None, type=int, help="Newest N runs.")
+@click.option("--search", default=None, help="Only the runs (executions) of this KerasTuner "
+              "search, with their trial, best trial first.")
 @output_options
 @handle_errors
-def runs(dataflow, status, limit, store, fmt):
+def runs(dataflow, status, limit, search, store, fmt):
     """List runs: one row each with status, hyperparameters and last/best metrics."""
+    if search is not None:
+        from .query.searches import search_runs
+        emit(search_runs(_store(store), search), fmt)
+        return
     emit(_store(store).runs(dataflow=dataflow, status=status, limit=limit), fmt)
 
 
@@ -339,6 +345,29 @@ def demo(store, epochs, full, data_dir):
         run_demo(cfg, store=store, echo=click.echo)
     except (ValueError, RuntimeError) as exc:
         raise click.ClickException(str(exc)) from None
+
+
+@cli.command()
+@output_options
+@handle_errors
+def searches(store, fmt):
+    """List KerasTuner searches: tuner, objective, trials, best trial and score."""
+    from .query.searches import searches as list_searches
+    emit(list_searches(_store(store)), fmt)
+
+
+@cli.command()
+@click.argument("search", required=False)
+@click.option("--best-history", is_flag=True, help="The best trial's checkpoint and its "
+              "per-epoch learning rate and metrics instead.")
+@output_options
+@handle_errors
+def trials(search, best_history, store, fmt):
+    """List the trials of a KerasTuner SEARCH (id or unique prefix; default: the newest),
+    best first: hyperparameters, status, score, best epoch and the runs of its executions."""
+    from .query import searches as q
+    st = _store(store)
+    emit(q.best_trial_history(st, search) if best_history else q.trials(st, search), fmt)
 
 
 def main(argv=None):

@@ -131,7 +131,7 @@ def _runs_sql(be, tables) -> str:
 #: Columns of ``trials`` before the hyperparameters, and of ``searches``: a view over an
 #: empty store has them too, so queries and pages work before the first search.
 TRIAL_COLS = ("search_id", "trial_id", "status", "score", "best_epoch", "rank", "executions",
-              "run_ids", "best_run_id", "checkpoint", "attempts", "tuner_id", "start_time",
+              "run_ids", "best_run_id", "checkpoint_path", "attempts", "tuner_id", "start_time",
               "end_time", "error", "trial_task_id", "search_run_id")
 SEARCH_COLS = ("search_id", "dataflow_tag", "tuner", "oracle", "objective", "direction",
                "max_trials", "executions_per_trial", "status", "start_time", "end_time",
@@ -173,7 +173,7 @@ def _trials_sql(be) -> str:
            "AND o.score IS NOT NULL THEN 0 ELSE 1 END, CASE WHEN " + direction +
            " = 'max' THEN -o.score ELSE o.score END) AS rank",
            "COALESCE(r.executions, 0) AS executions", "r.run_ids",
-           "COALESCE(c.run_id, l.run_id) AS best_run_id", "c.path AS checkpoint",
+           "COALESCE(c.run_id, l.run_id) AS best_run_id", "c.path AS checkpoint_path",
            _col(ocols, "o", "attempt", "attempts"), _col(ocols, "o", "tuner_id"),
            "k.start_time", "k.end_time", "k.error", "k.task_id AS trial_task_id",
            "k.run_id AS search_run_id"]
