@@ -21,6 +21,7 @@ __version__ = "0.1.0"
 _LAZY = {
     "ProvenanceCallback": ("capture.callback", "ProvenanceCallback"),
     "autolog": ("capture.patch", "autolog"),
+    "distributed": ("capture.distributed", "distributed"),
     "flush": ("capture.session", "flush"),
     "transformation": ("capture.transform", "transformation"),
     "use_file": ("capture.transform", "use_file"),
@@ -29,8 +30,8 @@ _LAZY = {
 
 __all__ = [  # noqa: RUF022 (frozen by tests/test_live_and_cli.py)
     "KerasProvError", "ProvenanceCallback", "ProvenanceWarning", "Store", "__version__",
-    "autolog", "configure", "flush", "generated_file", "open_store", "transformation",
-    "use_file",
+    "autolog", "configure", "distributed", "flush", "generated_file", "open_store",
+    "transformation", "use_file",
 ]
 
 

@@ -156,8 +156,17 @@ def _devices_and_distribution() -> tuple[list[str], dict | None]:
     try:
         if keras is not None:
             devices = [str(d) for d in keras.distribution.list_devices()]
-    except Exception:
+    except Exception:  # the torch backend has no keras.distribution devices
         devices = []
+    torch = sys.modules.get("torch")
+    if not devices and torch is not None and _keras_backend() == "torch":
+        try:
+            n = torch.cuda.device_count() if torch.cuda.is_available() else 0
+            local = _env_int("LOCAL_RANK")
+            devices = [f"cuda:{local}"] if n and local is not None and local < n else \
+                [f"cuda:{i}" for i in range(n)] or ["cpu"]
+        except Exception:
+            devices = ["cpu"]
     jax = sys.modules.get("jax")
     if jax is not None and _keras_backend() == "jax":
         try:
