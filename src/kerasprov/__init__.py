@@ -41,11 +41,16 @@ def __getattr__(name):
         module, attr = _LAZY[name]
         value = getattr(importlib.import_module(f"{__name__}.{module}"), attr)
         globals()[name] = value
+        if "keras" in sys.modules:  # that import may have imported keras (autolog() first)
+            _install()
         return value
     raise AttributeError(f"module 'kerasprov' has no attribute {name!r}")
 
 
 def _install() -> None:
+    patch = sys.modules.get(f"{__name__}.capture.patch")
+    if patch is not None and not hasattr(patch, "install"):
+        return  # capture.patch itself is importing keras: __getattr__ installs once it is done
     from .capture.patch import install
     install()
     from .capture.tuner import watch

@@ -115,4 +115,6 @@ def create_app(store_spec: str | None = None, token: str | None = None,
         app.include_router(pages_router)
     except ImportError:
         pass
+    from .search_pages import router as search_router
+    app.include_router(search_router)  # KerasTuner searches (issue #13)
     return app
