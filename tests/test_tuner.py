@@ -256,3 +256,67 @@ def test_cli_trials_and_runs_of_a_search(searched):
     assert len(runs) == 11 and {r["trial_id"] for r in runs} == {r["trial_id"] for r in rows}
     res = runner.invoke(cli, ["trials", "no-such-search", "--store", store])
     assert res.exit_code == 1 and "no search 'no-such-search'" in res.output
+
+
+PARALLEL = textwrap.dedent('''
+    import json, os, sys
+    import kerasprov
+    kerasprov.autolog(dataflow_tag="ktpar")
+    import numpy as np
+    import keras
+    import keras_tuner as kt
+
+    keras.utils.set_random_seed(0)
+    x = np.random.default_rng(0).normal(size=(64, 4)).astype("float32")
+    y = x.sum(axis=1, keepdims=True)
+
+    def build(hp):
+        model = keras.Sequential([keras.Input((4,)),
+                                  keras.layers.Dense(hp.Int("units", 2, 8, step=2), "relu"),
+                                  keras.layers.Dense(1)])
+        model.compile(optimizer=keras.optimizers.Adam(hp.Float("lr", 1e-3, 1e-1,
+                                                               sampling="log")), loss="mse")
+        return model
+
+    tuner = kt.RandomSearch(build, objective="val_loss", max_trials=4, seed=2,
+                            directory=sys.argv[1], project_name="par")
+    tuner.search(x, y, epochs=1, validation_split=0.25, verbose=0)
+    if os.environ["KERASTUNER_TUNER_ID"] == "chief":
+        print("TRIALS " + json.dumps({t.trial_id: t.status for t in tuner.oracle.trials.values()}))
+''')
+
+
+def test_parallel_search_chief_and_two_workers(tmp_path):
+    """Oracle-based parallel tuning over gRPC: the chief records the Search and every Trial,
+    each worker its executions; all in one search, each trial linked to its worker's run."""
+    pytest.importorskip("grpc")
+    from pg_util import free_port
+    script = tmp_path / "par.py"
+    script.write_text(PARALLEL)
+    port = str(free_port())
+    procs = {}
+    for tuner_id in ("chief", "tuner0", "tuner1"):
+        env = dict(os.environ, PYTHONPATH=SRC, KERAS_BACKEND="torch",
+                   KERASPROV_STORE=str(tmp_path / "store"), KERASTUNER_TUNER_ID=tuner_id,
+                   KERASTUNER_ORACLE_IP="127.0.0.1", KERASTUNER_ORACLE_PORT=port)
+        procs[tuner_id] = subprocess.Popen([sys.executable, str(script), str(tmp_path / "w")],
+                                           env=env, cwd=tmp_path, stdout=subprocess.PIPE,
+                                           stderr=subprocess.PIPE, text=True)
+    outs = {k: p.communicate(timeout=400) for k, p in procs.items()}
+    for k, p in procs.items():
+        assert p.returncode == 0, (k, outs[k][1][-3000:])
+    kt_trials = json.loads(outs["chief"][0].split("TRIALS ")[1].splitlines()[0])
+    store = kerasprov.open_store(str(tmp_path / "store"))
+    searches = q.searches(store)
+    assert len(searches) == 1 and searches.tuner[0] == "RandomSearch"
+    trials = q.trials(store)
+    assert dict(zip(trials.trial_id, trials.status)) == kt_trials
+    assert set(trials.tuner_id) == {"tuner0", "tuner1"}  # both workers' trials, one search
+    assert (trials.executions == 1).all()
+    runs = store.sql("SELECT r.run_id, x.pid FROM task r JOIN execution x ON x.run_id = "
+                     "r.run_id WHERE r.transformation_tag = 'TrainingModel'")
+    by_run = dict(zip(runs.run_id, runs.pid))
+    pids = {t.tuner_id: set() for t in trials.itertuples()}
+    for t in trials.itertuples():
+        pids[t.tuner_id].add(by_run[t.run_ids])
+    assert pids == {"tuner0": {procs["tuner0"].pid}, "tuner1": {procs["tuner1"].pid}}
