@@ -23,6 +23,7 @@ import pytest
 pytest.importorskip("keras_tuner")
 
 from click.testing import CliRunner  # noqa: E402
+from pg_util import pg_admin_url, pg_url  # noqa: E402, F401 (fixtures)
 
 import kerasprov  # noqa: E402
 from kerasprov.cli import cli  # noqa: E402
@@ -217,8 +218,13 @@ def test_hyperband_and_deepcopied_callback_searches(searched):
     assert len(trials) == 2 and (trials.executions == 1).all()
 
 
+def _executions(summary: dict) -> int:
+    """Runs of a 2-executions search: a failing trial stops at its first execution."""
+    return sum(2 if t["status"] == "COMPLETED" else 1 for t in summary["trials"])
+
+
 def test_links_in_dataflow_and_prov(searched):
-    tmp, _, _ = searched
+    tmp, _, with_kp = searched
     store = kerasprov.open_store(str(tmp / "store"))
     sid = _search_of(store, "RandomSearch", "ktsearch").search_id
     links = store.sql(
@@ -226,7 +232,7 @@ def test_links_in_dataflow_and_prov(searched):
         "AS r, r.run_id FROM task r JOIN task t ON t.task_id = r.informed_by JOIN task s ON "
         f"s.task_id = t.informed_by WHERE s.run_id = '{sid}' AND s.transformation_tag = 'Search'")
     assert set(zip(links.s, links.t, links.r)) == {("Search", "Trial", "TrainingModel")}
-    assert links.run_id.nunique() == 11  # 5 completed trials x 2 + 1 failed execution
+    assert links.run_id.nunique() == _executions(with_kp["random"])
     deps = store.sql("SELECT previous_transformation, next_transformation, data_set_tag "
                      "FROM data_dependency WHERE dataflow_tag = 'ktsearch'")
     assert ("Search", "Trial", "itrial") in set(deps.itertuples(index=False, name=None))
@@ -242,7 +248,7 @@ def test_links_in_dataflow_and_prov(searched):
 
 
 def test_cli_trials_and_runs_of_a_search(searched):
-    tmp, _, _ = searched
+    tmp, _, with_kp = searched
     store = str(tmp / "store")
     runner = CliRunner()
     sid = _search_of(kerasprov.open_store(store), "RandomSearch", "ktsearch").search_id
@@ -253,7 +259,8 @@ def test_cli_trials_and_runs_of_a_search(searched):
     res = runner.invoke(cli, ["runs", "--search", sid, "--store", store, "--format", "json"])
     assert res.exit_code == 0, res.output
     runs = json.loads(res.output)
-    assert len(runs) == 11 and {r["trial_id"] for r in runs} == {r["trial_id"] for r in rows}
+    assert len(runs) == _executions(with_kp["random"])
+    assert {r["trial_id"] for r in runs} == {r["trial_id"] for r in rows}
     res = runner.invoke(cli, ["trials", "no-such-search", "--store", store])
     assert res.exit_code == 1 and "no search 'no-such-search'" in res.output
 
@@ -320,3 +327,25 @@ def test_parallel_search_chief_and_two_workers(tmp_path):
     for t in trials.itertuples():
         pids[t.tuner_id].add(by_run[t.run_ids])
     assert pids == {"tuner0": {procs["tuner0"].pid}, "tuner1": {procs["tuner1"].pid}}
+
+
+def test_same_answers_on_postgres(searched, pg_url, tmp_path):  # noqa: F811
+    """The views answer the same over PostgreSQL: the search's journals delivered there."""
+    import shutil
+
+    from kerasprov.store.postgres import deliver_journals
+    tmp, _, _ = searched
+    copy = tmp_path / "journals"
+    copy.mkdir()
+    for seg in (tmp / "store" / "journals" / "done").glob("*.jsonl"):
+        shutil.copy(seg, copy / seg.name)
+    assert deliver_journals(pg_url, copy) > 0
+    duck, pg = kerasprov.open_store(str(tmp / "store")), kerasprov.open_store(pg_url)
+    cols = ["search_id", "trial_id", "status", "score", "best_epoch", "rank", "executions",
+            "run_ids", "best_run_id", "checkpoint_path", "units", "act", "lr", "broken"]
+    sid = _search_of(duck, "RandomSearch", "ktsearch").search_id
+    a = q.trials(duck, sid)[cols].reset_index(drop=True)
+    b = q.trials(pg, sid)[cols].reset_index(drop=True)
+    assert a.astype(str).equals(b.astype(str)), (a, b)
+    assert len(q.searches(pg)) == len(q.searches(duck)) == 3
+    assert q.best_trial_history(pg, sid).epoch.tolist() == [0, 1]
