@@ -160,7 +160,11 @@ def _begin(tuner, fit_kwargs: dict) -> SearchRecord | None:
     else:
         role = "local"
     rec = SearchRecord(tuner, dataflow, role)
-    rec.begin()
+    try:
+        rec.begin()
+    except BaseException:
+        rec.unwrap()  # the search runs as if kerasprov were not there
+        raise
     return rec
 
 
@@ -221,7 +225,7 @@ class SearchRecord:
             self._wrap(self.tuner, "on_trial_begin", self._on_trial_begin)
             self._wrap(self.tuner, "on_trial_end", self._on_trial_end)
 
-    def finish(self, error: BaseException | None) -> None:
+    def unwrap(self) -> None:
         _local.search = None
         _local.trial = None
         for obj, name in self.wrapped:
@@ -230,6 +234,9 @@ class SearchRecord:
             except Exception:
                 pass
         self.wrapped = []
+
+    def finish(self, error: BaseException | None) -> None:
+        self.unwrap()
         if self.run is None:
             return
         try:
