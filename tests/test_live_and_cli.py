@@ -106,7 +106,7 @@ def test_cli_does_not_import_keras():
 def test_public_api_is_frozen():
     assert kerasprov.__all__ == sorted([
         "KerasProvError", "ProvenanceCallback", "ProvenanceWarning", "Store", "__version__",
-        "autolog", "configure", "flush", "generated_file", "open_store", "transformation",
-        "use_file"])
+        "autolog", "configure", "distributed", "flush", "generated_file", "open_store",
+        "transformation", "use_file"])
     for name in kerasprov.__all__:
         assert getattr(kerasprov, name) is not None

@@ -25,6 +25,7 @@ _delivery.set_resolver(_kinds.route)
 _LAZY = {
     "ProvenanceCallback": ("capture.callback", "ProvenanceCallback"),
     "autolog": ("capture.patch", "autolog"),
+    "distributed": ("capture.distributed", "distributed"),
     "flush": ("capture.session", "flush"),
     "transformation": ("capture.transform", "transformation"),
     "use_file": ("capture.transform", "use_file"),
@@ -33,8 +34,8 @@ _LAZY = {
 
 __all__ = [  # noqa: RUF022 (frozen by tests/test_live_and_cli.py)
     "KerasProvError", "ProvenanceCallback", "ProvenanceWarning", "Store", "__version__",
-    "autolog", "configure", "flush", "generated_file", "open_store", "transformation",
-    "use_file",
+    "autolog", "configure", "distributed", "flush", "generated_file", "open_store",
+    "transformation", "use_file",
 ]
 
 
@@ -44,6 +45,8 @@ def __getattr__(name):
         module, attr = _LAZY[name]
         value = getattr(importlib.import_module(f"{__name__}.{module}"), attr)
         globals()[name] = value
+        if "keras" in sys.modules:  # that import may have imported keras (autolog() first)
+            _install()
         return value
     raise AttributeError(f"module 'kerasprov' has no attribute {name!r}")
 
@@ -55,6 +58,8 @@ def _install() -> None:
     try:
         from .capture.patch import install
         install()
+        from .capture.tuner import watch
+        watch()  # KerasTuner searches, once keras_tuner is imported
     except Exception as exc:
         from .errors import warn_once
         warn_once("install", f"kerasprov could not patch Keras ({exc!r}); training is not "

@@ -82,13 +82,19 @@ def sql(query, limit, timeout, store, fmt):
 @click.option("--limit", default=None, type=int, help="Newest N runs.")
 @click.option("--all", "all_columns", is_flag=True,
               help="Table: every column (best_, min_, max_, end_time, host) as well.")
+@click.option("--search", default=None, help="Only the runs (executions) of this KerasTuner "
+              "search, with their trial, best trial first.")
 @output_options
 @handle_errors
-def runs(dataflow, status, limit, all_columns, store, fmt):
+def runs(dataflow, status, limit, all_columns, search, store, fmt):
     """List runs: one row each with status, model, hyperparameters, epochs, final and test
     metrics. The table leaves out columns no listed run has, and the best_/min_/max_
     metrics unless --all (`kerasprov compare` and `show` have them); JSON and CSV have
-    every column."""
+    every column. --search S: the executions of a KerasTuner search, best trial first."""
+    if search is not None:
+        from .query.searches import search_runs
+        emit(search_runs(_store(store), search), fmt)
+        return
     df = _store(store).runs(dataflow=dataflow, status=status, limit=limit)
     if fmt == "table" and not all_columns:
         from .query.display import runs_for_table
@@ -460,6 +466,28 @@ def export(run_id, ro_crate, max_copy, openlineage, store):
         from .provexport.openlineage_export import emit_openlineage
         n = emit_openlineage(st, run_id, openlineage)
         click.echo(f"wrote {n} OpenLineage event(s) to {openlineage}", err=True)
+@cli.command()
+@output_options
+@handle_errors
+def searches(store, fmt):
+    """List KerasTuner searches: tuner, objective, trials, best trial and score."""
+    from .query.searches import searches as list_searches
+    emit(list_searches(_store(store)), fmt)
+
+
+@cli.command()
+@click.argument("search", required=False)
+@click.option("--best-history", is_flag=True, help="The best trial's checkpoint and its "
+              "per-epoch learning rate and metrics instead.")
+@output_options
+@handle_errors
+def trials(search, best_history, store, fmt):
+    """List the trials of a KerasTuner SEARCH (id or unique prefix; default: the newest),
+    best first: hyperparameters, status, score, best epoch and the runs of its executions."""
+    from .query import searches as q
+    st = _store(store)
+    emit(q.best_trial_history(st, search) if best_history else q.trials(st, search), fmt)
+
 
 def main(argv=None):
     cli.main(args=argv, prog_name="kerasprov")

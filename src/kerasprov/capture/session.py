@@ -21,7 +21,7 @@ from .. import config
 from ..errors import warn_once
 from ..outbox import delivery
 from ..outbox.writer import Outbox
-from . import extract
+from . import distributed, extract
 
 _lock = threading.Lock()
 _outbox: Outbox | None = None
@@ -29,6 +29,9 @@ _retired: list[Outbox] = []  # outboxes of stores this process used before (clos
 _outbox_spec: str | None = None
 _pending: Run | None = None
 _open_runs: list = []
+#: Called with each new run before its first event, e.g. by capture/tuner.py (the KerasTuner
+#: trial that started it); a hook may return a callable to run right after ``run_start``.
+RUN_HOOKS: list = []
 
 
 def new_run_id() -> str:
@@ -69,7 +72,7 @@ def flush(timeout: float = 10.0) -> bool:
 class Run:
     """One run: allocates sequence numbers and task ids, emits events (training thread)."""
 
-    def __init__(self, dataflow: str):
+    def __init__(self, dataflow: str, hooks: bool = True):
         self.id = new_run_id()
         self.dataflow = dataflow
         self.seq = 0
@@ -80,12 +83,31 @@ class Run:
         self.upstream_sets: list[str] = []
         self.deferred_files: list[tuple[str, str, str]] = []  # see files.fit_started
         self._task_n = 0
+        self.informed_by: str | None = None  # informs tasks that name no informant (a trial)
+        self.muted = False  # another process writes this run (a distributed job's rank > 0)
         self.identity = extract.run_identity()
+        after = []
+        if hooks:  # a search's own run is not a trial's execution nor a job's run
+            for hook in [distributed.place, *RUN_HOOKS]:
+                try:
+                    after.append(hook(self))
+                except Exception as exc:
+                    warn_once(f"run-hook:{getattr(hook, '__name__', hook)}",
+                              f"provenance capture could not place run {self.id} ({exc!r})")
         self.emit("run_start", dataflow=dataflow, lazy=_env_payload, **self.identity)
         with _lock:
             _open_runs.append(self)
+        for fn in after:
+            if fn is not None:
+                try:
+                    fn(self)
+                except Exception as exc:
+                    warn_once("run-hook-after", f"provenance capture failed after the start "
+                                                f"of run {self.id} ({exc!r})")
 
     def emit(self, type_: str, sync: bool = False, close: bool = False, **payload) -> None:
+        if self.muted:
+            return
         event = {"v": 1, "run": self.id, "seq": self.seq, "type": type_, "ts": time.time()}
         event.update(payload)
         self.seq += 1
@@ -102,7 +124,8 @@ class Run:
         self._task_n += 1
         task = f"{self.id}-{transformation.lower()}-{self._task_n}"
         self.emit("task_start", task=task, transformation=transformation, inputs=list(inputs),
-                  outputs=list(outputs), informed_by=informed_by, start=time.time())
+                  outputs=list(outputs), start=time.time(),
+                  informed_by=informed_by if informed_by is not None else self.informed_by)
         return task
 
     def task_end(self, task: str, status: str = "finished", error: str | None = None,

@@ -24,6 +24,9 @@ EVENT_TYPES: dict[str, tuple[str, ...]] = {
     "rows": ("task", "set", "rows"),
     "file": ("task", "path", "role"),
     "heartbeat": (),
+    # A process of a distributed job that works on run ``of`` (see capture/distributed.py);
+    # it needs no run_start: a worker's own stream holds only this event.
+    "agent": ("of", "agent"),
 }
 
 _SPECIAL = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}

@@ -18,7 +18,11 @@ The mapping (W3C PROV-DM; arguments in the order PROV-DM defines):
   the previous one, an adaptation or test row from the epoch it used, a generated file from
   the files its task used.
 - **Agents**: the machine, the user (``prov:Person``) and the software (Keras and its
-  backend, ``prov:SoftwareAgent``), each ``wasAssociatedWith`` the run.
+  backend, ``prov:SoftwareAgent``), each ``wasAssociatedWith`` the run; the processes of a
+  distributed run (``kerasprov:Worker``, rank, host, devices) too.
+- **KerasTuner**: a search's ``kerasprov:Search`` and ``kerasprov:Trial`` activities; a
+  trial ``wasInformedBy`` its search and each execution's training ``wasInformedBy`` its
+  trial, across runs when the document holds both.
 
 Times in the store are naive UTC; they are exported as UTC ``xsd:dateTime``. A NaN metric
 has no equal in any serialization (NaN != NaN), so it is exported as the string ``"NaN"``.
@@ -50,6 +54,8 @@ SET_TYPES = {"itrainingmodel": "iTrainingModel", "itrainingconfig": "iTrainingCo
              "oadaptation": "oAdaptation", "otestingmodel": "oTestingModel",
              "oprediction": "oPrediction", "itrainingdata": "iTrainingData",
              "itestingdata": "iTestingData", "obatch": "oBatch"}
+#: Activities of kerasprov's own (capture/tuner.py), typed in its namespace.
+KERASPROV_ACTIVITIES = ("Search", "Trial")
 _RUN_ATTRS = ("status", "host", "username", "pid", "script", "command", "keras_version",
               "backend", "environment", "error")
 _ORDER_HINTS = ("epoch", "layer_index", "timestamp")
@@ -143,6 +149,8 @@ class _Rows:
             rows = self._dicts(be, table, "x", join, [arg], cols)
             rows.sort(key=lambda r: [_sort_key(r[c]) for c in keys])
             self.sets[set_tag] = rows
+        self.workers = self._dicts(be, "agent", "x", f"{join} ORDER BY x.rank, x.agent_id",
+                                   [arg]) if "agent" in tables else []
 
     @staticmethod
     def _dicts(be, table: str, alias: str, rest: str, params, cols=None) -> list[dict]:
@@ -207,6 +215,7 @@ class _Builder:
         files_by_run: dict[str, list[dict]] = defaultdict(list)
         for f in self.rows.files:
             files_by_run[f["run_id"]].append(f)
+        self.all_tasks = {t["task_id"] for t in self.rows.tasks}
         for run in self.rows.runs:
             self.run(run, tasks_by_run[run["run_id"]], files_by_run[run["run_id"]])
         return self.doc
@@ -272,6 +281,12 @@ class _Builder:
                 extra[kp["backend"]] = run["backend"]
             agents.append((kp[_local(f"software/{name}")],
                            self.doc.valid_qualified_name("prov:SoftwareAgent"), extra))
+        for w in self.rows.workers:
+            if w["run_id"] == run["run_id"]:
+                extra = {kp[c]: _value(w[c]) for c in ("rank", "world_size", "host", "pid",
+                                                        "devices", "job", "activity")
+                         if _value(w.get(c)) is not None}
+                agents.append((kp[_local(f"worker/{w['agent_id']}")], kp["Worker"], extra))
         for ident, typ, extra in agents:
             if str(ident) not in self.agents:
                 self.agents.add(str(ident))
@@ -281,8 +296,9 @@ class _Builder:
     def task(self, task: dict, run_act):
         tr = task["transformation_tag"]
         ident = self.task_id(task["task_id"])
-        attrs = [(PROV_TYPE, self.dnn[_attr_name(ACTIVITY_TYPES.get(tr, tr))])]
-        if tr not in ACTIVITY_TYPES:
+        attrs = [(PROV_TYPE, self.kp[tr] if tr in KERASPROV_ACTIVITIES else
+                  self.dnn[_attr_name(ACTIVITY_TYPES.get(tr, tr))])]
+        if tr not in ACTIVITY_TYPES and tr not in KERASPROV_ACTIVITIES:
             attrs.append((PROV_TYPE, self.kp["UserTransformation"]))
         attrs.append((self.kp["transformation"], tr))
         for col in ("status", "error"):

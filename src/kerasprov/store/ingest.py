@@ -77,6 +77,10 @@ _EXEC_TYPES = ["text", "text", "text", "timestamp", "text", "text", "integer", "
 _TASK_COLS = ["task_id", "run_id", "dataflow_tag", "transformation_tag", "status", "start_time",
               "end_time", "error", "informed_by"]
 _TASK_TYPES = ["text", "text", "text", "text", "text", "timestamp", "timestamp", "text", "text"]
+_AGENT_COLS = ["run_id", "agent_id", "role", "job", "rank", "world_size", "local_rank", "host",
+               "pid", "devices", "distribution", "activity", "source", "time"]
+_AGENT_TYPES = ["text"] * 4 + ["integer"] * 3 + ["text", "integer"] + ["text"] * 4 + [
+    "timestamp"]
 # Python types whose values a column of this lattice type stores as they are.
 _NATIVE = {"real": {float}, "integer": {int}, "text": {str}, "boolean": {bool}}
 #: Dimension tables: key columns, other columns, and the lattice types of both.
@@ -176,7 +180,7 @@ class Ingestor:
         self._tasks_in_db = self._existing_tasks(
             {str(e["task"]) for e in events if e["type"] == "task_start"})
         rows_by_set: dict[str, list] = defaultdict(list)
-        files = []
+        files, agents = [], []
         last_seen: dict[str, float] = {}
         for ev in events:
             run, kind = ev["run"], ev["type"]
@@ -185,6 +189,9 @@ class Ingestor:
                 last_seen[run] = max(last_seen.get(run, 0.0), float(ts))
             if kind == "run_start":
                 dataflows[run] = self._run_start(ev)
+            elif kind == "agent":  # may come from a stream that is not a run (a worker)
+                agents.append(_agent_row(ev, ts))
+                continue
             elif run not in dataflows:
                 raise InvalidEvent(f"event {kind!r} for run {run!r} arrived before its run_start")
             elif kind == "run_end":
@@ -241,6 +248,8 @@ class Ingestor:
                                "time", "kind"],
                       ["text", "text", "text", "text", "integer", "text", "integer",
                        "timestamp", "text"], files)
+        if agents:
+            be.insert("agent", _AGENT_COLS, _AGENT_TYPES, agents)
         for run, ts in last_seen.items():
             be.execute("UPDATE execution SET last_seen = ? WHERE run_id = ? AND "
                        "(last_seen IS NULL OR last_seen < ?)",
@@ -590,6 +599,14 @@ def be_cols_order(existing, link_cols):
     """Task-id link columns present in the table, in table order."""
     cols = [c for c in existing if c.endswith("_task_id") or c == "run_id"]
     return cols + [c for c in link_cols if c not in cols]
+
+
+def _agent_row(ev: dict, ts) -> list:
+    return [_text(ev["of"]), _text(ev["agent"]), _text(ev.get("role")), _text(ev.get("job")),
+            _int(ev.get("rank")), _int(ev.get("world_size")), _int(ev.get("local_rank")),
+            _text(ev.get("host")), _int(ev.get("pid")), _text(ev.get("devices")),
+            _text(ev.get("distribution")), _text(ev.get("activity")), _text(ev.get("source")),
+            ev.get("time", ts)]
 
 
 def _text(value):

@@ -71,11 +71,15 @@ FIXED_DDL = [
     """CREATE TABLE IF NOT EXISTS file (run_id {text}, task_id {text}, path {text},
         role {text}, size {integer}, sha256 {text}, epoch {integer}, time {timestamp},
         kind {text})""",
+    """CREATE TABLE IF NOT EXISTS agent (run_id {text}, agent_id {text}, role {text},
+        job {text}, rank {integer}, world_size {integer}, local_rank {integer}, host {text},
+        pid {integer}, devices {text}, distribution {text}, activity {text}, source {text},
+        time {timestamp})""",
     "CREATE TABLE IF NOT EXISTS _run_seq (run_id {text} PRIMARY KEY, last_seq {integer})",
     "CREATE TABLE IF NOT EXISTS _journal (name {text} PRIMARY KEY, byte_offset {integer})",
 ]
 
-MIGRATIONS = [(1, "initial schema")]
+MIGRATIONS = [(1, "initial schema"), (2, "agent: the processes of a distributed run")]
 
 
 def fixed_ddl(dialect: str) -> list[str]:

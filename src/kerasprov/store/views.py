@@ -12,7 +12,8 @@ import hashlib
 
 from .schema import quote
 
-VIEWS = ("runs", "epochs", "adaptations", "tests", "data_dependency", "used_files")
+VIEWS = ("runs", "epochs", "adaptations", "tests", "data_dependency", "used_files",
+         "searches", "trials")
 _NOT_METRICS = {"run_id", "epoch", "learning_rate", "elapsed_time", "timestamp"}
 
 
@@ -101,6 +102,7 @@ def create_views(be) -> None:
                        "JOIN execution e ON e.run_id = x.run_id")
     be.execute(_runs_sql(be, tables))
     be.execute(USED_FILES_SQL)
+    create_search_views(be, tables)
     if be.dialect == "postgres":
         from .pgreader import REGRANT_SQL
         be.execute(REGRANT_SQL)
@@ -192,3 +194,106 @@ USED_FILES_SQL = """CREATE VIEW used_files AS
                FROM file f WHERE f.role = 'generated' AND f.sha256 IS NOT NULL) x
                WHERE x.nth = 1) g ON g.sha256 = u.sha256
     WHERE u.role = 'used'"""
+# -- KerasTuner searches (capture/tuner.py) ---------------------------------------------------
+#: Columns of ``trials`` before the hyperparameters, and of ``searches``: a view over an
+#: empty store has them too, so queries and pages work before the first search.
+TRIAL_COLS = ("search_id", "trial_id", "status", "score", "best_epoch", "rank", "executions",
+              "run_ids", "best_run_id", "checkpoint_path", "attempts", "tuner_id", "start_time",
+              "end_time", "error", "trial_task_id", "search_run_id")
+SEARCH_COLS = ("search_id", "dataflow_tag", "tuner", "oracle", "objective", "direction",
+               "max_trials", "executions_per_trial", "status", "start_time", "end_time",
+               "trials", "completed", "failed", "best_trial_id", "best_score", "project_dir",
+               "run_id", "search_task_id", "error")
+
+
+def create_search_views(be, tables) -> None:
+    """``trials``: one row per trial (its hyperparameters as typed columns, score, status,
+    best epoch, rank in its search, the run ids of its executions, the run and file of its
+    checkpoint); ``searches``: one row per search. See capture/tuner.py for the sets."""
+    if not {"ds_isearch", "ds_itrial", "ds_otrial"} <= set(tables):
+        text, none = be.sql_type("text"), " WHERE 1 = 0"
+        for view, cols in (("trials", TRIAL_COLS), ("searches", SEARCH_COLS)):
+            sel = ", ".join(f"CAST(NULL AS {text}) AS {quote(c)}" for c in cols)
+            be.execute(f"CREATE VIEW {view} AS SELECT {sel} FROM execution{none}")
+        return
+    be.execute(_trials_sql(be))
+    be.execute(_searches_sql(be))
+
+
+def _col(cols, alias: str, name: str, as_name: str | None = None) -> str:
+    """``alias.name`` if the set has that column, else NULL (a set grows with its rows)."""
+    expr = f"{alias}.{quote(name)}" if name in cols else "NULL"
+    return f"{expr} AS {quote(as_name or name)}"
+
+
+def _trials_sql(be) -> str:
+    scols, ocols = _cols(be, "ds_isearch"), _cols(be, "ds_otrial")
+    if be.dialect == "monetdb":
+        agg = "group_concat(x.run_id, ',')"
+    else:
+        agg = "string_agg(x.run_id, ',' ORDER BY x.start_time, x.run_id)"
+    direction = "s.direction" if "direction" in scols else "'min'"
+    out = ["s.search_id", _col(ocols, "o", "trial_id"),
+           "COALESCE(o.status, 'RUNNING') AS status", _col(ocols, "o", "score"),
+           _col(ocols, "o", "best_step", "best_epoch"),
+           "RANK() OVER (PARTITION BY s.search_id ORDER BY CASE WHEN o.status = 'COMPLETED' "
+           "AND o.score IS NOT NULL THEN 0 ELSE 1 END, CASE WHEN " + direction +
+           " = 'max' THEN -o.score ELSE o.score END) AS rank",
+           "COALESCE(r.executions, 0) AS executions", "r.run_ids",
+           "COALESCE(c.run_id, l.run_id) AS best_run_id", "c.path AS checkpoint_path",
+           _col(ocols, "o", "attempt", "attempts"), _col(ocols, "o", "tuner_id"),
+           "k.start_time", "k.end_time", "k.error", "k.task_id AS trial_task_id",
+           "k.run_id AS search_run_id"]
+    taken = set(TRIAL_COLS)
+    for col in _cols(be, "ds_itrial"):
+        if col in ("run_id", "trial_id") or col.endswith("_task_id"):
+            continue
+        name = col
+        while name in taken:
+            name = "hp_" + name
+        taken.add(name)
+        out.append(f"h.{quote(col)} AS {quote(_fit(name))}")
+    return (
+        "CREATE VIEW trials AS SELECT " + ", ".join(out) + " FROM task k "
+        "JOIN ds_isearch s ON s.search_task_id = k.informed_by "
+        "LEFT JOIN (SELECT trial_task_id, MAX(attempt) AS attempt FROM ds_otrial "
+        "GROUP BY trial_task_id) la ON la.trial_task_id = k.task_id "
+        "LEFT JOIN ds_otrial o ON o.trial_task_id = k.task_id AND o.attempt = la.attempt "
+        "LEFT JOIN ds_itrial h ON h.trial_task_id = k.task_id "
+        f"LEFT JOIN (SELECT x.informed_by, COUNT(*) AS executions, {agg} AS run_ids "
+        "FROM task x WHERE x.transformation_tag = 'TrainingModel' AND x.informed_by IS NOT NULL "
+        "GROUP BY x.informed_by) r ON r.informed_by = k.task_id "
+        # The trial's checkpoint: KerasTuner keeps the best epoch over all executions in one
+        # file, so the last checkpoint written is the best one, and its run is the best run.
+        "LEFT JOIN (SELECT x.informed_by, f.run_id, f.path, ROW_NUMBER() OVER (PARTITION BY "
+        "x.informed_by ORDER BY f.time DESC, f.epoch DESC) AS n FROM file f "
+        "JOIN task x ON x.task_id = f.task_id WHERE f.role = 'generated' AND "
+        "f.kind = 'checkpoint' AND x.informed_by IS NOT NULL) c "
+        "ON c.informed_by = k.task_id AND c.n = 1 "
+        "LEFT JOIN (SELECT x.informed_by, x.run_id, ROW_NUMBER() OVER (PARTITION BY "
+        "x.informed_by ORDER BY x.start_time DESC, x.run_id DESC) AS n FROM task x "
+        "WHERE x.transformation_tag = 'TrainingModel' AND x.informed_by IS NOT NULL) l "
+        "ON l.informed_by = k.task_id AND l.n = 1 "
+        "WHERE k.transformation_tag = 'Trial'")
+
+
+def _searches_sql(be) -> str:
+    scols = _cols(be, "ds_isearch")
+    out = ["s.search_id", "e.dataflow_tag"]
+    out += [_col(scols, "s", c) for c in ("tuner", "oracle", "objective", "direction",
+                                          "max_trials", "executions_per_trial")]
+    out += ["k.status", "k.start_time", "k.end_time", "COALESCE(n.trials, 0) AS trials",
+            "COALESCE(n.completed, 0) AS completed", "COALESCE(n.failed, 0) AS failed",
+            "b.trial_id AS best_trial_id", "b.score AS best_score",
+            _col(scols, "s", "project_dir"), "k.run_id", "k.task_id AS search_task_id",
+            "k.error"]
+    return (
+        "CREATE VIEW searches AS SELECT " + ", ".join(out) + " FROM ds_isearch s "
+        "JOIN task k ON k.task_id = s.search_task_id "
+        "JOIN execution e ON e.run_id = k.run_id "
+        "LEFT JOIN (SELECT search_id, COUNT(*) AS trials, "
+        "SUM(CASE WHEN status = 'COMPLETED' THEN 1 ELSE 0 END) AS completed, "
+        "SUM(CASE WHEN status IN ('FAILED', 'INVALID') THEN 1 ELSE 0 END) AS failed "
+        "FROM trials GROUP BY search_id) n ON n.search_id = s.search_id "
+        "LEFT JOIN (SELECT search_id, trial_id, score FROM trials WHERE rank = 1 "
+        "AND status = 'COMPLETED') b ON b.search_id = s.search_id")

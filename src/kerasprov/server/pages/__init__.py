@@ -1,7 +1,7 @@
 """The web UI, one module per page family (as Datasette's views/): ``runs`` (``/``),
 ``run`` (``/runs/<id>``), ``dataflow`` (the provenance graph that writes SQL), ``sql`` (the
-read-only console), ``compare``, ``lineage``; ``static`` serves scripts and styles. Every page has a
-JSON twin (append ``.json``) built by the same data function. Every request is one short
+read-only console), ``compare``, ``lineage``, ``search`` (KerasTuner); ``static`` serves
+scripts and styles. Every page has a JSON twin (append ``.json``) built by the same data function. Every request is one short
 unit of work on the store (``Store.unit``), so trainings can write to the embedded store
 between requests.
 """
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from . import compare, dataflow, lineage, run, runs, sql, static
+from . import compare, dataflow, lineage, run, runs, search, sql, static
 
 router = APIRouter()
-for _family in (runs, run, dataflow, sql, compare, lineage, static):
+for _family in (runs, run, dataflow, sql, compare, lineage, search, static):
     router.include_router(_family.router)

@@ -1,0 +1,163 @@
+"""The KerasTuner search page in a real headless Chromium against ``kerasprov ui``: a real
+seeded search (a hostile hyperparameter value, a trial that fails) captured in a
+subprocess; the trials table best first, the parallel coordinates of the hyperparameters
+against the objective, the objective over trials, and a trial's curves on click."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("keras_tuner")
+
+import ui_util  # noqa: E402
+from ui_util import XSS_HP  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SRC = str(Path(__file__).resolve().parents[1] / "src")
+
+pytestmark = pytest.mark.skipif(not shutil.which(CHROMIUM),
+                                reason=f"needs Debian's chromium at {CHROMIUM}")
+
+SCRIPT = textwrap.dedent('''
+    import sys
+    import kerasprov
+    kerasprov.autolog(dataflow_tag="uisearch")
+    import numpy as np
+    import keras
+    import keras_tuner as kt
+
+    keras.utils.set_random_seed(1)
+    x = np.random.default_rng(0).normal(size=(64, 4)).astype("float32")
+    y = x.sum(axis=1, keepdims=True)
+
+    def broken(y_true, y_pred):
+        raise ValueError("boom")
+
+    def build(hp):
+        units = hp.Int("units", 2, 8, step=2)
+        hp.Fixed("note", sys.argv[2])
+        fail = hp.Boolean("fail")
+        act = hp.Choice("act", ["relu", "tanh"])
+        lr = hp.Float("lr", 1e-3, 1e-1, sampling="log")
+        model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(units, activation=act),
+                                  keras.layers.Dense(1)])
+        model.compile(optimizer=keras.optimizers.Adam(lr), loss=broken if fail else "mse")
+        return model
+
+    tuner = kt.RandomSearch(build, objective="val_loss", max_trials=5, executions_per_trial=2,
+                            seed=4, directory=sys.argv[1], project_name="ui", overwrite=True,
+                            max_consecutive_failed_trials=5)
+    tuner.search(x, y, epochs=3, validation_split=0.25, verbose=0)
+    print("STATUSES", sorted(t.status for t in tuner.oracle.trials.values()))
+''')
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    d = tmp_path_factory.mktemp("searchui")
+    script = d / "search.py"
+    script.write_text(SCRIPT)
+    env = dict(os.environ, PYTHONPATH=SRC, KERAS_BACKEND="torch",
+               KERASPROV_STORE=str(d / "store"))
+    proc = subprocess.run([sys.executable, str(script), str(d / "work"), XSS_HP], env=env,
+                          cwd=d, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "FAILED" in proc.stdout and "COMPLETED" in proc.stdout, proc.stdout
+    server = ui_util.Server(d / "store")
+    yield {"url": server.url, "dir": d}
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    """Any JS error, dialog (injected markup) or request off this machine fails the test."""
+    pg = browser.new_page(viewport={"width": 1300, "height": 1000})
+    problems = []
+    pg.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    pg.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
+    pg.on("request", lambda r: r.url.startswith("http://127.0.0.1") or problems.append(
+        f"request off this machine: {r.url}"))
+    yield pg
+    pg.close()
+    assert not problems, problems
+
+
+def _traces(pg, div_id):
+    return pg.evaluate("""id => {
+        const div = document.getElementById(id);
+        return div && div.data ? div.data.map(t => ({type: t.type || "scatter", name: t.name,
+            n: (t.dimensions || []).length, labels: (t.dimensions || []).map(d => d.label),
+            x: t.x ? Array.from(t.x) : [], y: t.y ? Array.from(t.y) : []})) : null;
+    }""", div_id)
+
+
+def test_search_page(site, page, tmp_path):
+    page.goto(site["url"] + "/searches")
+    link = page.locator("table a[href^='/searches/']").first
+    link.click()
+    page.wait_for_selector("#chart-parcoords .plot-container")
+    rows = page.locator("tr.trial-row")
+    assert rows.count() == 5
+    ranks = [int(t) for t in page.locator("tr.trial-row td:first-child").all_inner_texts()]
+    assert ranks == sorted(ranks) and ranks[0] == 1  # best first
+    statuses = page.locator("tr.trial-row td:nth-child(3)").all_inner_texts()
+    assert "FAILED" in statuses and statuses[0] == "COMPLETED"
+    assert XSS_HP in page.locator("#trials").inner_text()  # shown as text, never run
+
+    (par,) = _traces(page, "chart-parcoords")
+    assert par["type"] == "parcoords"
+    assert par["n"] == 6  # units, note, fail, act, lr + the score
+    assert par["labels"][-1].startswith("val_loss") and par["labels"][1] == "note"
+    assert "ValueError: boom" in page.locator("tr.trial-row td.error-cell").last.inner_text()
+    objective = _traces(page, "chart-objective")
+    completed = statuses.count("COMPLETED")
+    assert sum(v is not None for v in objective[0]["y"]) == completed
+
+    # The best trial's curves are shown first; a click shows another trial's two executions.
+    page.wait_for_function("window.KP_SEARCH && window.KP_SEARCH.shown() !== null")
+    other = page.locator("tr.trial-row").nth(1)
+    tid = other.get_attribute("data-trial")
+    other.click()
+    page.wait_for_function(f"window.KP_SEARCH.shown() === {tid!r}")
+    curves = _traces(page, "chart-curves")
+    names = [c["name"] for c in curves]
+    assert any(n.startswith("execution 1") for n in names) and any(
+        n.startswith("execution 2") for n in names)
+    assert all(c["x"] == [0, 1, 2] for c in curves)
+    assert page.locator("#curves-trial").inner_text() == tid
+    out = Path(os.environ.get("KERASPROV_SCREENSHOTS") or tmp_path)
+    out.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(out / "search.png"), full_page=True)
+
+
+def test_failed_trial_curves_and_json_twin(site, page):
+    import httpx
+    searches = httpx.get(site["url"] + "/searches.json").json()["searches"]
+    sid = searches[0]["search_id"]
+    ctx = httpx.get(f"{site['url']}/searches/{sid}.json").json()
+    failed = [t for t in ctx["trials"] if t["status"] == "FAILED"]
+    assert failed and "boom" in failed[0]["error"] and len(failed[0]["run_ids"]) == 1
+    page.goto(f"{site['url']}/searches/{sid}")
+    page.locator(f"tr.trial-row[data-trial='{failed[0]['trial_id']}']").click()
+    page.wait_for_function(f"window.KP_SEARCH.shown() === {failed[0]['trial_id']!r}")
+    assert "failed before training" in page.locator("#curves-error").inner_text()
+    missing = httpx.get(f"{site['url']}/searches/{sid}/trials/nope.json")
+    assert missing.status_code == 404 and missing.json()["ok"] is False
