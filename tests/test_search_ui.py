@@ -132,11 +132,11 @@ def test_search_page(site, page, tmp_path):
     assert sum(v is not None for v in objective[0]["y"]) == completed
 
     # The best trial's curves are shown first; a click shows another trial's two executions.
-    page.wait_for_function("window.KP_SEARCH && window.KP_SEARCH.shown() !== null")
+    page.wait_for_function("() => window.KP_SEARCH && window.KP_SEARCH.shown() !== null")
     other = page.locator("tr.trial-row").nth(1)
     tid = other.get_attribute("data-trial")
     other.click()
-    page.wait_for_function(f"window.KP_SEARCH.shown() === {tid!r}")
+    page.wait_for_function(f"() => window.KP_SEARCH.shown() === {tid!r}")
     curves = _traces(page, "chart-curves")
     names = [c["name"] for c in curves]
     assert any(n.startswith("execution 1") for n in names) and any(
@@ -157,7 +157,7 @@ def test_failed_trial_curves_and_json_twin(site, page):
     assert failed and "boom" in failed[0]["error"] and len(failed[0]["run_ids"]) == 1
     page.goto(f"{site['url']}/searches/{sid}")
     page.locator(f"tr.trial-row[data-trial='{failed[0]['trial_id']}']").click()
-    page.wait_for_function(f"window.KP_SEARCH.shown() === {failed[0]['trial_id']!r}")
+    page.wait_for_function(f"() => window.KP_SEARCH.shown() === {failed[0]['trial_id']!r}")
     assert "failed before training" in page.locator("#curves-error").inner_text()
     missing = httpx.get(f"{site['url']}/searches/{sid}/trials/nope.json")
     assert missing.status_code == 404 and missing.json()["ok"] is False
