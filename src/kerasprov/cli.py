@@ -1,4 +1,8 @@
-"""The ``kerasprov`` command: a thin shell over the Python API (``kerasprov.open_store``)."""
+"""The ``kerasprov`` command: a thin shell over the Python API (``kerasprov.open_store``).
+
+Long because it is flat: one small function per command (about 20 of them), each only
+parsing options, calling one Store method and printing; the logic lives in query/.
+"""
 
 from __future__ import annotations
 

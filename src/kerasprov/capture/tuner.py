@@ -29,6 +29,9 @@ Parallel tuning (``KERASTUNER_ORACLE_IP``/``KERASTUNER_TUNER_ID``): the chief re
 Search and every Trial; each worker records its executions, informed by the same Trial
 task ids (the search id is derived from the oracle's address, the project name and the
 launcher's job id, so all processes agree without talking).
+
+Long because KerasTuner is hooked at several points (search, oracle, trial begin/end,
+parallel chief and workers), each a small wrapper that must never break the search.
 """
 
 from __future__ import annotations

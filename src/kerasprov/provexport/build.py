@@ -26,6 +26,9 @@ The mapping (W3C PROV-DM; arguments in the order PROV-DM defines):
 
 Times in the store are naive UTC; they are exported as UTC ``xsd:dateTime``. A NaN metric
 has no equal in any serialization (NaN != NaN), so it is exported as the string ``"NaN"``.
+
+Long on purpose: the whole store-to-PROV mapping is one reading, kept in one place so
+that each relation's argument order can be checked against PROV-DM beside the others.
 """
 
 from __future__ import annotations

@@ -37,6 +37,10 @@ Example:
 ```python
 store.diff("20240101-a", "20240101-b")     # a DataFrame: rank, group, field, <runs>, note
 ```
+
+Long because each group of differences (transformations, data, hyperparameters, layers,
+schedule, code, environment, files, outcome) has its own small comparison, kept beside
+the fixed order they are reported in; reading the rows is in diff_records.py.
 """
 
 from __future__ import annotations

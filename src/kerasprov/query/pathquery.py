@@ -40,6 +40,9 @@ q = path_query(be, "alexnet", ["itrainingmodel", "ifilter"], "otestingmodel",
                project=["ifilter.filter_name", "otestingmodel.accuracy"], mapping="hybrid")
 print(q.sql); q.df
 ```
+
+Long because the generator is one algorithm (graph, paths, joins, projections, mapping
+types) whose parts share the quoting rules; the graph walk itself is in pathgraph.py.
 """
 
 from __future__ import annotations
