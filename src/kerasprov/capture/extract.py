@@ -217,7 +217,7 @@ def environment() -> dict:
             "python_executable": sys.executable, "cwd": os.getcwd(),
             "keras_version": keras.__version__, "backend": backend,
             "backend_version": _backend_version(backend), "devices": _devices(backend),
-            "cpu_count": os.cpu_count(), "packages_sha256": _packages_hash(),
+            "cpu_count": os.cpu_count(), **_packages(),
         }
         env.update(_git(os.path.dirname(os.path.abspath(sys.argv[0])) if sys.argv and
                         sys.argv[0] else os.getcwd()))
@@ -257,14 +257,18 @@ def _devices(backend):
     return ["cpu"]
 
 
-def _packages_hash():
+def _packages() -> dict:
+    """The installed packages (``{name: version}``, so a diff can name the one that
+    changed) and a hash of the whole set (so a query can group runs by environment)."""
     try:
         from importlib import metadata
-        names = sorted({f"{d.metadata['Name']}=={d.version}".lower()
-                        for d in metadata.distributions() if d.metadata["Name"]})
-        return hashlib.sha256("\n".join(names).encode()).hexdigest()
+        versions = {d.metadata["Name"].lower(): d.version for d in metadata.distributions()
+                    if d.metadata["Name"]}
+        names = sorted(f"{n}=={v}" for n, v in versions.items())
+        return {"packages_sha256": hashlib.sha256("\n".join(names).encode()).hexdigest(),
+                "packages": dict(sorted(versions.items()))}
     except Exception:
-        return None
+        return {"packages_sha256": None}
 
 
 def _git(directory):
@@ -281,8 +285,9 @@ def _git(directory):
     if not commit:
         return {"git_commit": None, "git_dirty": None, "git_root": None}
     status = git("status", "--porcelain", "--untracked-files=no")
+    dirty = [line[3:] for line in (status or "").splitlines() if line[3:]]
     return {"git_commit": commit, "git_dirty": None if status is None else bool(status),
-            "git_root": git("rev-parse", "--show-toplevel")}
+            "git_dirty_files": dirty[:200], "git_root": git("rev-parse", "--show-toplevel")}
 
 
 def _text(value) -> str | None:
