@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from .errors import KerasProvError
+from .errors import KerasProvError, ProvenanceWarning
 from .query.records import records
 
 
@@ -43,14 +43,27 @@ def output_options(fn):
 
 
 def handle_errors(fn):
-    """Expected mistakes reach the user once, as one line, with exit code 1."""
+    """Expected mistakes reach the user once, as one line, with the error's exit code (1;
+    2 for a store that cannot be used). kerasprov's notes (ProvenanceWarning) are one line
+    on stderr too, without Python's file:line prefix."""
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
+        import warnings
+        shown = warnings.showwarning
+
+        def note(message, category, *rest, **kw):
+            if issubclass(category, ProvenanceWarning):
+                click.echo(f"Note: {str(message).removeprefix('kerasprov: ')}", err=True)
+            else:
+                shown(message, category, *rest, **kw)
+        warnings.showwarning = note
         try:
             return fn(*args, **kwargs)
         except KerasProvError as exc:
             click.echo(f"Error: {exc.message}", err=True)
-            sys.exit(1)
+            sys.exit(getattr(exc, "exit_code", 1))
+        finally:
+            warnings.showwarning = shown
     return wrapper
 
 
