@@ -303,6 +303,7 @@ _REASONS = {
     "model_type": "must be an object", "literal_error": None, "missing": "is missing",
     "string_pattern_mismatch": "is not a valid name here",
     "finite_number": "must be a finite number", "extra_forbidden": "is not allowed here",
+    "string_unicode": "must be text without lone surrogates (decode JSON with codec.decode)",
 }
 
 

@@ -184,6 +184,8 @@ _EXEC_TYPES = ["text", "text", "text", "timestamp", "text", "text", "integer", "
 _TASK_COLS = [f.name for f in fields(_TaskRow)]
 _TASK_TYPES = ["text", "text", "text", "text", "text", "timestamp", "timestamp", "text", "text"]
 _FILE_TYPES = ["text", "text", "text", "text", "integer", "text", "integer", "timestamp", "text"]
+# Python types kerasprov's own attributes take, by column type (a bool is no epoch).
+_FIXED_KINDS = {"integer": {int}, "real": {int, float}, "timestamp": {int, float}}
 # Python types whose values a column of this lattice type stores as they are.
 _NATIVE = {"real": {float}, "integer": {int}, "text": {str}, "boolean": {bool}}
 #: Dimension tables: key columns, other columns, and the lattice types of both.
@@ -620,7 +622,10 @@ class Ingestor:
             kinds.discard(type(None))
             kinds_of[name] = kinds
             new_types[name] = typ = _column_type(start, kinds, values_of[name])
-            if fixed is not None and typ != start:  # validation refuses this first
+            if fixed is not None and (typ != start or not kinds <= _FIXED_KINDS.get(start,
+                                                                                     kinds)):
+                # The schema (outbox/events.py) refuses these before; this holds for events
+                # given straight to apply().
                 raise InvalidEvent(f"set {set_tag!r}: {name!r} is an attribute kerasprov "
                                    f"types itself ({start}); values of another type are "
                                    "refused", field=name)
@@ -722,7 +727,7 @@ def _datetimes(values: list, kinds: set) -> list:
 def _column_type(start: str | None, kinds: set, values: list) -> str | None:
     """The lattice type of a column that starts as ``start`` and receives ``values``."""
     if start == "timestamp":
-        kinds = kinds - {int, float, bool}  # numbers are POSIX seconds
+        kinds = kinds - {int, float}  # numbers are POSIX seconds (a bool is no time)
         if not kinds:
             return start
     if kinds <= {float}:
@@ -739,7 +744,7 @@ def _column_type(start: str | None, kinds: set, values: list) -> str | None:
     else:  # mixed or nested values: one at a time
         found = None
         for v in values:
-            if start == "timestamp" and isinstance(v, (int, float)):
+            if start == "timestamp" and type(v) in (int, float):
                 continue
             found = widen(found, infer_type(v))
     return widen(start, found)
