@@ -51,6 +51,10 @@ MAX_SEQ_JUMP = 1_000_000
 MAX_SET_ATTRIBUTES = 1_000
 
 
+class _TooWide(Exception):
+    """A set would pass MAX_SET_ATTRIBUTES: the batch is applied again, event by event."""
+
+
 class Refused(NamedTuple):
     """An event that was not stored, and why."""
 
@@ -215,7 +219,8 @@ class Ingestor:
         self._tasks_in_db: set[str] = set()
         self._strict = False
         self._result = IngestResult()
-        self._new_names: dict[str, set] = {}  # per set: attributes this batch adds
+        self._seen: dict[str, set] = {}  # per set: its attributes, with this batch's
+        self._check_width = False
 
     def apply(self, events: list[dict], strict: bool = False,
               before_commit=None) -> IngestResult:
@@ -230,11 +235,21 @@ class Ingestor:
             before_commit: called inside the transaction, after the events (journal
                 offsets are recorded there, atomically with what they describe).
         """
-        be = self.be
-        self._strict = strict
-        self._result = result = IngestResult()
         if not events and before_commit is None:
-            return result
+            return IngestResult()
+        try:
+            result = self._apply(events, strict, before_commit, check_width=False)
+        except _TooWide:  # rare (hostile): again, now judging each event's width
+            result = self._apply(events, strict, before_commit, check_width=True)
+        if result.refused:
+            warn_once("ingest-refused", f"{len(result.refused)} event(s) could not be stored "
+                                        f"and were left out, e.g.: {result.refused[0].reason}")
+        return result
+
+    def _apply(self, events, strict, before_commit, check_width) -> IngestResult:
+        be = self.be
+        self._strict, self._check_width = strict, check_width
+        self._result = result = IngestResult()
         # What earlier transactions learnt (tables, columns, attributes, dimension rows that
         # exist) holds while no one else can write; else it is looked up once per transaction.
         self._cache = cache = be.ingest_cache()
@@ -242,7 +257,7 @@ class Ingestor:
             cache.clear()
         self._present = cache.setdefault("present", set())
         self._pending, self._reshaped, self._links = {}, False, {}
-        self._new_names = {}
+        self._seen = {}
         be.begin()
         try:
             fresh, dataflows = self._filter_seen(events, strict, result)
@@ -258,9 +273,6 @@ class Ingestor:
             except Exception:  # noqa: BLE001 - the database may have aborted it already
                 pass  # (a failed write, e.g. disk full): report the first error, not this one
             raise
-        if result.refused:
-            warn_once("ingest-refused", f"{len(result.refused)} event(s) could not be stored "
-                                        f"and were left out, e.g.: {result.refused[0].reason}")
         return result
 
     def _refuse(self, ev: dict, reason: str) -> None:
@@ -533,12 +545,12 @@ class Ingestor:
         if isinstance(rows, dict):  # columnar: {"columns": {name: [value, ...]}}
             columns = _columnar(rows, set_tag)
             n = len(next(iter(columns.values()))) if columns else 0
-            if n and self._admit(ev, set_tag, columns.keys()):
+            if n and (not self._check_width or self._admit(ev, set_tag, columns.keys())):
                 rows_by_set[set_tag].append(_Group(run, links, n, columns))
             return
         if not (len(rows) == 1 and type(rows[0]) is dict or set(map(type, rows)) <= {dict}):
             raise InvalidEvent(f"rows of set {set_tag!r} must be JSON objects")
-        if not rows or not self._admit(
+        if not rows or self._check_width and not self._admit(
                 ev, set_tag, rows[0].keys() if len(rows) == 1 else set().union(*rows)):
             return
         groups = rows_by_set[set_tag]
@@ -555,17 +567,17 @@ class Ingestor:
     def _admit(self, ev: dict, set_tag: str, names) -> bool:
         """Whether the set may take this event's attributes (at most MAX_SET_ATTRIBUTES
         columns per set); else the event is refused."""
-        known = self._attrs(set_tag)
-        adding = self._new_names.setdefault(set_tag, set())
-        new = names - known.keys() - adding
+        seen = self._seen.get(set_tag)
+        if seen is None:  # the set's attributes, and those this batch adds to it
+            seen = self._seen[set_tag] = set(self._attrs(set_tag))
+        new = names - seen
         if not new:
             return True
-        if len(known) + len(adding) + len(new) > MAX_SET_ATTRIBUTES:
+        if len(seen) + len(new) > MAX_SET_ATTRIBUTES:
             self._refuse(ev, f"set {set_tag!r} would have more than {MAX_SET_ATTRIBUTES} "
-                             f"attributes ({len(known) + len(adding)} already, "
-                             f"{len(new)} new in this event)")
+                             f"attributes ({len(seen)} already, {len(new)} new in this event)")
             return False
-        adding.update(new)
+        seen.update(new)
         return True
 
     # -- the schema, as this backend's cache knows it -----------------------------------------
@@ -613,6 +625,11 @@ class Ingestor:
         # Type every attribute over the whole batch before touching the table, a column at a
         # time (a million cells a second: the per-cell work is in C where it can be).
         order, values_of = _gather(groups)
+        if len(attrs) + sum(1 for n in order if n not in attrs) > MAX_SET_ATTRIBUTES:
+            if self._strict:
+                raise InvalidEvent(f"set {set_tag!r} would have more than "
+                                   f"{MAX_SET_ATTRIBUTES} attributes")
+            raise _TooWide(set_tag)  # apply() tries again, refusing the events too wide
         kinds_of: dict[str, set] = {}
         new_types: dict[str, str | None] = {}
         for name in order:
