@@ -728,6 +728,11 @@ def test_a_read_only_store_is_read(tmp_path):
             assert [r["run_id"] for r in data] == [run] and data[0]["epochs"] == 4
         else:
             assert [r["epoch"] for r in data] == [0, 1, 2, 3]
+    # Writing to it is refused in one line (exit 2), not with a traceback.
+    out = _cli("sync", "--store", str(store), prefix=prefix)
+    assert out.returncode == 2 and "Traceback" not in out.stderr, out.stderr
+    assert out.stderr.strip().splitlines()[-1].startswith("Error: the store") and \
+        "read-only" in out.stderr
     assert sorted(p.name for p in store.rglob("*")) == before
 
 

@@ -117,6 +117,7 @@ class EmbeddedStore:
 
         A read-only store is only read: no schema is created and no journal ingested.
         """
+        import duckdb
         wait = self.lock_timeout if timeout is None else timeout
         start = time.monotonic()
         turn = _turn(self.db_path)
@@ -136,6 +137,11 @@ class EmbeddedStore:
                     if ingest:
                         ingest_journals(be, self.journals)
                 yield be
+            except duckdb.InvalidInputException as exc:
+                if self.read_only and "read-only" in str(exc):  # e.g. `kerasprov sync`
+                    raise BadStore(f"the store {self.path} is read-only: nothing can be "
+                                   "written to it (journals are not ingested)") from None
+                raise
             finally:
                 be.close()
         finally:
