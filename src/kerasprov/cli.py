@@ -12,7 +12,7 @@ import sys
 
 import click
 
-from .errors import KerasProvError
+from .errors import KerasProvError, ProvenanceWarning
 from .query.records import records
 
 
@@ -44,14 +44,27 @@ def output_options(fn):
 
 
 def handle_errors(fn):
-    """Expected mistakes reach the user once, as one line, with exit code 1."""
+    """Expected mistakes reach the user once, as one line, with the error's exit code (1;
+    2 for a store that cannot be used). kerasprov's notes (ProvenanceWarning) are one line
+    on stderr too, without Python's file:line prefix."""
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
+        import warnings
+        shown = warnings.showwarning
+
+        def note(message, category, *rest, **kw):
+            if issubclass(category, ProvenanceWarning):
+                click.echo(f"Note: {str(message).removeprefix('kerasprov: ')}", err=True)
+            else:
+                shown(message, category, *rest, **kw)
+        warnings.showwarning = note
         try:
             return fn(*args, **kwargs)
         except KerasProvError as exc:
             click.echo(f"Error: {exc.message}", err=True)
-            sys.exit(1)
+            sys.exit(getattr(exc, "exit_code", 1))
+        finally:
+            warnings.showwarning = shown
     return wrapper
 
 
@@ -151,6 +164,27 @@ def serve(store, host, port, token_file, max_body, allow_host):
                + (" (token required)" if token else ""), err=True)
     _warn_open(host, allow_host, bool(token))
     serve_app(app, host, port)
+
+
+@cli.command()
+@output_options
+@handle_errors
+def status(store, fmt):
+    """Where provenance goes and what waits: the store and its kind, journal segments not
+    yet delivered, and journal lines kept in rejected/ because they could not be stored."""
+    import pandas as pd
+
+    from . import config
+    from .outbox.journal import list_segments
+    from .outbox.replay import REJECTED, rejected_count
+    from .store import kinds
+    spec = config.store_spec(store)
+    directory = kinds.journal_dir(spec)
+    emit(pd.DataFrame([{
+        "store": config.shown(spec), "kind": kinds.kind_of(spec).label,
+        "journals": str(directory), "waiting_segments": len(list_segments(directory)),
+        "rejected_lines": rejected_count(directory),
+        "rejected_in": str(directory / REJECTED)}]), fmt)
 
 
 @cli.command()

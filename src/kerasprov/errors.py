@@ -67,6 +67,14 @@ class StoreUnavailable(KerasProvError):
     status = 503
 
 
+class BadStore(StoreUnavailable):
+    """The store cannot be used as it is: its path is a file or unreadable, it is no
+    kerasprov store, or a newer kerasprov wrote it. The CLI exits with status 2."""
+
+    status = 503
+    exit_code = 2
+
+
 class ProvenanceWarning(UserWarning):
     """Capture, storage or delivery had a problem; training goes on."""
 

@@ -166,7 +166,9 @@ def replay(directory: Path, send: Callable[[list[dict]], object],
            max_bytes: int = MAX_BYTES) -> Replay:
     """Send every undelivered journal line in ``directory`` through ``send(events)``.
 
-    ``send`` stores one batch or raises; offsets advance only after it returns. If it raises
+    ``send`` stores one batch or raises; offsets advance only after it returns. It may
+    return the ``(event, reason)`` pairs it refused one by one (a seq far past the run's
+    next, an event of a run that never started): those are quarantined. If it raises
     ``InvalidEvent`` the batch is split until the bad event is found; that one is
     quarantined, the others are stored. Any other exception propagates (the store is
     unreachable: the lines wait for the next replay).
@@ -222,8 +224,13 @@ def replay(directory: Path, send: Callable[[list[dict]], object],
 
 def _send_isolating(batch: list[tuple[dict, Path, bytes]], send, result: Replay) -> None:
     try:
-        send([ev for ev, _, _ in batch])
-        result.sent += len(batch)
+        refused = send([ev for ev, _, _ in batch]) or ()
+        where = {id(ev): (path, raw) for ev, path, raw in batch}
+        for ev, reason in refused:  # events the store judged bad one by one
+            path, raw = where[id(ev)]
+            quarantine(path, raw, reason)
+            result.rejected += 1
+        result.sent += len(batch) - len(refused)
     except InvalidEvent as exc:
         if exc.details.get("expected_seq") is not None:
             raise  # a sequence gap, not a bad event: the caller's business

@@ -4,7 +4,8 @@ Ingest goes through one writer thread per app (Datasette's pattern): requests qu
 validated batches, and the writer applies everything that is waiting in one unit of work
 (one connection; for a directory store the DuckDB file is opened for that unit and closed
 after it). Each batch is still all-or-nothing: the waiting batches are first tried as one
-transaction, and if any is refused they are applied one by one so only that one fails.
+transaction, and if that fails (for whatever reason) they are applied one by one, so only
+the failing batch fails. Batches are validated against the event schema before they queue.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from fastapi import APIRouter, Request
 
 from ..errors import BadRequest, InvalidEvent, KerasProvError, PayloadTooLarge
 from ..outbox import codec
+from ..outbox import events as event_schema
 from ..query.wire import frame_body
 from ..store import lease
 from ..store.ingest import Ingestor
@@ -109,8 +111,8 @@ class IngestQueue:
             try:
                 ing.apply([e for i in items for e in i.events], strict=True)
                 pending = []
-            except InvalidEvent:
-                pending = items  # find the refused batch: one transaction each
+            except Exception:  # noqa: BLE001 - whatever failed, only its own batch fails:
+                pending = items  # one transaction each finds it
         done = [i for i in items if i not in pending]
         for item in pending:
             try:
@@ -119,6 +121,8 @@ class IngestQueue:
             except InvalidEvent as exc:
                 if "expected_seq" in exc.details:
                     exc = SequenceGap(exc.message, **exc.details)
+                item.future.set_exception(exc)
+            except Exception as exc:  # noqa: BLE001 - this batch's failure, not the others'
                 item.future.set_exception(exc)
         if not done:
             return
@@ -171,13 +175,17 @@ async def _read_body(request: Request) -> bytes:
 
 
 def parse_events(body: bytes) -> tuple[list[dict], bool]:
-    """Decode and validate a batch ``{"events": [...]}``; raises InvalidEvent (422)."""
+    """Decode and validate a batch ``{"events": [...]}`` against the event schema
+    (outbox/events.py) before it is queued; raises InvalidEvent (422) naming the event and
+    its field, e.g. ``event 3: event 'rows': field rows[0].epoch: must be an integer``."""
     try:
         # The hook costs a Python call per object: only bodies with {"$float": ...} need it.
         hook = codec._restore if b'"$float"' in body else None
-        obj = json.loads(body, object_hook=hook)
+        obj = json.loads(body, object_hook=hook, parse_int=event_schema.parse_int)
     except (ValueError, RecursionError) as exc:
         raise InvalidEvent(f"the request body is not valid JSON: {exc}") from None
+    if event_schema.has_surrogates(body):
+        obj = event_schema.normalise(obj)
     if not isinstance(obj, dict) or not isinstance(obj.get("events"), list):
         raise InvalidEvent('the request body must be a JSON object {"events": [...]}')
     events = obj["events"]
@@ -186,7 +194,7 @@ def parse_events(body: bytes) -> tuple[list[dict], bool]:
             codec.validate(ev)
         except InvalidEvent as exc:
             raise InvalidEvent(f"event {i}: {exc.message}; the batch was not stored",
-                               index=i) from None
+                               index=i, **exc.details) from None
     return events, obj.get("allow_gaps") is True
 
 

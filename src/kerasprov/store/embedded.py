@@ -16,11 +16,11 @@ import threading
 import time
 from pathlib import Path
 
-from ..errors import StoreBusy
+from ..errors import BadStore, StoreBusy, warn_once
 from ..outbox.journal import list_segments, run_of
 from ..outbox.replay import finish, replay
 from .backend import DuckDBBackend, to_datetime
-from .ingest import TableBook, ensure_schema, local_sender
+from .ingest import TableBook, check_schema, ensure_schema, local_sender
 
 DB_NAME = "provenance.duckdb"
 LEASE_S = 120.0
@@ -59,28 +59,64 @@ class EmbeddedStore:
         self.db_path = self.path / DB_NAME
         self.journals = self.path / "journals"
         self.lock_timeout = lock_timeout
+        self.read_only = False
 
     def _connect(self, timeout: float):
+        """A DuckDB connection; read-only where the store cannot be written (a read-only
+        mount, a directory or file without write permission): then ``self.read_only``."""
         import duckdb
-        self.path.mkdir(parents=True, exist_ok=True)
+        self._check_path()
+        self.read_only = not _writable(self.path) or (
+            self.db_path.exists() and not _writable(self.db_path))
+        if self.read_only:
+            if not self.db_path.exists():
+                raise BadStore(f"the store {self.path} is read-only and holds no database "
+                               f"({DB_NAME}) yet")
+            warn_once(f"read-only:{self.path}",
+                      f"the store {self.path} is read-only: it is opened read-only, and "
+                      "journal lines waiting in it are not ingested")
         deadline = time.monotonic() + timeout
         delay = 0.01
         while True:
             try:
-                return duckdb.connect(str(self.db_path),
+                return duckdb.connect(str(self.db_path), read_only=self.read_only,
                                       config={"enable_external_access": False})
             except duckdb.IOException as exc:
                 if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
                     if "lock" in str(exc).lower():
                         raise StoreBusy(f"the store {self.db_path} stayed locked by another "
                                         f"process for {timeout:.0f} s") from None
-                    raise
+                    raise BadStore(f"cannot open the store {self.db_path}: "
+                                   f"{_first_line(exc)}") from None
+            except duckdb.Error as exc:  # not a DuckDB file, or one of a newer DuckDB
+                raise BadStore(f"cannot open the store {self.db_path}: "
+                               f"{_first_line(exc)}") from None
             time.sleep(delay * (0.5 + random.random()))
             delay = min(delay * 2, 0.25)
 
+    def _check_path(self) -> None:
+        """One clear error for a store path that cannot be a store directory."""
+        if self.path.exists() and not self.path.is_dir():
+            raise BadStore(f"the store {self.path} is a file, not a store directory")
+        if not self.path.exists():
+            try:
+                self.path.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise BadStore(f"cannot create the store directory {self.path}: "
+                               f"{exc.strerror or exc}") from None
+        if not os.access(self.path, os.R_OK | os.X_OK):
+            raise BadStore(f"the store {self.path} cannot be read (permission denied)")
+        if self.db_path.exists() and (self.db_path.is_dir() or
+                                      not os.access(self.db_path, os.R_OK)):
+            raise BadStore(f"the store database {self.db_path} cannot be read")
+
     @contextlib.contextmanager
     def unit(self, ingest: bool = True, timeout: float | None = None):
-        """Open, bring the store up to date with the journals, yield a Backend, close."""
+        """Open, bring the store up to date with the journals, yield a Backend, close.
+
+        A read-only store is only read: no schema is created and no journal ingested.
+        """
+        import duckdb
         wait = self.lock_timeout if timeout is None else timeout
         start = time.monotonic()
         turn = _turn(self.db_path)
@@ -91,14 +127,33 @@ class EmbeddedStore:
             con = self._connect(max(0.0, wait - (time.monotonic() - start)))
             be = DuckDBBackend(con)
             try:
-                ensure_schema(be)
-                if ingest:
-                    ingest_journals(be, self.journals)
+                if self.read_only:
+                    if not check_schema(be, f"the store {self.path}"):
+                        raise BadStore(f"the store {self.path} is read-only and its database "
+                                       "is not a complete kerasprov store")
+                else:
+                    ensure_schema(be, f"the store {self.path}")
+                    if ingest:
+                        ingest_journals(be, self.journals)
                 yield be
+            except duckdb.InvalidInputException as exc:
+                if self.read_only and "read-only" in str(exc):  # e.g. `kerasprov sync`
+                    raise BadStore(f"the store {self.path} is read-only: nothing can be "
+                                   "written to it (journals are not ingested)") from None
+                raise
             finally:
                 be.close()
         finally:
             turn.release()
+
+
+def _writable(path: Path) -> bool:
+    # access(2) answers EROFS on a read-only mount even for root.
+    return os.access(path, os.W_OK)
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
 
 
 def deliver_journals(spec: str, directory: Path | None = None, wait: float = 60.0) -> int:

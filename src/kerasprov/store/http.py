@@ -105,7 +105,7 @@ class _Sender:
             "/api/events", content=body.encode(),
             headers={"content-type": "application/json"}), self.url)
 
-    def send(self, events: list[dict]) -> None:
+    def send(self, events: list[dict], gap: tuple | None = None) -> None:
         resp = self.post(events)
         if resp.status_code == 413 and len(events) > 1:
             half = len(events) // 2
@@ -114,8 +114,12 @@ class _Sender:
             return
         if resp.status_code == 409:
             body = resp.json()
-            self.resend(str(body.get("run")), int(body.get("expected_seq", 0)))
-            self.send(events)  # what is now stored is skipped, the rest goes in order
+            where = (str(body.get("run")), int(body.get("expected_seq", 0)))
+            if where == gap:  # resending did not close the gap: the batch itself is bad
+                raise InvalidEvent(f"run {where[0]!r}: the server still lacks seq {where[1]} "
+                                   "after a resend", run=where[0])
+            self.resend(*where)
+            self.send(events, where)  # what is now stored is skipped, the rest goes in order
             return
         raise_for(resp, self.url)
 

@@ -3,6 +3,16 @@
 Backend-agnostic (DuckDB, PostgreSQL): one call is one transaction. Delivery is idempotent:
 ``_run_seq`` keeps the last sequence number stored per run, and events at or below it are
 skipped, so a journal replayed or an HTTP batch sent twice is stored once.
+
+Events arrive validated (outbox/events.py). What only the store can judge is judged here:
+a ``seq`` far beyond the run's next, an event of a run that never started, a set that
+would grow past ``MAX_SET_ATTRIBUTES`` columns. In strict mode (an HTTP batch) such an event
+refuses its batch; otherwise (journals) it is refused alone, reported in
+``IngestResult.refused``, and the rest is stored. kerasprov's own attributes
+(``BUILTIN_TYPES``) keep their column types: no event widens them.
+
+A file over 400 lines: the ingest is one pipeline (sequence check, events, dimension rows,
+data-set rows) whose parts share the batch's state; split, they would pass it around.
 """
 
 from __future__ import annotations
@@ -10,10 +20,11 @@ from __future__ import annotations
 import json
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from itertools import chain, repeat
+from typing import Any, NamedTuple
 
-from ..errors import InvalidEvent
+from ..errors import BadStore, InvalidEvent
 from . import views
 from .backend import Backend, to_datetime
 from .schema import (
@@ -32,6 +43,23 @@ from .schema import (
 )
 
 TERMINAL = ("finished", "failed", "interrupted", "crashed")
+REAL_MAX = 2**1023  # integers up to this convert to a double
+#: A journal event whose seq is this far beyond its run's next is refused, not taken as a
+#: gap: taken, it would make the store skip every later event of the run as "seen".
+MAX_SEQ_JUMP = 1_000_000
+#: Attributes (columns) of one data set. PostgreSQL allows 1,600 columns and 8 KB rows.
+MAX_SET_ATTRIBUTES = 1_000
+
+
+class _TooWide(Exception):
+    """A set would pass MAX_SET_ATTRIBUTES: the batch is applied again, event by event."""
+
+
+class Refused(NamedTuple):
+    """An event that was not stored, and why."""
+
+    event: dict
+    reason: str
 
 
 @dataclass
@@ -39,15 +67,100 @@ class IngestResult:
     stored: int = 0
     skipped: int = 0
     runs: set = field(default_factory=set)
+    #: Events refused one by one (journal mode): the caller may quarantine them.
+    refused: list[Refused] = field(default_factory=list)
 
 
-def ensure_schema(be: Backend) -> None:
-    """Create the fixed tables and record migrations (idempotent, cheap when done)."""
+@dataclass(slots=True)
+class _RunRow:
+    """An ``execution`` row first seen in this batch; its end state is folded in."""
+
+    run_id: str
+    dataflow_tag: str
+    status: str
+    start_time: Any  # POSIX seconds until the bulk insert converts them
+    host: str | None
+    username: str | None
+    pid: int | None
+    script: str | None
+    command: str | None
+    keras_version: str | None
+    backend: str | None
+    environment: str
+    end_time: Any = None
+    last_seen: Any = None
+    error: str | None = None
+
+    def values(self) -> list:
+        return [getattr(self, c) for c in _EXEC_COLS]
+
+
+@dataclass(slots=True)
+class _TaskRow:
+    """A ``task`` row first seen in this batch."""
+
+    task_id: str
+    run_id: str
+    dataflow_tag: str
+    transformation_tag: str
+    status: str
+    start_time: Any
+    end_time: Any = None
+    error: str | None = None
+    informed_by: str | None = None
+
+    def values(self) -> list:
+        return [getattr(self, c) for c in _TASK_COLS]
+
+
+class _FileRow(NamedTuple):
+    """A ``file`` row, in table order."""
+
+    run_id: str
+    task_id: str | None
+    path: str | None
+    role: str | None
+    size: int | None
+    sha256: str | None
+    epoch: int | None
+    time: Any
+    kind: str | None
+
+
+@dataclass(slots=True)
+class _Group:
+    """Rows of one set from one event, or from a run's consecutive events with the same
+    links: ``rows`` is a list of row dicts (``owned`` once it is our own copy, so the
+    event's list is never extended) or columnar ``{name: [value, ...]}``."""
+
+    run: str
+    links: dict
+    n: int
+    rows: list | dict
+    owned: bool = False
+
+
+def check_schema(be: Backend, where: str = "the store") -> bool:
+    """Whether the schema is complete; raises BadStore for a store of a newer kerasprov.
+
+    Reads only (a read-only store is checked with it, nothing is created).
+    """
     tables = be.table_names()
-    if "_migrations" in tables and "execution" in tables:
-        done = {r[0] for r in be.fetchall("SELECT version FROM _migrations")}
-        if all(v in done for v, _ in MIGRATIONS):
-            return
+    if "_migrations" not in tables or "execution" not in tables:
+        return False
+    done = {r[0] for r in be.fetchall("SELECT version FROM _migrations")}
+    newest = max(v for v, _ in MIGRATIONS)
+    if done and max(done) > newest:
+        raise BadStore(f"{where} has schema version {max(done)}, newer than this kerasprov "
+                       f"knows ({newest}): upgrade kerasprov to read it",
+                       schema_version=max(done))
+    return all(v in done for v, _ in MIGRATIONS)
+
+
+def ensure_schema(be: Backend, where: str = "the store") -> None:
+    """Create the fixed tables and record migrations (idempotent, cheap when done)."""
+    if check_schema(be, where):
+        return
     for stmt in fixed_ddl(be.dialect):
         be.execute(stmt)
     done = {r[0] for r in be.fetchall("SELECT version FROM _migrations")}
@@ -69,18 +182,18 @@ def ensure_schema(be: Backend) -> None:
     views.create_views(be)
 
 
-_EXEC_COLS = ["run_id", "dataflow_tag", "status", "start_time", "host", "username", "pid",
-              "script", "command", "keras_version", "backend", "environment", "end_time",
-              "last_seen", "error"]
+_EXEC_COLS = [f.name for f in fields(_RunRow)]
 _EXEC_TYPES = ["text", "text", "text", "timestamp", "text", "text", "integer", "text", "text",
                "text", "text", "text", "timestamp", "timestamp", "text"]
-_TASK_COLS = ["task_id", "run_id", "dataflow_tag", "transformation_tag", "status", "start_time",
-              "end_time", "error", "informed_by"]
+_TASK_COLS = [f.name for f in fields(_TaskRow)]
 _TASK_TYPES = ["text", "text", "text", "text", "text", "timestamp", "timestamp", "text", "text"]
 _AGENT_COLS = ["run_id", "agent_id", "role", "job", "rank", "world_size", "local_rank", "host",
                "pid", "devices", "distribution", "activity", "source", "time"]
 _AGENT_TYPES = ["text"] * 4 + ["integer"] * 3 + ["text", "integer"] + ["text"] * 4 + [
     "timestamp"]
+_FILE_TYPES = ["text", "text", "text", "text", "integer", "text", "integer", "timestamp", "text"]
+# Python types kerasprov's own attributes take, by column type (a bool is no epoch).
+_FIXED_KINDS = {"integer": {int}, "real": {int, float}, "timestamp": {int, float}}
 # Python types whose values a column of this lattice type stores as they are.
 _NATIVE = {"real": {float}, "integer": {int}, "text": {str}, "boolean": {bool}}
 #: Dimension tables: key columns, other columns, and the lattice types of both.
@@ -104,10 +217,14 @@ class Ingestor:
         self._pending: dict[str, dict[tuple, list]] = {}
         self._reshaped = False
         self._links: dict[tuple, tuple[str, dict]] = {}
-        self._new_runs: dict[str, list] = {}
-        self._new_tasks: dict[str, list] = {}
+        self._new_runs: dict[str, _RunRow] = {}
+        self._new_tasks: dict[str, _TaskRow] = {}
         self._in_db: dict[str, str] = {}
         self._tasks_in_db: set[str] = set()
+        self._strict = False
+        self._result = IngestResult()
+        self._seen: dict[str, set] = {}  # per set: its attributes, with this batch's
+        self._check_width = False
 
     def apply(self, events: list[dict], strict: bool = False,
               before_commit=None) -> IngestResult:
@@ -116,12 +233,24 @@ class Ingestor:
         Args:
             events: decoded events, in order per run.
             strict: refuse a batch whose sequence numbers skip ahead of what is stored
-                (an HTTP client must resend from the gap); journals are lenient.
+                (an HTTP client must resend from the gap), or that holds an event the store
+                cannot take (InvalidEvent). Journals are lenient: such events are refused
+                one by one (``IngestResult.refused``) and the rest is stored.
+            before_commit: called inside the transaction, after the events (journal
+                offsets are recorded there, atomically with what they describe).
         """
-        be = self.be
-        result = IngestResult()
         if not events and before_commit is None:
-            return result
+            return IngestResult()
+        try:
+            result = self._apply(events, strict, before_commit, check_width=False)
+        except _TooWide:  # rare (hostile): again, now judging each event's width
+            result = self._apply(events, strict, before_commit, check_width=True)
+        return result
+
+    def _apply(self, events, strict, before_commit, check_width) -> IngestResult:
+        be = self.be
+        self._strict, self._check_width = strict, check_width
+        self._result = result = IngestResult()
         # What earlier transactions learnt (tables, columns, attributes, dimension rows that
         # exist) holds while no one else can write; else it is looked up once per transaction.
         self._cache = cache = be.ingest_cache()
@@ -129,11 +258,12 @@ class Ingestor:
             cache.clear()
         self._present = cache.setdefault("present", set())
         self._pending, self._reshaped, self._links = {}, False, {}
+        self._seen = {}
         be.begin()
         try:
-            fresh = self._filter_seen(events, strict, result)
+            fresh, dataflows = self._filter_seen(events, strict, result)
             if fresh:
-                self._store(fresh)
+                self._store(fresh, dataflows)
             if before_commit is not None:
                 before_commit()
             be.commit()
@@ -146,10 +276,19 @@ class Ingestor:
             raise
         return result
 
+    def _refuse(self, ev: dict, reason: str) -> None:
+        """Refuse one event: its batch in strict mode, else the event alone."""
+        if self._strict:
+            raise InvalidEvent(reason, run=ev.get("run"), seq=ev.get("seq"))
+        self._result.refused.append(Refused(ev, reason))
+
     # -- sequence bookkeeping -------------------------------------------------------------
     def _filter_seen(self, events, strict, result):
+        """The events not stored yet, in order, and the dataflow of each known run."""
         runs = sorted({e["run"] for e in events})
         last = dict(self.be.select_in("_run_seq", ["run_id", "last_seq"], "run_id", runs))
+        dataflows = self._dataflows(runs)
+        started = set(dataflows)
         fresh, new_last = [], {}
         for ev in events:
             run, seq = ev["run"], ev["seq"]
@@ -157,9 +296,20 @@ class Ingestor:
             if seq <= cur:
                 result.skipped += 1
                 continue
-            if strict and seq != cur + 1:
-                raise InvalidEvent(f"run {run!r}: expected seq {cur + 1}, got {seq}; "
-                                   f"resend from {cur + 1}", expected_seq=cur + 1, run=run)
+            if seq != cur + 1:
+                if seq > cur + 1 + MAX_SEQ_JUMP:  # not a gap to resend: a bad event
+                    self._refuse(ev, f"run {run!r}: seq {seq} is far beyond the run's next "
+                                     f"({cur + 1}); refused rather than taken as a gap")
+                    continue
+                if strict:
+                    raise InvalidEvent(f"run {run!r}: expected seq {cur + 1}, got {seq}; "
+                                       f"resend from {cur + 1}", expected_seq=cur + 1, run=run)
+            if ev["type"] == "run_start":
+                started.add(run)
+            elif run not in started and ev["type"] != "agent":  # a worker's stream: no run
+                self._refuse(ev, f"event {ev['type']!r} for run {run!r} arrived before its "
+                                 "run_start")
+                continue
             new_last[run] = seq
             fresh.append(ev)
         for run, seq in new_last.items():
@@ -169,12 +319,11 @@ class Ingestor:
                        [[run, seq] for run, seq in new_last.items() if run not in last])
         result.stored = len(fresh)
         result.runs = set(new_last)
-        return fresh
+        return fresh, dataflows
 
     # -- the events -------------------------------------------------------------------------
-    def _store(self, events):
+    def _store(self, events, dataflows):
         be = self.be
-        dataflows = self._dataflows({e["run"] for e in events})
         self._in_db = dict(dataflows)
         self._new_runs, self._new_tasks = {}, {}
         self._tasks_in_db = self._existing_tasks(
@@ -192,13 +341,11 @@ class Ingestor:
             elif kind == "agent":  # may come from a stream that is not a run (a worker)
                 agents.append(_agent_row(ev, ts))
                 continue
-            elif run not in dataflows:
-                raise InvalidEvent(f"event {kind!r} for run {run!r} arrived before its run_start")
             elif kind == "run_end":
                 new = self._new_runs.get(run)
                 if new is not None:
-                    new[2], new[12], new[14] = (str(ev["status"]), ev.get("end", ts),
-                                                _text(ev.get("error")))
+                    new.status, new.end_time, new.error = (str(ev["status"]), ev.get("end", ts),
+                                                           _text(ev.get("error")))
                 else:
                     be.execute("UPDATE execution SET status = ?, end_time = ?, error = ? "
                                "WHERE run_id = ?",
@@ -207,10 +354,10 @@ class Ingestor:
             elif kind == "task_start":
                 self._task_start(ev, dataflows[run])
             elif kind == "task_end":
-                new = self._new_tasks.get(str(ev["task"]))
-                if new is not None:
-                    new[4], new[6], new[7] = (str(ev["status"]), ev.get("end", ts),
-                                              _text(ev.get("error")))
+                task = self._new_tasks.get(str(ev["task"]))
+                if task is not None:
+                    task.status, task.end_time, task.error = (
+                        str(ev["status"]), ev.get("end", ts), _text(ev.get("error")))
                 else:
                     be.execute("UPDATE task SET status = ?, end_time = ?, error = ? "
                                "WHERE task_id = ?",
@@ -219,9 +366,9 @@ class Ingestor:
                 if ev.get("run_status"):
                     new = self._new_runs.get(run)
                     if new is not None:
-                        if isinstance(ts, (int, float)) and (new[12] is None or _seconds(
-                                new[12]) < ts):
-                            new[12] = ts
+                        if isinstance(ts, (int, float)) and (new.end_time is None or _seconds(
+                                new.end_time) < ts):
+                            new.end_time = ts
                     else:
                         be.execute("UPDATE execution SET end_time = ? WHERE run_id = ? AND "
                                    "(end_time IS NULL OR end_time < ?)",
@@ -229,13 +376,14 @@ class Ingestor:
             elif kind == "rows":
                 self._collect_rows(ev, rows_by_set)
             elif kind == "file":
-                files.append([run, _text(ev["task"]), _text(ev["path"]), _text(ev["role"]),
-                              _int(ev.get("size")), _text(ev.get("sha256")),
-                              _int(ev.get("epoch")), ev.get("time", ts), _text(ev.get("kind"))])
+                files.append(_FileRow(run, _text(ev["task"]), _text(ev["path"]),
+                                      _text(ev["role"]), _int(ev.get("size")),
+                                      _text(ev.get("sha256")), _int(ev.get("epoch")),
+                                      ev.get("time", ts), _text(ev.get("kind"))))
         for run, ts in list(last_seen.items()):
             new = self._new_runs.get(run)
             if new is not None:
-                new[13] = ts
+                new.last_seen = ts
                 del last_seen[run]
         self._flush_new()
         self._flush_dims()
@@ -244,10 +392,7 @@ class Ingestor:
         if self._reshaped:  # once per batch, and only when a table changed
             views.create_views(be)
         if files:
-            be.insert("file", ["run_id", "task_id", "path", "role", "size", "sha256", "epoch",
-                               "time", "kind"],
-                      ["text", "text", "text", "text", "integer", "text", "integer",
-                       "timestamp", "text"], files)
+            be.insert("file", list(_FileRow._fields), _FILE_TYPES, files)
         if agents:
             be.insert("agent", _AGENT_COLS, _AGENT_TYPES, agents)
         for run, ts in last_seen.items():
@@ -261,12 +406,14 @@ class Ingestor:
     def _flush_new(self) -> None:
         """Insert the runs and tasks first seen in this batch, in bulk."""
         if self._new_runs:
-            self.be.insert("execution", _EXEC_COLS, _EXEC_TYPES, list(self._new_runs.values()))
+            self.be.insert("execution", _EXEC_COLS, _EXEC_TYPES,
+                           [row.values() for row in self._new_runs.values()])
             for run, row in self._new_runs.items():
-                self._in_db[run] = row[1]
+                self._in_db[run] = row.dataflow_tag
             self._new_runs = {}
         if self._new_tasks:
-            self.be.insert("task", _TASK_COLS, _TASK_TYPES, list(self._new_tasks.values()))
+            self.be.insert("task", _TASK_COLS, _TASK_TYPES,
+                           [row.values() for row in self._new_tasks.values()])
             self._tasks_in_db.update(self._new_tasks)
             self._new_tasks = {}
 
@@ -287,7 +434,7 @@ class Ingestor:
             self._flush_new()
         old = self._in_db.get(run)
         if old is None:  # timestamps stay numbers: the bulk insert converts them
-            self._new_runs[run] = [run] + values + [None, None, None]
+            self._new_runs[run] = _RunRow(run, *values)
         elif old != tag:
             self._flush_new()
             self._retag(run, old, tag)
@@ -339,9 +486,9 @@ class Ingestor:
         tr = str(ev["transformation"])
         task = str(ev["task"])
         if task not in self._tasks_in_db and task not in self._new_tasks:  # else: kept as is
-            self._new_tasks[task] = [task, ev["run"], dataflow, tr, "running",
-                                     ev.get("start", ev.get("ts")), None, None,
-                                     _text(ev.get("informed_by"))]
+            self._new_tasks[task] = _TaskRow(task, ev["run"], dataflow, tr, "running",
+                                             ev.get("start", ev.get("ts")),
+                                             informed_by=_text(ev.get("informed_by")))
         self._need("data_transformation", (dataflow, tr))
         for role in ("inputs", "outputs"):
             for set_tag in ev.get(role) or ():
@@ -404,23 +551,40 @@ class Ingestor:
         if isinstance(rows, dict):  # columnar: {"columns": {name: [value, ...]}}
             columns = _columnar(rows, set_tag)
             n = len(next(iter(columns.values()))) if columns else 0
-            if n:
-                rows_by_set[set_tag].append([run, links, n, columns, False])
+            if n and (not self._check_width or self._admit(ev, set_tag, columns.keys())):
+                rows_by_set[set_tag].append(_Group(run, links, n, columns))
             return
         if not (len(rows) == 1 and type(rows[0]) is dict or set(map(type, rows)) <= {dict}):
             raise InvalidEvent(f"rows of set {set_tag!r} must be JSON objects")
-        if not rows:
+        if not rows or self._check_width and not self._admit(
+                ev, set_tag, rows[0].keys() if len(rows) == 1 else set().union(*rows)):
             return
         groups = rows_by_set[set_tag]
         last = groups[-1] if groups else None
-        if last is not None and last[1] is links and last[0] == run and \
-                isinstance(last[3], list):
-            if not last[4]:  # a list of our own: the event's list is left as it was
-                last[3], last[4] = list(last[3]), True
-            last[3].extend(rows)
-            last[2] += len(rows)
+        if last is not None and last.links is links and last.run == run and \
+                isinstance(last.rows, list):
+            if not last.owned:  # a list of our own: the event's list is left as it was
+                last.rows, last.owned = list(last.rows), True
+            last.rows.extend(rows)
+            last.n += len(rows)
         else:
-            groups.append([run, links, len(rows), rows, False])
+            groups.append(_Group(run, links, len(rows), rows))
+
+    def _admit(self, ev: dict, set_tag: str, names) -> bool:
+        """Whether the set may take this event's attributes (at most MAX_SET_ATTRIBUTES
+        columns per set); else the event is refused."""
+        seen = self._seen.get(set_tag)
+        if seen is None:  # the set's attributes, and those this batch adds to it
+            seen = self._seen[set_tag] = set(self._attrs(set_tag))
+        new = names - seen
+        if not new:
+            return True
+        if len(seen) + len(new) > MAX_SET_ATTRIBUTES:
+            self._refuse(ev, f"set {set_tag!r} would have more than {MAX_SET_ATTRIBUTES} "
+                             f"attributes ({len(seen)} already, {len(new)} new in this event)")
+            return False
+        seen.update(new)
+        return True
 
     # -- the schema, as this backend's cache knows it -----------------------------------------
     def _tables(self) -> set[str]:
@@ -444,8 +608,7 @@ class Ingestor:
         return known[set_tag]
 
     def _insert_set(self, set_tag, groups):
-        """Insert one set's rows; ``groups`` holds [run, links, n, rows, rows are ours] per
-        event (or run of events), where rows is a list of dicts or columnar name -> list."""
+        """Insert one set's rows, given as ``_Group``s (one per event or run of events)."""
         be = self.be
         table = set_table(set_tag)
         attrs = self._attrs(set_tag)
@@ -458,8 +621,8 @@ class Ingestor:
             existing = ["run_id"]
         taken = set(existing)
         link_cols = []
-        for _, links, _, _, _ in groups:
-            for col in links:
+        for group in groups:
+            for col in group.links:
                 if col not in taken and col not in link_cols:
                     link_cols.append(col)
         for col in link_cols:
@@ -468,14 +631,27 @@ class Ingestor:
         # Type every attribute over the whole batch before touching the table, a column at a
         # time (a million cells a second: the per-cell work is in C where it can be).
         order, values_of = _gather(groups)
+        if len(attrs) + sum(1 for n in order if n not in attrs) > MAX_SET_ATTRIBUTES:
+            if self._strict:
+                raise InvalidEvent(f"set {set_tag!r} would have more than "
+                                   f"{MAX_SET_ATTRIBUTES} attributes")
+            raise _TooWide(set_tag)  # apply() tries again, refusing the events too wide
         kinds_of: dict[str, set] = {}
         new_types: dict[str, str | None] = {}
         for name in order:
-            start = BUILTIN_TYPES.get(name.lower()) if name not in attrs else attrs[name][1]
+            fixed = BUILTIN_TYPES.get(name)  # exact: "Epoch" is a user attribute of its own
+            start = attrs[name][1] if name in attrs else fixed
             kinds = set(map(type, values_of[name]))
             kinds.discard(type(None))
             kinds_of[name] = kinds
-            new_types[name] = _column_type(start, kinds, values_of[name])
+            new_types[name] = typ = _column_type(start, kinds, values_of[name])
+            if fixed is not None and (typ != start or not kinds <= _FIXED_KINDS.get(start,
+                                                                                     kinds)):
+                # The schema (outbox/events.py) refuses these before; this holds for events
+                # given straight to apply().
+                raise InvalidEvent(f"set {set_tag!r}: {name!r} is an attribute kerasprov "
+                                   f"types itself ({start}); values of another type are "
+                                   "refused", field=name)
         changed_types, new_attrs, new_cols = [], [], []
         for name in order:
             typ = new_types[name] or "real"
@@ -510,8 +686,8 @@ class Ingestor:
         names = list(order)
         columns = ["run_id"] + all_links + [attrs[n][0] for n in names]
         types = ["text"] * (1 + len(all_links)) + [attrs[n][1] for n in names]
-        cols = [list(chain.from_iterable(repeat(g[0], g[2]) for g in groups))]
-        cols += [list(chain.from_iterable(repeat(g[1].get(c), g[2]) for g in groups))
+        cols = [list(chain.from_iterable(repeat(g.run, g.n) for g in groups))]
+        cols += [list(chain.from_iterable(repeat(g.links.get(c), g.n) for g in groups))
                  for c in all_links]
         for n in names:
             typ = attrs[n][1]
@@ -541,13 +717,13 @@ def _gather(groups) -> tuple[list[str], dict[str, list]]:
     """Attribute names in first-seen order, and each one's values over all rows of
     ``groups`` in order (None where a row lacks it), a column at a time."""
     segments: list = []  # runs of row dicts (one list), or columnar dicts with their length
-    for _, _, n, rows, _ in groups:
-        if isinstance(rows, dict):
-            segments.append((n, rows))
+    for group in groups:
+        if isinstance(group.rows, dict):
+            segments.append((group.n, group.rows))
         elif segments and segments[-1][0] is None:
-            segments[-1][1].extend(rows)
+            segments[-1][1].extend(group.rows)
         else:
-            segments.append((None, list(rows)))
+            segments.append((None, list(group.rows)))
     order: dict[str, None] = {}
     for n, seg in segments:
         order.update(dict.fromkeys(chain.from_iterable(seg) if n is None else seg))
@@ -574,25 +750,33 @@ def _datetimes(values: list, kinds: set) -> list:
 def _column_type(start: str | None, kinds: set, values: list) -> str | None:
     """The lattice type of a column that starts as ``start`` and receives ``values``."""
     if start == "timestamp":
-        kinds = kinds - {int, float, bool}  # numbers are POSIX seconds
+        kinds = kinds - {int, float}  # numbers are POSIX seconds (a bool is no time)
         if not kinds:
             return start
     if kinds <= {float}:
         found = "real" if kinds else None
     elif kinds == {int}:
         ints = values if None not in values else [v for v in values if v is not None]
-        found = "integer" if INT64[0] <= min(ints) and max(ints) <= INT64[1] else "real"
+        lo, hi = min(ints), max(ints)
+        found = "integer" if INT64[0] <= lo and hi <= INT64[1] else _wide_int(lo, hi)
     elif kinds == {int, float}:
-        found = "real"
+        ints = [v for v in values if type(v) is int]
+        found = widen("real", _wide_int(min(ints), max(ints)))
     elif kinds in ({bool}, {str}):
         found = "boolean" if kinds == {bool} else "text"
     else:  # mixed or nested values: one at a time
         found = None
         for v in values:
-            if start == "timestamp" and isinstance(v, (int, float)):
+            if start == "timestamp" and type(v) in (int, float):
                 continue
             found = widen(found, infer_type(v))
     return widen(start, found)
+
+
+def _wide_int(lo: int, hi: int) -> str:
+    """Integers beyond 64 bits are stored as doubles, or as text beyond a double's range
+    (only from Python callers: decoding reads such literals as text already)."""
+    return "real" if -REAL_MAX <= lo and hi <= REAL_MAX else "text"
 
 
 def be_cols_order(existing, link_cols):
@@ -640,13 +824,14 @@ def local_sender(be, on_stored=None):
     """
     ing = Ingestor(be)
 
-    def send(events: list[dict]) -> None:
+    def send(events: list[dict]) -> list[tuple[dict, str]]:
         try:
             result = ing.apply(events)
         except _EVENT_FAULTS as exc:
             raise InvalidEvent(f"the store could not take this event: {exc!r}") from None
         if on_stored is not None:
             on_stored(result)
+        return [(r.event, r.reason) for r in result.refused]
 
     return send
 

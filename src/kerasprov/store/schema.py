@@ -11,6 +11,8 @@ import hashlib
 import math
 import re
 
+from ..outbox.events import BUILTIN_TYPES as _EVENT_BUILTIN_TYPES
+
 # Value types, narrowest first: a column widens along this order, never narrows.
 LATTICE = ("boolean", "integer", "real", "text")
 SQL_TYPES = {
@@ -23,13 +25,9 @@ SQL_TYPES = {
 }
 INT64 = (-(2**63), 2**63 - 1)
 
-#: Attributes kerasprov itself writes, with fixed types (so a NULL first value types right).
-BUILTIN_TYPES = {
-    "timestamp": "timestamp", "epoch": "integer", "elapsed_time": "real",
-    "learning_rate": "real", "previous_learning_rate": "real", "decay": "real",
-    "momentum": "real", "num_epochs": "integer", "batch_size": "integer",
-    "num_layers": "integer", "optimizer_name": "text", "technique": "text",
-}
+#: Attributes kerasprov itself writes, with fixed types that no event widens (and so a NULL
+#: first value types right). Defined with the event schema, which refuses other values.
+BUILTIN_TYPES = _EVENT_BUILTIN_TYPES
 
 
 #: Data sets that exist in every store (so the views answer on an empty store):
@@ -107,6 +105,8 @@ def column_name(name: str, taken: set[str]) -> str:
     base = re.sub(r"\s+", "_", name.strip().lower().replace("\x00", "")) or "_"
     if base.endswith("_task_id") or base == "run_id":
         base += "_attr"  # those names are reserved for the columns that link rows to tasks
+    elif base in BUILTIN_TYPES and name != base:
+        base += "_attr"  # "Epoch" is a user attribute: the column "epoch" stays kerasprov's
     if len(base) > 60:
         base = base[:48] + "_" + hashlib.sha1(name.encode("utf-8", "replace")).hexdigest()[:10]
     candidate, n = base, 2
@@ -123,7 +123,9 @@ def infer_type(value: object) -> str | None:
     if isinstance(value, bool):
         return "boolean"
     if isinstance(value, int):
-        return "integer" if INT64[0] <= value <= INT64[1] else "real"
+        if INT64[0] <= value <= INT64[1]:
+            return "integer"
+        return "real" if -(2**1023) <= value <= 2**1023 else "text"
     if isinstance(value, float):
         return "real"
     return "text"
