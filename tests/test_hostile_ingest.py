@@ -420,7 +420,7 @@ class App:
         from kerasprov.server.app import create_app
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.server = uvicorn.Server(uvicorn.Config(create_app(store, token=TOKEN),
+        self.server = uvicorn.Server(uvicorn.Config(create_app(store, token=TOKEN, ingest=True),
                                                     host="127.0.0.1", port=self.port,
                                                     log_level="error"))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
