@@ -196,7 +196,6 @@ def _two_hand_runs():
 def test_same_diff_on_postgres_and_through_a_server(tmp_path, pg_url):  # noqa: F811
     import ui_util
 
-    from kerasprov.query.diff import diff
     from kerasprov.store.ingest import Ingestor
     local = kerasprov.open_store(str(tmp_path / "s"))
     pg = kerasprov.open_store(pg_url)
@@ -209,8 +208,8 @@ def test_same_diff_on_postgres_and_through_a_server(tmp_path, pg_url):  # noqa: 
     cols = ["group", "field", "h1", "h2"]
     assert pg.diff("h1", "h2")[cols].values.tolist() == expected[cols].values.tolist()
     server = ui_util.Server(tmp_path / "s")
-    try:  # a remote store answers through its sandboxed SQL
-        remote = diff(kerasprov.open_store(server.url), ["h1", "h2"])
+    try:  # an http:// store runs the diff on its server (HttpStore.diff)
+        remote = kerasprov.open_store(server.url).diff("h1", "h2")
     finally:
         server.stop()
     assert remote[cols].values.tolist() == expected[cols].values.tolist()

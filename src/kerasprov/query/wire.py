@@ -21,6 +21,8 @@ def frame_body(df: pd.DataFrame) -> dict:
     return {"columns": [str(c) for c in df.columns], "rows": records(df),
             "datetime_columns": [str(c) for c in df.columns
                                  if pd.api.types.is_datetime64_any_dtype(df[c])],
+            # columns of mixed Python values (a diff's None beside 1) stay so, not NaN/float
+            "object_columns": [str(c) for c, t in zip(df.columns, df.dtypes) if t == object],
             "truncated": bool(df.attrs.get("truncated", False))}
 
 
@@ -28,6 +30,9 @@ def frame(body: dict) -> pd.DataFrame:
     """A DataFrame from ``frame_body``'s answer."""
     cols = body.get("columns") or []
     df = pd.DataFrame([[r.get(c) for c in cols] for r in body.get("rows") or []], columns=cols)
+    for c in body.get("object_columns") or ():
+        if c in df.columns:
+            df[c] = pd.Series([r.get(c) for r in body.get("rows") or []], dtype=object)
     for c in body.get("datetime_columns") or ():
         if c in df.columns:
             df[c] = pd.to_datetime(df[c])
