@@ -474,3 +474,16 @@ def test_prov_entity_types_have_one_case(several_runs):
     assert {"iTrainingModel", "iTrainingConfig", "iTrainingData", "iTestingData",
             "oTrainingModel", "oTestingModel", "iLayers"} <= types, types
     assert all(t[:1] in "io" and t[1:2].isupper() for t in types if t[:1] in "io"), types
+
+
+def test_a_hyperparameter_named_like_a_builtin_must_have_its_type():
+    """``batch_size`` is kerasprov's own integer column: a text value under that name would
+    make the store refuse the whole hyperparameter row, so provenance() says so at once."""
+    from kerasprov.capture.options import ProvenanceConfig
+    for bad in ({"batch_size": "auto"}, {"learning_rate": "1e-3"}, {"num_layers": 2.5},
+                {"optimizer_name": 3}, {"epoch": True}):
+        with pytest.raises(ValueError, match="kerasprov records"):
+            ProvenanceConfig("tag", hyperparameters=bad)
+    ok = ProvenanceConfig("tag", hyperparameters={"batch_size": 64, "learning_rate": 1,
+                                                  "dropout": "high", "momentum": None})
+    assert ok.hyperparameters["batch_size"] == 64

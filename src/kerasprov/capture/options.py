@@ -34,3 +34,25 @@ class ProvenanceConfig:
             raise ValueError("hyperparameters must be a dict of name -> value. "
                              f"Received: hyperparameters={hyperparameters!r}")
         self.hyperparameters = dict(hyperparameters or {})
+        for name, value in self.hyperparameters.items():
+            _check_builtin(str(name), value)
+
+
+_FITS = {"integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+         "real": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+         "text": lambda v: isinstance(v, str)}
+
+
+def _check_builtin(name: str, value) -> None:
+    """A user hyperparameter named like an attribute kerasprov types itself (``batch_size``
+    is an integer, ``optimizer_name`` a text...) must have that type: the store would
+    refuse the whole row otherwise. Said now, where the user wrote it."""
+    from ..outbox.events import BUILTIN_TYPES
+    typ = BUILTIN_TYPES.get(name)
+    fits = _FITS.get(typ)
+    if value is not None and fits is not None and not fits(value):
+        kind = {"real": "a number", "integer": "an integer"}.get(typ, "a string")
+        raise ValueError(f"hyperparameters[{name!r}] must be {kind}: kerasprov records "
+                         f"{name!r} itself with that type. Use another name for this value. "
+                         f"Received: hyperparameters={{{name!r}: {value!r}}}")
+

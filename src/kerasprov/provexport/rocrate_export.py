@@ -63,8 +63,8 @@ def _rocrate():
     try:
         from rocrate.rocrate import ROCrate
     except ImportError:  # pragma: no cover - a dependency; a broken install says so
-        raise BadRequest('RO-Crate export needs the rocrate library: pip install "kerasprov[rocrate]"') \
-            from None
+        raise BadRequest("RO-Crate export needs the rocrate library: "
+                         'pip install "kerasprov[rocrate]"') from None
     return ROCrate
 
 

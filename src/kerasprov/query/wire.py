@@ -22,7 +22,8 @@ def frame_body(df: pd.DataFrame) -> dict:
             "datetime_columns": [str(c) for c in df.columns
                                  if pd.api.types.is_datetime64_any_dtype(df[c])],
             # columns of mixed Python values (a diff's None beside 1) stay so, not NaN/float
-            "object_columns": [str(c) for c, t in zip(df.columns, df.dtypes) if t == object],
+            "object_columns": [str(c) for c in df.columns
+                               if pd.api.types.is_object_dtype(df[c])],
             "truncated": bool(df.attrs.get("truncated", False))}
 
 
