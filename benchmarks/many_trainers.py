@@ -39,10 +39,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "src"))
 
+from kerasprov.server.client import deliver_outbox  # noqa: E402
+
 from kerasprov.errors import KerasProvError  # noqa: E402
 from kerasprov.outbox import codec  # noqa: E402
 from kerasprov.outbox.journal import END_MARK, segment_name  # noqa: E402
-from kerasprov.server.client import deliver_outbox  # noqa: E402
 
 RETRY_S = 1.0
 
