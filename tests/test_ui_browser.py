@@ -176,6 +176,37 @@ def test_live_training_appears_and_updates_without_reload(site, page, tmp_path):
             proc.kill()
 
 
+def test_graph_several_sources_targets_include_exclude_and_mapping(site, page):
+    """DfAnalyzer parity on the graph page: the roles chosen by clicks and the mapping give
+    the SQL that ``Store.query`` writes for the same arguments, and it runs."""
+    import kerasprov
+    page.goto(site["url"] + "/dataflows/uitest")
+    page.check('input[name="role"][value="source"]')
+    for s in ("ifilter", "itrainingmodel"):
+        page.click(f'.ds-node[data-set="{s}"]')
+    page.check('input[name="role"][value="target"]')
+    page.click('.ds-node[data-set="otestingmodel"]')
+    page.check('input[name="role"][value="include"]')
+    page.click('.ds-node[data-set="otrainingmodel"]')
+    page.check('input[name="role"][value="exclude"]')
+    page.click('.ds-node[data-set="ilayers"]')
+    page.select_option("#mapping", "hybrid")
+    want = kerasprov.open_store(str(site["store"])).query(
+        "uitest", ["ifilter", "itrainingmodel"], ["otestingmodel"], include=["otrainingmodel"],
+        exclude=["ilayers"], mapping="hybrid", execute=False).sql
+    page.wait_for_function("want => document.getElementById('sql').value === want", arg=want)
+    assert sorted(page.eval_on_selector_all(".ds-node.source", "gs => gs.map(g => "
+                                            "g.dataset.set)")) == ["ifilter", "itrainingmodel"]
+    assert page.locator(".ds-node.exclude").get_attribute("data-set") == "ilayers"
+    assert "avoiding: ilayers" in page.text_content(".paths-exclude")
+    # clicking a chosen set again in its role drops it
+    page.click('.ds-node[data-set="ilayers"]')
+    assert page.locator(".ds-node.exclude").count() == 0
+    page.click("#run")
+    page.wait_for_selector("#result table, #error:not([hidden])")
+    assert page.locator("#error").is_hidden(), page.text_content("#error")
+
+
 def test_graph_clicks_write_sql_that_runs(site, page, tmp_path):
     page.goto(site["url"] + "/dataflows/uitest")
     page.click('.ds-node[data-set="itrainingmodel"]')

@@ -57,13 +57,21 @@ def dataflow_svg(request: Request, tag: str):
 def dataflow_query(request: Request, tag: str, body: JsonBody):
     """The SQL the path-query generator writes for the user's choice of data sets."""
     store = app_store(request)
-    args = {"dataflow": tag, "source": body.get("source"),
-            "target": body.get("target") or body.get("source"),
+
+    def sets(key: str) -> list[str]:
+        value = body.get(key)
+        value = [value] if isinstance(value, str) else list(value or [])
+        if not all(isinstance(v, str) and v for v in value):
+            raise BadRequest(f"{key} must be data set names; received {key}={value!r}")
+        return value
+
+    args = {"dataflow": tag, "source": sets("source"),
+            "target": sets("target") or sets("source"), "include": sets("include"),
+            "exclude": sets("exclude"), "mapping": str(body.get("mapping") or "physical"),
             "project": list(body.get("project") or []), "select": list(body.get("select") or []),
             "distinct": bool(body.get("distinct"))}
-    for key in ("source", "target"):
-        if not isinstance(args[key], str) or not args[key]:
-            raise BadRequest(f"choose a {key} data set; received {key}={args[key]!r}")
+    if not args["source"]:
+        raise BadRequest("choose at least one source data set")
     # Only the SQL: the page runs it (perhaps edited) through the sandbox, like the console.
     result = store.query(**args, execute=False)
     return as_json({"sql": result.sql, "path": list(getattr(result, "path", [])), **args})

@@ -1,10 +1,14 @@
-// Provenance graph: clicking data sets chooses the source and target of a path query; ticks
+// Provenance graph: clicking data sets chooses the sources and targets of a path query (and
+// the sets its paths must or must not go through: DfAnalyzer's include/exclude); ticks
 // project attributes, typed conditions select rows. The server's path-query generator writes
 // the SQL (POST /dataflows/<tag>/query); the user may edit it and run it in the sandbox.
 "use strict";
 (function () {
   const ctx = KP.ctx();
-  const chosen = [];                 // [source, target?]
+  const roles = {source: [], target: [], include: [], exclude: []};
+  const mapping = document.getElementById("mapping");
+  const mode = () => document.querySelector('input[name="role"]:checked').value;
+  const chosenSets = () => [...new Set([...roles.source, ...roles.target])];
   const project = new Set();         // "set.attribute"
   const conditions = new Map();      // "set.attribute" -> condition text
   const box = document.getElementById("chosen");
@@ -19,18 +23,21 @@
 
   function markNodes() {
     for (const g of document.querySelectorAll(".ds-node")) {
-      g.classList.toggle("source", chosen[0] === g.dataset.set);
-      g.classList.toggle("target", chosen.length > 1 && chosen[1] === g.dataset.set);
+      for (const role of Object.keys(roles)) g.classList.toggle(role, roles[role].includes(g.dataset.set));
     }
   }
 
   function renderChoice() {
     box.textContent = "";
-    if (!chosen.length) { box.appendChild(KP.el("p", {class: "empty"}, "No data set chosen yet.")); return; }
-    chosen.forEach((set, i) => {
+    if (!roles.source.length) { box.appendChild(KP.el("p", {class: "empty"}, "No data set chosen yet.")); return; }
+    for (const role of ["include", "exclude"]) {
+      if (roles[role].length) box.appendChild(KP.el("p", {class: `hint paths-${role}`}, `paths ${role === "include" ? "through" : "avoiding"}: ${roles[role].join(", ")}`));
+    }
+    chosenSets().forEach(set => {
+      const role = roles.source.includes(set) ? "source" : "target";
       const part = KP.el("div", {class: "attr-set", "data-set": set});
       const h = KP.el("h3");
-      h.appendChild(KP.el("span", {class: `role ${i ? "target" : "source"}`}, i ? "target" : "source"));
+      h.appendChild(KP.el("span", {class: `role ${role}`}, role));
       h.appendChild(document.createTextNode(`ds_${set}`));
       part.appendChild(h);
       const table = KP.el("table");
@@ -55,12 +62,17 @@
   }
 
   function choose(set) {
-    const i = chosen.indexOf(set);
-    if (i >= 0) chosen.splice(i, 1);
-    else if (chosen.length < 2) chosen.push(set);
-    else chosen[1] = set;
-    for (const key of [...project]) if (!chosen.includes(key.split(".")[0])) project.delete(key);
-    for (const key of [...conditions.keys()]) if (!chosen.includes(key.split(".")[0])) conditions.delete(key);
+    const m = mode();
+    const held = Object.keys(roles).find(r => roles[r].includes(set));
+    if (held) roles[held].splice(roles[held].indexOf(set), 1);
+    const dropped = held && (m === "auto" || m === held);  // a second click drops a set
+    if (!dropped && m !== "auto") roles[m].push(set);
+    else if (!dropped && !roles.source.length) roles.source.push(set);
+    else if (!dropped && !roles.target.length) roles.target.push(set);
+    else if (!dropped) roles.target[0] = set;
+    const kept = chosenSets();
+    for (const key of [...project]) if (!kept.includes(key.split(".")[0])) project.delete(key);
+    for (const key of [...conditions.keys()]) if (!kept.includes(key.split(".")[0])) conditions.delete(key);
     markNodes();
     renderChoice();
     generate();
@@ -72,12 +84,13 @@
   async function generate() {
     const mine = ++asked;
     KP.showError(error, "");
-    if (!chosen.length) { sql.value = ""; origin.textContent = ""; return; }
+    if (!roles.source.length) { sql.value = ""; origin.textContent = ""; return; }
     const select = [...conditions.entries()].map(([k, c]) => `${k} ${c}`);
     try {
       const r = await KP.postJSON(`/dataflows/${encodeURIComponent(ctx.dataflow)}/query`,
-        {source: chosen[0], target: chosen[1] || chosen[0], project: [...project], select,
-         distinct: distinct.checked});
+        {source: roles.source, target: roles.target.length ? roles.target : roles.source,
+         include: roles.include, exclude: roles.exclude, mapping: mapping.value,
+         project: [...project], select, distinct: distinct.checked});
       if (mine !== asked) return;
       sql.value = r.sql;
       origin.textContent = "(written by the path-query generator; edit freely)";
@@ -112,5 +125,6 @@
   }
   sql.addEventListener("input", links);
   distinct.addEventListener("change", generate);
+  mapping.addEventListener("change", generate);
   document.getElementById("run").addEventListener("click", run);
 })();
