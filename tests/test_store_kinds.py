@@ -111,11 +111,16 @@ def _calls(runs: dict[str, str]) -> dict[str, tuple[tuple, dict]]:
         "diff": ((gray, none), {}),
         "lineage": ((gray,), {"direction": "up"}),
         "dataflow_versions": (("alexnet",), {}),
+        "searches": ((), {}),
+        "trials": (("no-such-search",), {}),  # an error: the same one on every kind
     }
 
 
 def _answer(store_spec: str, name: str, args, kwargs):
-    value = getattr(kerasprov.open_store(store_spec), name)(*args, **kwargs)
+    try:
+        value = getattr(kerasprov.open_store(store_spec), name)(*args, **kwargs)
+    except kerasprov.KerasProvError as exc:  # expected mistakes answer alike too
+        return {"error": type(exc).__name__, "message": exc.message.replace(store_spec, "S")}
     if name == "query":
         return {"sql": value.sql, "path": value.path, "df": _norm(value.df)}
     if name == "prov":

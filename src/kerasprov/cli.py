@@ -504,13 +504,15 @@ def export(run_id, ro_crate, max_copy, openlineage, store):
         from .provexport.openlineage_export import emit_openlineage
         n = emit_openlineage(st, run_id, openlineage)
         click.echo(f"wrote {n} OpenLineage event(s) to {openlineage}", err=True)
+
+
+# -- KerasTuner searches (issue #13) -----------------------------------------------------------
 @cli.command()
 @output_options
 @handle_errors
 def searches(store, fmt):
     """List KerasTuner searches: tuner, objective, trials, best trial and score."""
-    from .query.searches import searches as list_searches
-    emit(list_searches(_store(store)), fmt)
+    emit(_store(store).searches(), fmt)
 
 
 @cli.command()
@@ -522,9 +524,7 @@ def searches(store, fmt):
 def trials(search, best_history, store, fmt):
     """List the trials of a KerasTuner SEARCH (id or unique prefix; default: the newest),
     best first: hyperparameters, status, score, best epoch and the runs of its executions."""
-    from .query import searches as q
-    st = _store(store)
-    emit(q.best_trial_history(st, search) if best_history else q.trials(st, search), fmt)
+    emit(_store(store).trials(search, best_history=best_history), fmt)
 
 
 def main(argv=None):

@@ -225,6 +225,17 @@ class Store:
         from .diff import diff
         return diff(self, run_ids, rtol=rtol, atol=atol)
 
+    def searches(self) -> pd.DataFrame:
+        """KerasTuner searches, newest first (the ``searches`` view; see searches.py)."""
+        from .searches import searches
+        return searches(self)
+
+    def trials(self, search: str | None = None, best_history: bool = False) -> pd.DataFrame:
+        """The trials of a search (an id, a unique prefix, or the newest), best first; with
+        ``best_history``, the best trial's checkpoint and learning rate per epoch."""
+        from .searches import best_trial_history, trials
+        return (best_trial_history if best_history else trials)(self, search)
+
     def lineage(self, entity: str, direction: str = "up", execute: bool = True):
         """Everything upstream (``"up"``) or downstream (``"down"``) of a file path, a run
         id or a sha256: a ``Lineage`` with ``.sql``, ``.df`` (None when ``execute`` is

@@ -17,7 +17,7 @@ import pandas as pd
 #: trusted SQL, are local only).
 METHODS = ("sql", "runs", "epochs", "adaptations", "tests", "run", "check_run", "compare",
            "query", "prov", "adaptation", "transformation_impact", "convergence", "diff",
-           "lineage", "dataflow_versions")
+           "lineage", "dataflow_versions", "searches", "trials")
 
 
 @runtime_checkable
@@ -62,3 +62,7 @@ class StoreAPI(Protocol):
     def lineage(self, entity: str, direction: str = "up", execute: bool = True) -> Any: ...
 
     def dataflow_versions(self, dataflow: str) -> pd.DataFrame: ...
+
+    def searches(self) -> pd.DataFrame: ...
+
+    def trials(self, search: str | None = None, best_history: bool = False) -> pd.DataFrame: ...
