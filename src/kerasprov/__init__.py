@@ -8,10 +8,9 @@ imports Keras itself unless capture is used: the CLI and the query API start fas
 
 from __future__ import annotations
 
-import importlib.abc
-import importlib.machinery
 import sys
 
+from .capture.importhook import after_import
 from .config import configure
 from .errors import KerasProvError, ProvenanceWarning
 from .outbox import delivery as _delivery
@@ -66,27 +65,6 @@ def _install() -> None:
                              "captured")
 
 
-class _KerasHook(importlib.abc.MetaPathFinder):
-    """Patches keras right after ``import keras`` finishes, when kerasprov came first."""
-
-    def find_spec(self, fullname, path=None, target=None):
-        if fullname != "keras":
-            return None
-        sys.meta_path.remove(self)
-        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
-        if spec is None or spec.loader is None:
-            return spec
-        exec_module = spec.loader.exec_module
-
-        def exec_and_patch(module):
-            exec_module(module)
-            _install()
-
-        spec.loader.exec_module = exec_and_patch
-        return spec
-
-
-if "keras" in sys.modules:
-    _install()
-elif not any(isinstance(f, _KerasHook) for f in sys.meta_path):
-    sys.meta_path.insert(0, _KerasHook())
+# Keras is patched right after it is imported (or now, if it already is): kerasprov never
+# imports Keras itself before capture is used.
+after_import("keras", lambda module: _install())

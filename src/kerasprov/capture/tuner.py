@@ -38,16 +38,14 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import importlib.abc
-import importlib.machinery
 import json
 import os
-import sys
 import threading
 import time
 
 from ..errors import warn_once
 from . import distributed, session
+from .importhook import after_import
 from .values import jsonable
 
 SEARCH, TRIAL = "Search", "Trial"
@@ -61,33 +59,9 @@ _TASK_STATUS = {"COMPLETED": "finished", "FAILED": "failed", "INVALID": "failed"
 
 
 # -- installing ----------------------------------------------------------------------------
-class _Hook(importlib.abc.MetaPathFinder):
-    """Patches KerasTuner right after its ``base_tuner`` module is executed."""
-
-    def find_spec(self, fullname, path=None, target=None):
-        if fullname != _MODULE:
-            return None
-        sys.meta_path.remove(self)
-        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
-        if spec is None or spec.loader is None:
-            return spec
-        exec_module = spec.loader.exec_module
-
-        def exec_and_patch(module):
-            exec_module(module)
-            _install_safely(module)
-
-        spec.loader.exec_module = exec_and_patch
-        return spec
-
-
 def watch() -> None:
     """Patch KerasTuner now if it is imported, else as soon as it is (idempotent)."""
-    module = sys.modules.get(_MODULE)
-    if module is not None and hasattr(module, "BaseTuner"):
-        _install_safely(module)
-    elif not any(isinstance(f, _Hook) for f in sys.meta_path):
-        sys.meta_path.insert(0, _Hook())
+    after_import(_MODULE, _install_safely, ready=lambda module: hasattr(module, "BaseTuner"))
 
 
 def _install_safely(module) -> None:

@@ -128,20 +128,3 @@ def _qs(query: dict, **changes: Any) -> str:
 _env.filters.update(fmt=_fmt, dur=_dur,
                     pretty=lambda v: json.dumps(v, indent=2, ensure_ascii=False, default=str))
 _env.globals["qs"] = _qs
-
-
-def _json(ctx: dict) -> JSONResponse:
-    return JSONResponse({"ok": True, **ctx})
-
-
-def _now_utc() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-
-
-def _parse_ts(v: Any) -> dt.datetime | None:
-    if not v:
-        return None
-    try:
-        return dt.datetime.fromisoformat(str(v))
-    except ValueError:
-        return None
