@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from .readonly import DEFAULT_MAX_BYTES, Deadline, SQLReference, fetch_capped, frame, timed_out
+from .readonly import (
+    DEFAULT_MAX_BYTES,
+    Deadline,
+    SQLReference,
+    fetch_capped,
+    frame,
+    timed_out,
+    unique_columns,
+)
 from .schema import SQL_TYPES
 
 if TYPE_CHECKING:
@@ -35,17 +43,6 @@ def to_datetime(value: object) -> dt.datetime | None:
     if isinstance(value, dt.datetime):
         return value
     return dt.datetime.fromtimestamp(float(value), dt.timezone.utc).replace(tzinfo=None)
-
-
-def unique_columns(cols: list[str]) -> list[str]:
-    """Result column names made unique (``a, a`` -> ``a, a_2``) for a DataFrame."""
-    seen: dict[str, int] = {}
-    out = []
-    for c in cols:
-        n = seen.get(c, 0)
-        seen[c] = n + 1
-        out.append(c if n == 0 else f"{c}_{n + 1}")
-    return out
 
 
 class Backend:
