@@ -4,7 +4,7 @@ PostgreSQL, and the server is killed (SIGKILL) once in the middle and started ag
 Each trainer is a thread that behaves like a training process's outbox, with the real
 code: it appends its run's events (run_start, task_start, hyperparameters, one ``rows``
 event per epoch, task_end, run_end) to real journal segments in its own outbox directory,
-and after every epoch delivers what waits with ``kerasprov.server.client.deliver_outbox``
+and after every epoch delivers what waits with ``kerasprov.store.http.deliver`` (journal replay over HTTP)
 (the function a training process's writer thread calls). A delivery that fails (the server
 is down) leaves the events in the journal for the next one, as in a real trainer.
 
@@ -39,11 +39,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "src"))
 
-from kerasprov.server.client import deliver_outbox  # noqa: E402
-
 from kerasprov.errors import KerasProvError  # noqa: E402
 from kerasprov.outbox import codec  # noqa: E402
 from kerasprov.outbox.journal import END_MARK, segment_name  # noqa: E402
+from kerasprov.store.http import deliver as deliver_outbox  # noqa: E402
 
 RETRY_S = 1.0
 
