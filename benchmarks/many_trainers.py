@@ -4,8 +4,8 @@ PostgreSQL, and the server is killed (SIGKILL) once in the middle and started ag
 Each trainer is a thread that behaves like a training process's outbox, with the real
 code: it appends its run's events (run_start, task_start, hyperparameters, one ``rows``
 event per epoch, task_end, run_end) to real journal segments in its own outbox directory,
-and after every epoch delivers what waits with ``kerasprov.store.http.deliver`` (journal replay over HTTP)
-(the function a training process's writer thread calls). A delivery that fails (the server
+and after every epoch delivers what waits with ``kerasprov.store.http.deliver`` (journal replay
+over HTTP: the function a training process's writer thread calls). A delivery that fails (the server
 is down) leaves the events in the journal for the next one, as in a real trainer.
 
 Figures: events/s over the whole load (server down time included), and the delivery
