@@ -4,6 +4,9 @@
 hyperparameters)``; after it, that model's ``fit``, ``evaluate`` and ``predict`` are captured.
 Keras is patched as soon as it is imported (before or after kerasprov), and kerasprov never
 imports Keras itself unless capture is used: the CLI and the query API start fast.
+
+The read side (``open_store``, ``Store``: pandas, pyarrow, the store backends) is imported
+on first use too, so a training process that only captures never loads it.
 """
 
 from __future__ import annotations
@@ -11,14 +14,23 @@ from __future__ import annotations
 import importlib.abc
 import importlib.machinery
 import sys
+from typing import TYPE_CHECKING
 
 from .config import configure
 from .errors import KerasProvError, ProvenanceWarning
-from .query.api import Store, open_store
+
+if TYPE_CHECKING:  # for type checkers and editors; at run time see _LAZY
+    from .capture.callback import ProvenanceCallback
+    from .capture.patch import autolog
+    from .capture.session import flush
+    from .capture.transform import generated_file, transformation, use_file
+    from .query.api import Store, open_store
 
 __version__ = "0.1.0"
 
-_LAZY = {
+_LAZY = {  # name -> (module, attribute), imported on first access
+    "Store": ("query.api", "Store"),
+    "open_store": ("query.api", "open_store"),
     "ProvenanceCallback": ("capture.callback", "ProvenanceCallback"),
     "autolog": ("capture.patch", "autolog"),
     "flush": ("capture.session", "flush"),
@@ -42,6 +54,10 @@ def __getattr__(name):
         globals()[name] = value
         return value
     raise AttributeError(f"module 'kerasprov' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))
 
 
 def _install() -> None:
