@@ -18,7 +18,7 @@ from ..errors import warn_once
 from ..names import TESTING
 from . import extract, files, session
 from .batch import BatchCapture
-from .callback import FitCapture, LRProbe, ProvenanceCallback, ProvenanceConfig, Tail, TestCapture
+from .callback import FitCapture, ProvenanceCallback, ProvenanceConfig, Tail, TestCapture
 from .values import jsonable
 
 _ORIG: dict[str, object] = {}
@@ -135,10 +135,7 @@ def _wrap_callbacks(callbacks, cap: FitCapture):
         head._standalone = False
     head.capture = cap
     head._standalone = False
-    wired = [head]
-    for cb in user:
-        wired.append(cb)
-        wired.append(LRProbe(cap, cb))
+    wired = [head, *user]  # learning-rate changes are noted as they happen (lrwatch.py)
     if cap.cfg.batch_every:  # only then is a batch hook overridden (see batch.py)
         wired.append(BatchCapture(cap, cap.cfg.batch_every))
     wired.append(Tail(cap))
