@@ -39,6 +39,8 @@ _LAZY = {  # name -> (module, attribute), imported on first access
     "generated_file": ("capture.transform", "generated_file"),
 }
 
+_NEEDS_KERAS = {"capture.callback", "capture.patch"}  # modules that import keras
+
 __all__ = [  # noqa: RUF022 (frozen by tests/test_live_and_cli.py)
     "KerasProvError", "ProvenanceCallback", "ProvenanceWarning", "Store", "__version__",
     "autolog", "configure", "flush", "generated_file", "open_store", "transformation",
@@ -50,6 +52,10 @@ def __getattr__(name):
     if name in _LAZY:
         import importlib
         module, attr = _LAZY[name]
+        if module in _NEEDS_KERAS:
+            # Keras first: importing it patches Model through the hook below, and that
+            # imports these modules; importing one of them first made a cycle.
+            import keras  # noqa: F401
         value = getattr(importlib.import_module(f"{__name__}.{module}"), attr)
         globals()[name] = value
         return value

@@ -170,6 +170,8 @@ class Outbox:
             if any(ev is _STOP for ev, _, _ in batch):
                 self._close_all()
                 stop = True
+            elif any(ev is _FLUSH for ev, _, _ in batch):
+                self._flush_files()  # a reader in this process sees every line
             if time.monotonic() - self._last_touch >= HEARTBEAT_S:
                 self._heartbeat()
             else:
@@ -288,6 +290,13 @@ class Outbox:
         except Exception as exc:
             warn_once("io", f"could not deliver provenance to the store yet ({exc}); "
                                  "it waits in the journal")
+
+    def _flush_files(self) -> None:
+        for seg in list(self.segments.values()):
+            try:
+                seg.fh.flush()
+            except (OSError, ValueError) as exc:
+                self._journal_failed(exc)
 
     def _segment(self, run: str) -> _Segment:
         seg = self.segments.get(run)
