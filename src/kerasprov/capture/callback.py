@@ -9,6 +9,7 @@ overridden: Keras keeps dispatching batch hooks asynchronously.
 
 from __future__ import annotations
 
+import functools
 import time
 
 import keras
@@ -155,7 +156,8 @@ class FitCapture:
                 warn_once(f"reserved:{key}", f"metric {key!r} is not stored: {key!r} is the "
                                              "name of a column kerasprov fills itself")
             elif key != "learning_rate":
-                row[key] = jsonable(value, _on_repr(key))
+                # Keras hands Python floats: stored as they are (jsonable for the rest).
+                row[key] = value if type(value) is float else jsonable(value, _on_repr(key))
         row["learning_rate"] = self.epoch_lr
         self.run.rows(self.task, TRAINING, "otrainingmodel", [row], sync=True)
 
@@ -174,6 +176,24 @@ class FitCapture:
         run.task_end(self.task, status, msg)
         run.trained = True
         run.end(status, msg)
+
+
+_BATCH_HOOKS = ("on_batch_begin", "on_batch_end", "on_train_batch_begin", "on_train_batch_end",
+                "on_test_batch_begin", "on_test_batch_end", "on_predict_batch_begin",
+                "on_predict_batch_end")
+# A batch hook that does nothing without a Python frame ("".format ignores its arguments).
+# Keras calls every callback's batch hooks at every batch, and the base class's no-op is
+# two Python calls; marked as Keras's own default, so Keras still dispatches batch hooks
+# asynchronously when no other callback overrides them.
+_NOOP = functools.partial("".format)
+_NOOP._is_default = True
+
+
+def quiet_batch_hooks(callback: keras.callbacks.Callback) -> None:
+    """Give ``callback`` the frameless no-op for each batch hook its class does not define."""
+    for name in _BATCH_HOOKS:
+        if getattr(getattr(type(callback), name, None), "_is_default", False):
+            callback.__dict__[name] = _NOOP
 
 
 class _Timed(keras.callbacks.Callback):
@@ -221,6 +241,7 @@ class ProvenanceCallback(_Timed):
                                        batch_every)
         self.capture = None
         self._standalone = False
+        quiet_batch_hooks(self)
 
     def on_train_begin(self, logs=None):
         if self.capture is None:  # used without the patched fit: capture on our own
@@ -262,6 +283,7 @@ class Tail(_Timed):
     def __init__(self, capture: FitCapture):
         super().__init__()
         self.capture = capture
+        quiet_batch_hooks(self)
 
     def on_epoch_begin(self, epoch, logs=None):
         self._timed(_tail_begin, epoch)

@@ -19,6 +19,7 @@ hook fired and the variable is the one watched, nothing reads it at all.
 
 from __future__ import annotations
 
+import struct
 import sys
 import threading
 import types
@@ -47,6 +48,7 @@ class LRWatch:
         self.var = None  # the watched learning-rate object (a variable, schedule...)
         self.hooked = False  # var's assign reports here
         self.schedule = False
+        self.dtype = None  # the watched variable's dtype ("float32"...)
         self._attach()
         with _lock:
             _by_optimizer[id(self.optimizer)] = self
@@ -79,6 +81,7 @@ class LRWatch:
                 or not hasattr(var, "__dict__"):
             return  # a float, a schedule or a callable: read, not watched
         try:
+            self.dtype = str(getattr(var, "dtype", ""))
             var.__dict__["assign"] = types.MethodType(_watched_assign, var)
             var.__dict__["_kerasprov_watch"] = self
             self.hooked = True
@@ -101,10 +104,18 @@ class LRWatch:
             self._attach()
 
 
-def noted(watch: LRWatch) -> None:
-    """The rate may have changed just now: note it with the callback that changed it."""
+def noted(watch: LRWatch, value=None) -> None:
+    """The rate may have changed just now: note it with the callback that changed it.
+
+    Args:
+        value: the Python number just assigned, if that is what was assigned: it is
+            compared as the variable stores it, without reading the variable back (a
+            scheduler re-assigns the same rate every epoch).
+    """
     try:
-        lr = read_lr(watch.optimizer)
+        lr = _stored(value, watch.dtype)
+        if lr is None:
+            lr = read_lr(watch.optimizer)
         if lr is None or same_float(lr, watch.last):
             return
         watch.last = lr
@@ -139,6 +150,20 @@ def changer(start: int = 2) -> str | None:
     return type(outer).__name__ if outer is not None else None
 
 
+def _stored(value, dtype: str | None) -> float | None:
+    """``value`` as a variable of ``dtype`` stores it, for plain Python numbers; else None."""
+    if type(value) is not float and type(value) is not int:
+        return None
+    if dtype == "float32":
+        try:  # the same round-to-nearest as the backend's conversion to float32
+            return struct.unpack("f", struct.pack("f", value))[0]
+        except (OverflowError, struct.error):
+            return None
+    if dtype == "float64":
+        return float(value)
+    return None
+
+
 def _ours(callback) -> bool:
     return type(callback).__module__.startswith("kerasprov.")
 
@@ -147,7 +172,7 @@ def _watched_assign(var, value):
     result = type(var).assign(var, value)
     watch = var.__dict__.get("_kerasprov_watch")
     if watch is not None:
-        noted(watch)
+        noted(watch, value)
     return result
 
 
@@ -168,7 +193,8 @@ def _patch_setter() -> None:
         def set_learning_rate(self, value):
             fset(self, value)
             watch = _by_optimizer.get(id(self))
-            if watch is not None and watch.optimizer is self:
+            # A watched variable's assign has noted the change already.
+            if watch is not None and watch.optimizer is self and not watch.exact():
                 watch.reattach()
                 noted(watch)
 

@@ -16,6 +16,7 @@ import keras
 
 from ..errors import warn_once
 from ..names import TESTING
+from . import callback as _callback
 from . import extract, files, session
 from .batch import BatchCapture
 from .callback import FitCapture, ProvenanceCallback, ProvenanceConfig, Tail, TestCapture
@@ -133,6 +134,7 @@ def _wrap_callbacks(callbacks, cap: FitCapture):
         keras.callbacks.Callback.__init__(head)
         head.config = cap.cfg
         head._standalone = False
+        _callback.quiet_batch_hooks(head)
     head.capture = cap
     head._standalone = False
     wired = [head, *user]  # learning-rate changes are noted as they happen (lrwatch.py)
