@@ -13,7 +13,9 @@ script would (kerasprov's exit handler finishes its journal and delivery).
 - **many short fits**: ``--fits`` fits of about half a second in one process; the sum of
   the fits' wall times (measured inside), the process's CPU time (all threads, exit
   included, from ``os.wait4``) and its wall time (measured by the parent);
-- which of duckdb, pandas and pyarrow the process had imported after its fits.
+- which of duckdb, pandas and pyarrow the process had imported after its fits (for
+  kerasprov, once its writer has journaled them: ``kerasprov.flush()``, outside the fits'
+  wall time). Keras itself imports pandas (and with it pyarrow) when it is installed.
 
 Medians [interquartile range] over the repeats, with the load average beside them.
 """
@@ -73,6 +75,9 @@ def child(mode: str, fits: int, epochs: int, tmp: str) -> None:
         t0 = time.perf_counter()
         model.fit(x, y, epochs=epochs, batch_size=64, verbose=0, callbacks=callbacks)
         walls.append(time.perf_counter() - t0)
+    if mode == "kerasprov":  # what its writer imports for the run's end, too
+        import kerasprov
+        kerasprov.flush(60)
     heavy = sorted({m.split(".")[0] for m in sys.modules if m.split(".")[0] in HEAVY})
     print(json.dumps({"walls": walls, "heavy": heavy,
                       "in_process_s": time.perf_counter() - t_start}), flush=True)
