@@ -4,24 +4,36 @@
 hyperparameters)``; after it, that model's ``fit``, ``evaluate`` and ``predict`` are captured.
 Keras is patched as soon as it is imported (before or after kerasprov), and kerasprov never
 imports Keras itself unless capture is used: the CLI and the query API start fast.
+
+The read side (``open_store``, ``Store``: pandas, pyarrow, the store backends) is imported
+on first use too, so a training process that only captures never loads it.
 """
 
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 from .capture.importhook import after_import
 from .config import configure
 from .errors import KerasProvError, ProvenanceWarning
 from .outbox import delivery as _delivery
-from .query.api import Store, open_store
 from .store import kinds as _kinds
 from .version import __version__
+
+if TYPE_CHECKING:  # for type checkers and editors; at run time see _LAZY
+    from .capture.callback import ProvenanceCallback
+    from .capture.patch import autolog
+    from .capture.session import flush
+    from .capture.transform import generated_file, transformation, use_file
+    from .query.api import Store, open_store
 
 # Capture sits below the store layer: it reaches stores through this resolver.
 _delivery.set_resolver(_kinds.route)
 
-_LAZY = {
+_LAZY = {  # name -> (module, attribute), imported on first access
+    "Store": ("query.api", "Store"),
+    "open_store": ("query.api", "open_store"),
     "ProvenanceCallback": ("capture.callback", "ProvenanceCallback"),
     "autolog": ("capture.patch", "autolog"),
     "distributed": ("capture.distributed", "distributed"),
@@ -30,6 +42,8 @@ _LAZY = {
     "use_file": ("capture.transform", "use_file"),
     "generated_file": ("capture.transform", "generated_file"),
 }
+
+_NEEDS_KERAS = {"capture.callback"}  # modules that import keras (patch.py does not)
 
 __all__ = [  # noqa: RUF022 (frozen by tests/test_live_and_cli.py)
     "KerasProvError", "ProvenanceCallback", "ProvenanceWarning", "Store", "__version__",
@@ -42,12 +56,20 @@ def __getattr__(name):
     if name in _LAZY:
         import importlib
         module, attr = _LAZY[name]
+        if module in _NEEDS_KERAS:
+            # Keras first: importing it patches Model through the hook below, and that
+            # imports these modules; importing one of them first made a cycle.
+            import keras  # noqa: F401
         value = getattr(importlib.import_module(f"{__name__}.{module}"), attr)
         globals()[name] = value
         if "keras" in sys.modules:  # that import may have imported keras (autolog() first)
             _install()
         return value
     raise AttributeError(f"module 'kerasprov' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))
 
 
 def _install() -> None:

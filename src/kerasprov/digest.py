@@ -11,15 +11,23 @@ CHUNK = 1 << 20  # hashlib releases the GIL on buffers this large: the training 
 
 
 def file_sha256(path: str | os.PathLike) -> tuple[int, str]:
+    """Size and sha256 of a file, read in 1 MiB chunks into one reused buffer.
+
+    Reading (unbuffered ``readinto``) and hashing (``hashlib`` for buffers over 2 KiB)
+    both release the GIL, so hashing a large checkpoint on the writer thread does not hold
+    up the training thread.
+    """
     h = hashlib.sha256()
     size = 0
-    with open(path, "rb") as fh:
+    buf = bytearray(CHUNK)
+    view = memoryview(buf)
+    with open(path, "rb", buffering=0) as fh:
         while True:
-            block = fh.read(CHUNK)
-            if not block:
+            n = fh.readinto(buf)
+            if not n:
                 break
-            size += len(block)
-            h.update(block)
+            size += n
+            h.update(view[:n])
     return size, h.hexdigest()
 
 

@@ -1,13 +1,15 @@
 """The Keras callbacks that capture a fit: ``ProvenanceCallback`` and its helpers.
 
-``fit`` (patched in ``patch.py``) runs the user's callbacks between our head and tail, with
-a learning-rate probe after each one, so a change of learning rate is seen right after the
-callback that made it, whatever the order of the callbacks list. No batch hook is
+``fit`` (patched in ``patch.py``) runs the user's callbacks between our head and tail. A
+change of learning rate is noted when it happens, with the callback that made it, whatever
+the order of the callbacks list (``lrwatch.py``); the head and the tail turn the notes into
+adaptation rows, so the rate is not read after every callback. No batch hook is
 overridden: Keras keeps dispatching batch hooks asynchronously.
 """
 
 from __future__ import annotations
 
+import functools
 import time
 
 import keras
@@ -16,8 +18,9 @@ from ..errors import warn_once
 from ..names import ADAPTATION, TESTING, TRAINING
 from . import extract, files
 from .batch import BATCH_SET
+from .lrwatch import LRWatch
 from .options import ProvenanceConfig
-from .values import jsonable, run_status, same_float
+from .values import jsonable, run_status, same_float, short_float
 
 
 def _on_repr(name):
@@ -55,6 +58,8 @@ class FitCapture:
                                              outputs=["oadaptation"], informed_by=self.task)
         self.lr: float | None = None
         self.epoch_lr: float | None = None
+        self.sched: str | None = None
+        self.watch: LRWatch | None = None
         self.t_epoch = 0.0
         self.hook_s = 0.0  # time spent in our hooks on the training thread (benchmarks)
         self.began = False
@@ -78,13 +83,39 @@ class FitCapture:
         files.record_architecture(self)
         self.lr = extract.read_lr(model.optimizer)
         self.sched = extract.schedule_name(model.optimizer)
+        if model.optimizer is not None:
+            self.watch = LRWatch(model.optimizer, self.lr)
 
     # -- learning rate --------------------------------------------------------------------
+    def settle_lr(self, epoch: int, fallback: str, read: bool = False):
+        """Record the changes of the rate since the last check point, as of ``epoch``.
+
+        Noted changes keep the technique that made them; the rate is read only when the
+        watch cannot see every change (``read``: a schedule, at the start of an epoch).
+        """
+        watch = self.watch
+        if watch is not None:
+            if watch.notes:
+                for technique, lr in watch.take():
+                    self.record_lr(epoch, lr, technique or fallback)
+            if not read and watch.exact():
+                return
+            watch.reattach()
+        self.check_lr(epoch, fallback)
+
     def check_lr(self, epoch: int, technique: str):
-        lr = extract.read_lr(self.model.optimizer)
-        if lr is None or same_float(lr, self.lr):
+        """Read the rate now; a change is recorded with ``technique``."""
+        self.record_lr(epoch, extract.read_lr(self.model.optimizer), technique)
+
+    def record_lr(self, epoch: int, lr: float | None, technique: str):
+        if lr is None:
+            return
+        lr = short_float(lr)  # as read_lr gives it: a float32 rate is its shortest decimal
+        if same_float(lr, self.lr):
             return
         prev, self.lr = self.lr, lr
+        if self.watch is not None:
+            self.watch.last = lr
         if self.adapt_task is not None:
             self.run.rows(self.adapt_task, ADAPTATION, "oadaptation", [{
                 "epoch": epoch, "previous_learning_rate": prev, "learning_rate": lr,
@@ -94,8 +125,8 @@ class FitCapture:
     def epoch_begin(self, epoch):
         self.t_epoch = time.perf_counter()
         self.epoch = int(epoch)  # the epoch a checkpoint saved now belongs to
-        # A change between epochs that no callback made: a schedule, or user code.
-        self.check_lr(epoch, self.sched or "unknown")
+        # A change between epochs: a schedule, user code, a batch hook.
+        self.settle_lr(epoch, self.sched or "unknown", read=self.sched is not None)
 
     def epoch_end(self, epoch, logs):
         t0 = time.perf_counter()
@@ -107,7 +138,8 @@ class FitCapture:
                 warn_once(f"reserved:{key}", f"metric {key!r} is not stored: {key!r} is the "
                                              "name of a column kerasprov fills itself")
             elif key != "learning_rate":
-                row[key] = jsonable(value, _on_repr(key))
+                # Keras hands Python floats: stored as they are (jsonable for the rest).
+                row[key] = value if type(value) is float else jsonable(value, _on_repr(key))
         row["learning_rate"] = self.epoch_lr
         self.run.rows(self.task, TRAINING, "otrainingmodel", [row], sync=True)
 
@@ -119,11 +151,31 @@ class FitCapture:
             files.fit_finished(self)
         except Exception as exc:
             warn_once("files-end", f"could not record the files of this fit ({exc!r})")
+        if self.watch is not None:
+            self.watch.close()
         if self.adapt_task is not None:
             run.task_end(self.adapt_task, status, msg)
         run.task_end(self.task, status, msg)
         run.trained = True
         run.end(status, msg)
+
+
+_BATCH_HOOKS = ("on_batch_begin", "on_batch_end", "on_train_batch_begin", "on_train_batch_end",
+                "on_test_batch_begin", "on_test_batch_end", "on_predict_batch_begin",
+                "on_predict_batch_end")
+# A batch hook that does nothing without a Python frame ("".format ignores its arguments).
+# Keras calls every callback's batch hooks at every batch, and the base class's no-op is
+# two Python calls; marked as Keras's own default, so Keras still dispatches batch hooks
+# asynchronously when no other callback overrides them.
+_NOOP = functools.partial("".format)
+_NOOP._is_default = True
+
+
+def quiet_batch_hooks(callback: keras.callbacks.Callback) -> None:
+    """Give ``callback`` the frameless no-op for each batch hook its class does not define."""
+    for name in _BATCH_HOOKS:
+        if getattr(getattr(type(callback), name, None), "_is_default", False):
+            callback.__dict__[name] = _NOOP
 
 
 class _Timed(keras.callbacks.Callback):
@@ -147,7 +199,7 @@ class ProvenanceCallback(_Timed):
 
     The explicit form of ``model.provenance(...)``: same options, for scripts that prefer
     a callback. With ``import kerasprov`` the patched ``fit`` finds it in the callbacks list
-    and wires the learning-rate probes around the other callbacks.
+    and places it before the other callbacks, with its tail after them.
 
     Args:
         dataflow_tag: name of the dataflow, e.g. ``"alexnet"``.
@@ -171,6 +223,7 @@ class ProvenanceCallback(_Timed):
                                        batch_every)
         self.capture = None
         self._standalone = False
+        quiet_batch_hooks(self)
 
     def on_train_begin(self, logs=None):
         if self.capture is None:  # used without the patched fit: capture on our own
@@ -187,8 +240,7 @@ class ProvenanceCallback(_Timed):
 
     def on_epoch_end(self, epoch, logs=None):
         if self._standalone:
-            self._timed(FitCapture.epoch_end, epoch, logs)
-            self._timed(FitCapture.check_lr, epoch + 1, "unknown")
+            self._timed(_tail_end, epoch, logs)
 
     def on_train_end(self, logs=None):
         if self._standalone and self.capture is not None:
@@ -197,24 +249,14 @@ class ProvenanceCallback(_Timed):
 
 
 def _tail_begin(cap: FitCapture, epoch):
-    cap.check_lr(epoch, "unknown")
+    cap.settle_lr(epoch, "unknown")  # changes made by callbacks' on_epoch_begin
     cap.epoch_lr = cap.lr
 
 
-class LRProbe(_Timed):
-    """Reads the learning rate right after one user callback's epoch hooks."""
-
-    def __init__(self, capture: FitCapture, after):
-        super().__init__()
-        self.capture = capture
-        self.technique = type(after).__name__
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self._timed(FitCapture.check_lr, epoch, self.technique)
-
-    def on_epoch_end(self, epoch, logs=None):
-        # A change made at the end of an epoch takes effect in the next one.
-        self._timed(FitCapture.check_lr, epoch + 1, self.technique)
+def _tail_end(cap: FitCapture, epoch, logs):
+    cap.epoch_end(epoch, logs)
+    # A change made at the end of an epoch takes effect in the next one.
+    cap.settle_lr(epoch + 1, "unknown")
 
 
 class Tail(_Timed):
@@ -223,12 +265,13 @@ class Tail(_Timed):
     def __init__(self, capture: FitCapture):
         super().__init__()
         self.capture = capture
+        quiet_batch_hooks(self)
 
     def on_epoch_begin(self, epoch, logs=None):
         self._timed(_tail_begin, epoch)
 
     def on_epoch_end(self, epoch, logs=None):
-        self._timed(FitCapture.epoch_end, epoch, logs)
+        self._timed(_tail_end, epoch, logs)
 
 
 class TestCapture(keras.callbacks.Callback):
@@ -242,5 +285,5 @@ class TestCapture(keras.callbacks.Callback):
         self.logs = dict(logs or {})
 
 
-__all__ = ["ProvenanceCallback", "ProvenanceConfig", "FitCapture", "LRProbe", "Tail",
+__all__ = ["ProvenanceCallback", "ProvenanceConfig", "FitCapture", "Tail",
            "TestCapture", "TESTING"]

@@ -155,12 +155,10 @@ def _wrap_callbacks(callbacks, cap):
         keras.callbacks.Callback.__init__(head)
         head.config = cap.cfg
         head._standalone = False
+        cb_mod.quiet_batch_hooks(head)
     head.capture = cap
     head._standalone = False
-    wired = [head]
-    for cb in user:
-        wired.append(cb)
-        wired.append(cb_mod.LRProbe(cap, cb))
+    wired = [head, *user]  # learning-rate changes are noted as they happen (lrwatch.py)
     if cap.cfg.batch_every:  # only then is a batch hook overridden (see batch.py)
         from .batch import BatchCapture
         wired.append(BatchCapture(cap, cap.cfg.batch_every))

@@ -1,6 +1,7 @@
 """The single background writer: queue -> journal segments (fsync) -> delivery to the store.
 
-The training thread only calls ``Outbox.put`` (a non-blocking queue put). Everything that
+The training thread only calls ``Outbox.put`` (a non-blocking append that wakes no one
+while a run is active, see ``Outbox``). Everything that
 touches a disk, a database or the network happens here, and every failure becomes at most
 one warning per kind while events wait (in the journal, or in memory until it is writable).
 """
@@ -8,11 +9,11 @@ one warning per kind while events wait (in the journal, or in memory until it is
 from __future__ import annotations
 
 import os
-import queue
 import re
 import threading
 import time
 import weakref
+from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,6 +24,9 @@ from .journal import END_MARK, segment_name
 QUEUE_LIMIT = 200_000
 PENDING_LIMIT = 200_000
 HEARTBEAT_S = 10.0
+POLL_MIN_S = 0.05  # the writer's clock while events flow ...
+POLL_MAX_S = 0.5   # ... backing off to this while a run is open but quiet
+_FLUSH, _STOP = object(), object()  # marks in the queue (not events)
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -56,7 +60,16 @@ class _Segment:
 
 
 class Outbox:
-    """Per-process outbox. ``deliver`` is called (on this thread) after segments close."""
+    """Per-process outbox. ``deliver`` is called (on this thread) after segments close.
+
+    Waking up: ``put`` never signals the writer while it is active (events arrived in
+    the last few polls), so nothing makes it runnable at the moment training hands over
+    an epoch's row: it wakes on its own clock, every ``POLL_MIN_S`` while events flow,
+    backing off to ``POLL_MAX_S`` while they do not, and then writes, fsyncs and delivers
+    what came. Only the first event after a quiet spell with no open journal segment
+    (the start of a run), ``flush`` and ``close`` wake it at once. An epoch's row is thus
+    on disk within about ``POLL_MAX_S`` of the epoch's end, without training waiting for it.
+    """
 
     def __init__(self, directory: Path, deliver: Callable[[], None] | None = None,
                  deliver_every: float | None = None,
@@ -75,45 +88,58 @@ class Outbox:
         self.beat = beat
         self.beat_every = beat_every
         self._last_beat = time.monotonic()
+        self._last_touch = time.monotonic()
         self._sent_mark = 0
         self._last_delivery = time.monotonic()
-        self.queue: queue.Queue = queue.Queue(QUEUE_LIMIT)
+        # A deque, not a queue.Queue: appending takes no lock and notifies no one.
+        self._items: deque = deque()
+        self._wake = threading.Event()
+        self._asleep = True  # the writer waits for a wake-up, not on its clock
         self.segments: dict[str, _Segment] = {}
         self.next_segment: dict[str, int] = {}
         self.pending: list[tuple[dict, bool, bool]] = []
         self.dropped = 0
         self.written = 0
-        self.cpu_s = 0.0
-        self._idle = threading.Event()
-        self._idle.set()
+        self.cpu_s = 0.0  # the writer thread's CPU time so far (benchmarks)
         self._thread = threading.Thread(target=self._loop, name="kerasprov-outbox", daemon=True)
         self._thread.start()
         _live.add(self)
 
     # -- training thread ------------------------------------------------------------------
     def put(self, event: dict, sync: bool = False, close: bool = False) -> None:
-        """Queue one event. Never blocks; if the queue is full the event is counted lost."""
-        self._idle.clear()
-        try:
-            self.queue.put_nowait((event, sync, close))
-        except queue.Full:
+        """Queue one event. Never blocks; if the queue is full the event is counted lost.
+
+        Wakes the writer only when it sleeps (no run was active): never per epoch.
+        """
+        if len(self._items) >= QUEUE_LIMIT:
             self.dropped += 1
+            return
+        self._items.append((event, sync, close))
+        if self._asleep:
+            self._asleep = False
+            self._wake.set()
 
     def flush(self, timeout: float = 10.0) -> bool:
         """Wait until every queued event is in a journal (for tests, exit and queries)."""
         deadline = time.monotonic() + timeout
-        self.queue.put((None, True, False))
-        while time.monotonic() < deadline:
-            if self.queue.unfinished_tasks == 0 and not self.pending:
-                return True
-            time.sleep(0.005)
-        return False
+        if not self._thread.is_alive():
+            return not self._items and not self.pending
+        done = threading.Event()
+        self._items.append((_FLUSH, done, False))
+        self._wake.set()
+        if not done.wait(max(0.0, deadline - time.monotonic())):
+            return False
+        while self.pending and time.monotonic() < deadline:  # the journal is not writable
+            self._wake.set()  # retry now
+            time.sleep(0.02)
+        return not self.pending
 
     def close(self, timeout: float = 10.0) -> None:
         """At exit: write everything, close every segment with the end mark, deliver."""
         if not self._thread.is_alive():
             return
-        self.queue.put(("stop", True, True))
+        self._items.append((_STOP, None, True))
+        self._wake.set()
         self._thread.join(timeout)
         if self.dropped:
             warn_once("dropped", f"{self.dropped} provenance event(s) were lost: the outbox "
@@ -124,39 +150,50 @@ class Outbox:
 
     # -- writer thread --------------------------------------------------------------------
     def _loop(self) -> None:
+        poll = POLL_MIN_S
         while True:
+            self._wake.wait(self._wait() if self._asleep else min(poll, self._wait()))
+            self._wake.clear()
+            batch = []
+            while self._items:
+                batch.append(self._items.popleft())
             try:
-                item = self.queue.get(timeout=self._wait())
-            except queue.Empty:
-                if self._due():
-                    try:
-                        self._write([])  # delivers what the last events left unsent
-                    except Exception as exc:
-                        warn_once("writer", f"the outbox writer failed: {exc!r}")
-                else:
-                    self._heartbeat()
-                continue
-            batch = [item]
-            while True:
-                try:
-                    batch.append(self.queue.get_nowait())
-                except queue.Empty:
-                    break
-            t0 = time.thread_time()
-            stop = any(ev == "stop" for ev, _, _ in batch)
-            try:
-                self._write([b for b in batch if isinstance(b[0], dict)])
-                if stop:
-                    self._close_all()
-            except Exception as exc:  # never let the writer die
-                warn_once("writer", f"the outbox writer failed: {exc!r}")
+                stop = self._process(batch)
             finally:
-                self.cpu_s += time.thread_time() - t0
-                for _ in batch:
-                    self.queue.task_done()
+                self.cpu_s = time.thread_time()
             if stop:
                 return
-            self._maybe_beat()  # also while events flow: last_seen is the store's own clock
+            poll = POLL_MIN_S if batch else min(poll * 2, POLL_MAX_S)
+            if not batch and not self.segments and not self.pending:
+                self._asleep = True  # nothing open: the next event wakes the writer
+                if self._items:  # one came in between: no sleep
+                    self._asleep = False
+
+    def _process(self, batch: list) -> bool:
+        """Write a batch of events and answer its flush marks; True when told to stop."""
+        stop = False
+        try:
+            events = [b for b in batch if isinstance(b[0], dict)]
+            if events or self.pending:
+                self._write(events)
+            elif self._due():
+                self._write([])  # delivers what the last events left unsent
+            if any(ev is _STOP for ev, _, _ in batch):
+                self._close_all()
+                stop = True
+            elif any(ev is _FLUSH for ev, _, _ in batch):
+                self._flush_files()  # a reader in this process sees every line
+            if time.monotonic() - self._last_touch >= HEARTBEAT_S:
+                self._heartbeat()
+            else:
+                self._maybe_beat()  # also while events flow: last_seen is the store's clock
+        except Exception as exc:  # never let the writer die
+            warn_once("writer", f"the outbox writer failed: {exc!r}")
+        finally:
+            for ev, done, _ in batch:
+                if ev is _FLUSH:
+                    done.set()
+        return stop
 
     def _write(self, batch: list[tuple[dict, bool, bool]]) -> None:
         items = self.pending + batch
@@ -244,6 +281,7 @@ class Outbox:
                 and time.monotonic() - self._last_delivery >= self.deliver_every)
 
     def _wait(self) -> float:
+        """Seconds until the next timed duty: a heartbeat, a beat or a due delivery."""
         idle = min(HEARTBEAT_S, self.beat_every) if self.beat is not None else HEARTBEAT_S
         if self.deliver_every is None or self.written <= self._sent_mark:
             return idle
@@ -263,6 +301,13 @@ class Outbox:
         except Exception as exc:
             warn_once("io", f"could not deliver provenance to the store yet ({exc}); "
                                  "it waits in the journal")
+
+    def _flush_files(self) -> None:
+        for seg in list(self.segments.values()):
+            try:
+                seg.fh.flush()
+            except (OSError, ValueError) as exc:
+                self._journal_failed(exc)
 
     def _segment(self, run: str) -> _Segment:
         seg = self.segments.get(run)
@@ -289,6 +334,7 @@ class Outbox:
 
     def _heartbeat(self) -> None:
         """Touch open segments so readers on other hosts see this process is alive."""
+        self._last_touch = time.monotonic()
         if self.pending:
             self._write([])
         for seg in list(self.segments.values()):

@@ -17,7 +17,7 @@ from .readonly import (
     timed_out,
     unique_columns,
 )
-from .schema import SQL_TYPES
+from .schema import SQL_TYPES, to_datetime
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -34,15 +34,6 @@ _EXACT = {"boolean": {bool, _NONE}, "integer": {int, _NONE}, "real": {float, _NO
 _SMALL = 2000  # cells: below this, list parameters beat an Arrow table
 # Statements after which a table's columns may differ from what was looked up.
 _RESHAPE = ("ALTER ", "CREATE", "DROP T", "DROP S", "ROLLBA")
-
-
-def to_datetime(value: object) -> dt.datetime | None:
-    """Event timestamps are POSIX seconds; tables hold naive UTC timestamps."""
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value
-    return dt.datetime.fromtimestamp(float(value), dt.timezone.utc).replace(tzinfo=None)
 
 
 class Backend:

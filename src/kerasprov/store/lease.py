@@ -17,7 +17,7 @@ import os
 import time
 from collections.abc import Iterable
 
-from .backend import to_datetime
+from .schema import to_datetime
 
 LEASE_S = 120.0
 #: Heartbeats come at most this often, and at least four times per lease.

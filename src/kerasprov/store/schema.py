@@ -7,6 +7,7 @@ unique in their table) recorded in ``attribute``, and always quoted in SQL.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import math
 import re
@@ -162,3 +163,12 @@ def convert(value: object, typ: str) -> object:
     if typ == "boolean":
         return bool(value)
     return value
+
+
+def to_datetime(value: object) -> dt.datetime | None:
+    """Event timestamps are POSIX seconds; tables hold naive UTC timestamps."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.fromtimestamp(float(value), dt.timezone.utc).replace(tzinfo=None)
