@@ -138,10 +138,12 @@ class FitCapture:
                 warn_once(f"reserved:{key}", f"metric {key!r} is not stored: {key!r} is the "
                                              "name of a column kerasprov fills itself")
             elif key != "learning_rate":
-                # Keras hands Python floats: stored as they are (jsonable for the rest).
+                # Keras hands Python floats: taken as they are here (jsonable for the rest),
+                # written as their shortest float32 decimal by the writer thread.
                 row[key] = value if type(value) is float else jsonable(value, _on_repr(key))
         row["learning_rate"] = self.epoch_lr
-        self.run.rows(self.task, TRAINING, "otrainingmodel", [row], sync=True)
+        self.run.rows(self.task, TRAINING, "otrainingmodel", lambda: [_shortest(row)],
+                      sync=True)
 
     def finish(self, error: BaseException | None = None):
         run = self.run
@@ -158,6 +160,12 @@ class FitCapture:
         run.task_end(self.task, status, msg)
         run.trained = True
         run.end(status, msg)
+
+
+def _shortest(row: dict) -> dict:
+    """Float32 metrics as the shortest decimal of their float32 (0.001, not
+    0.0010000000474974513); other floats (times) are kept as they are."""
+    return {k: short_float(v) if type(v) is float else v for k, v in row.items()}
 
 
 _BATCH_HOOKS = ("on_batch_begin", "on_batch_end", "on_train_batch_begin", "on_train_batch_end",
