@@ -144,3 +144,28 @@ def test_a_hostile_journal_is_replayed_and_its_bad_lines_kept(kind, tmp_path, re
         out = CliRunner().invoke(cli, ["status", "--store", spec, "--format", "json"])
         assert out.exit_code == 0, out.output
         assert json.loads(out.output)[0]["rejected_lines"] == n_bad
+
+
+def test_a_row_the_database_cannot_hold_is_kept_aside_not_a_blocked_journal(pg_url, tmp_path):
+    """A valid event that PostgreSQL refuses for its size (600 long text attributes: the
+    row passes its 8 KB limit) is quarantined with the database's reason; the rest of the
+    journal is stored, and the next delivery has nothing left to do."""
+    run_id = "20261130000000-0bigrow0"
+    good = _good(run_id)
+    task = f"{run_id}-trainingmodel-1"
+    big = {"v": 1, "run": run_id, "seq": len(good), "ts": NOW, "type": "rows", "task": task,
+           "transformation": "TrainingModel", "set": "itrainingmodel", "links": {},
+           "rows": [{f"note_{i}": f"{i}" + "x" * 3000 for i in range(600)}]}
+    end = good.pop()  # run_end after the big row
+    end["seq"] = len(good) + 1
+    directory = tmp_path / "outbox"
+    directory.mkdir()
+    lines = [codec.encode(e) for e in [*good, big, end]]
+    (directory / segment_name(run_id, 0)).write_text(
+        "".join(line + "\n" for line in [*lines, END_MARK]), encoding="utf-8")
+    assert deliver_journals(pg_url, directory) > 0
+    kept = _rejected(directory)
+    assert len(kept) == 1 and '"note_0"' in kept[0]["line"], kept
+    assert "row is too big" in kept[0]["reason"] or "ProgramLimitExceeded" in kept[0]["reason"]
+    _check(pg_url, run_id)
+    assert deliver_journals(pg_url, directory) == 0

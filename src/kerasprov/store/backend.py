@@ -103,6 +103,11 @@ class Backend:
         df = self.read_df(f"SELECT * FROM {quote(relation)} LIMIT 0")  # no catalogue view
         return [(str(c), str(t)) for c, t in zip(df.columns, df.dtypes)]
 
+    def data_faults(self) -> tuple[type[BaseException], ...]:
+        """The database's errors that mean "this data cannot be stored" (a value out of
+        range, a row too large), as opposed to "the database cannot be reached now"."""
+        return ()
+
     def table_names(self) -> set[str]:
         raise NotImplementedError
 
@@ -238,6 +243,10 @@ class DuckDBBackend(Backend):
                 raise
             return False  # e.g. a lone surrogate: nothing was written, Arrow says what failed
         return True
+
+    def data_faults(self):
+        import duckdb
+        return (duckdb.ConversionException, duckdb.OutOfRangeException)
 
     def relation_columns(self, relation):
         from .schema import quote

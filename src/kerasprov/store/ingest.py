@@ -823,12 +823,15 @@ def local_sender(be, on_stored=None):
     stored batch (e.g. to revive the runs it touched).
     """
     ing = Ingestor(be)
+    faults = _EVENT_FAULTS + be.data_faults()
 
     def send(events: list[dict]) -> list[tuple[dict, str]]:
         try:
             result = ing.apply(events)
-        except _EVENT_FAULTS as exc:
-            raise InvalidEvent(f"the store could not take this event: {exc!r}") from None
+        except faults as exc:
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
+            raise InvalidEvent(f"the store could not take this event: "
+                               f"{type(exc).__name__}: {first}") from None
         if on_stored is not None:
             on_stored(result)
         return [(r.event, r.reason) for r in result.refused]

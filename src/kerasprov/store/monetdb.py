@@ -140,6 +140,9 @@ class MonetDBBackend(Backend):
         finally:
             cur.close()
 
+    def data_faults(self):
+        return (_pymonetdb().exceptions.DataError,)
+
     def table_names(self) -> set[str]:
         return {r[0] for r in self.fetchall(
             "SELECT t.name FROM sys.tables t JOIN sys.schemas s ON s.id = t.schema_id "

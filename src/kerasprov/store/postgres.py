@@ -116,6 +116,10 @@ class PostgresBackend(Backend):
                         row[i] = _clean(row[i])
                 copy.write_row(row)
 
+    def data_faults(self):
+        from psycopg import errors as pge
+        return (pge.DataError, pge.ProgramLimitExceeded)
+
     def table_names(self) -> set[str]:
         return {r[0] for r in self.fetchall(
             "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
