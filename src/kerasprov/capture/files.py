@@ -167,8 +167,55 @@ def emit_file(run, task: str | None, path, role: str, kind: str | None = None,
               epoch: int | None = None, lazy=None) -> None:
     """Record one file; its size and sha256 are computed on the writer thread."""
     path = os.path.abspath(os.fspath(path))
+    if lazy is None:
+        lazy = hash_in_background(path)
     run.emit("file", close=run.ended, task=task, path=path, role=role, kind=kind,
-             epoch=epoch, time=time.time(), lazy=lazy or (lambda: digest(path)))
+             epoch=epoch, time=time.time(), lazy=lazy)
+
+
+_pool = None
+_pool_lock = threading.Lock()
+
+
+def hash_in_background(path: str):
+    """Start hashing ``path`` now, off the training thread (reading and hashing release
+    the GIL); returns a callable for its digest. Now, not when the writer gets to the
+    event: a file saved again a moment later (a checkpoint at the next epoch) must not give
+    this version the later bytes' hash."""
+    global _pool
+    mark = _mark(path)  # a stat (microseconds): which version of the file this is
+    with _pool_lock:
+        if _pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+            _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kerasprov-hash")
+        future = _pool.submit(digest_if_unchanged, path, mark)
+    return future.result
+
+
+def _mark(path: str) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
+
+
+def digest_if_unchanged(path: str, mark: tuple[int, int] | None) -> dict:
+    """``digest(path)`` if the file is still the version ``mark`` saw when it was recorded.
+
+    The writer hashes files a little after the event: a checkpoint saved again at a later
+    epoch (``save_best_only``) would otherwise give the earlier epoch the later bytes' hash,
+    and "which epoch wrote this file" would point at the wrong epoch. A version overwritten
+    before it could be hashed keeps its size and no sha256 (its bytes are gone).
+    """
+    if mark is None or os.path.isdir(path):
+        return digest(path)
+    if _mark(path) != mark:
+        return {"size": mark[1], "sha256": None}
+    out = digest(path)
+    if _mark(path) != mark:  # written again while it was being read
+        return {"size": mark[1], "sha256": None}
+    return out
 
 
 def artifacts_dir(run) -> Path:

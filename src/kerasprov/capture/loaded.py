@@ -14,27 +14,11 @@ from __future__ import annotations
 
 import functools
 import os
-import threading
 
 from ..errors import warn_once
 from . import files
 
 ATTR = "_kerasprov_loaded"  # [(absolute path, kind, digest callable)] not yet recorded
-
-_pool = None
-_pool_lock = threading.Lock()
-
-
-def _hash_now_in_background(path: str):
-    """Start hashing ``path`` off the training thread; returns a callable for the digest."""
-    global _pool
-    with _pool_lock:
-        if _pool is None:
-            from concurrent.futures import ThreadPoolExecutor
-            _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kerasprov-hash")
-        future = _pool.submit(files.digest, path)
-    return future.result
-
 
 def remember(model, filepath, kind: str) -> None:
     """``model`` was loaded (or got its weights) from ``filepath``."""
@@ -46,7 +30,7 @@ def remember(model, filepath, kind: str) -> None:
     pending = list(getattr(model, ATTR, None) or ())
     if any(p[0] == path for p in pending):
         return  # the same load seen by two wrappers (see install)
-    digest = _hash_now_in_background(path)
+    digest = files.hash_in_background(path)
     cap = files.active_fit(model)
     if cap is not None:  # weights loaded inside the fit (a callback): that fit used them
         files.emit_file(cap.run, cap.task, path, files.USED, kind=kind, lazy=digest)
