@@ -37,7 +37,9 @@ CHILD = textwrap.dedent("""
 def test_query_while_training_sees_each_finished_epoch_within_2s(store_dir, tmp_path):
     script = tmp_path / "child.py"
     script.write_text(CHILD)
-    child = subprocess.Popen([sys.executable, str(script), "1.5", "5"], stdout=subprocess.PIPE,
+    # 3 s per epoch: time for a reader process on a loaded machine to ask twice (2 s) and
+    # then read the status while the run is still going.
+    child = subprocess.Popen([sys.executable, str(script), "3", "5"], stdout=subprocess.PIPE,
                              text=True, env={**os.environ, "KERASPROV_STORE": str(store_dir)})
     seen_while_running = []
     try:
