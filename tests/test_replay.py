@@ -146,7 +146,7 @@ def test_a_hostile_journal_is_replayed_and_its_bad_lines_kept(kind, tmp_path, re
         assert json.loads(out.output)[0]["rejected_lines"] == n_bad
 
 
-def test_a_row_the_database_cannot_hold_is_kept_aside_not_a_blocked_journal(pg_url, tmp_path):
+def test_a_row_the_database_cannot_hold_is_kept_aside_not_a_blocked_journal(pg_url, tmp_path):  # noqa: F811, E501
     """A valid event that PostgreSQL refuses for its size (600 long text attributes: the
     row passes its 8 KB limit) is quarantined with the database's reason; the rest of the
     journal is stored, and the next delivery has nothing left to do."""
