@@ -10,7 +10,7 @@ import pytest
 os.environ.setdefault("KERAS_BACKEND", "torch")
 
 import ui_util
-from test_ui_browser import ARGS, CHROMIUM
+from ui_util import CHROMIUM
 
 pytestmark = pytest.mark.skipif(not shutil.which(CHROMIUM),
                                 reason=f"needs Debian's chromium at {CHROMIUM}")
@@ -29,27 +29,6 @@ def site(tmp_path_factory):
     ids = {r["filter.filter_name"]: r["run_id"] for r in rows}
     yield {"url": server.url, "ids": ids, "dir": d}
     server.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser):
-    pg = browser.new_page(viewport={"width": 1300, "height": 900})
-    problems = []
-    pg.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    pg.on("request", lambda r: r.url.startswith("http://127.0.0.1") or problems.append(
-        f"request off this machine: {r.url}"))
-    yield pg
-    pg.close()
-    assert not problems, problems
 
 
 def test_compare_page_says_what_differs_first(site, page):

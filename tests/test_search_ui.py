@@ -17,11 +17,11 @@ import pytest
 pytest.importorskip("keras_tuner")
 
 import ui_util  # noqa: E402
-from ui_util import XSS_HP  # noqa: E402
+from ui_util import (
+    CHROMIUM,  # noqa: E402
+    XSS_HP,  # noqa: E402
+)
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SRC = str(Path(__file__).resolve().parents[1] / "src")
 
 pytestmark = pytest.mark.skipif(not shutil.which(CHROMIUM),
@@ -75,29 +75,6 @@ def site(tmp_path_factory):
     server = ui_util.Server(d / "store")
     yield {"url": server.url, "dir": d}
     server.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser):
-    """Any JS error, dialog (injected markup) or request off this machine fails the test."""
-    pg = browser.new_page(viewport={"width": 1300, "height": 1000})
-    problems = []
-    pg.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    pg.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
-    pg.on("request", lambda r: r.url.startswith("http://127.0.0.1") or problems.append(
-        f"request off this machine: {r.url}"))
-    yield pg
-    pg.close()
-    assert not problems, problems
 
 
 def _traces(pg, div_id):

@@ -13,11 +13,8 @@ import pytest
 os.environ.setdefault("KERAS_BACKEND", "torch")
 
 import ui_util
-from ui_util import XSS_HP, XSS_LAYER
+from ui_util import CHROMIUM, XSS_HP, XSS_LAYER
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 HERE = Path(__file__).parent
 
 pytestmark = pytest.mark.skipif(not shutil.which(CHROMIUM),
@@ -41,35 +38,6 @@ def site(tmp_path_factory):
     ids = [r["run_id"] for r in sorted(rows, key=lambda r: -r["epochs"])]
     yield {"store": store, "url": server.url, "ids": ids, "server": server, "dir": d}
     server.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser):
-    """A fresh page; any JS error, CSP violation or dialog (an alert() from injected markup)
-    fails the test."""
-    pg = browser.new_page(viewport={"width": 1300, "height": 900})
-    problems = []
-    pg.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    # The server's CSP (script-src 'self') must hold: a blocked script or handler is a bug.
-    # (Predicates below are arrow functions: a bare expression string makes Playwright poll
-    # it with eval(), which that CSP rightly blocks.)
-    pg.on("console", lambda m: "Content Security Policy" in m.text and problems.append(
-        f"CSP violation: {m.text}"))
-    pg.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
-    pg.on("request", lambda r: r.url.startswith("http://127.0.0.1") or problems.append(
-        f"request off this machine: {r.url}"))
-    yield pg
-    pg.close()
-    assert not problems, problems
 
 
 def shot(pg, name, tmp_path):

@@ -10,6 +10,10 @@ import time
 
 import httpx
 
+CHROMIUM = "/usr/bin/chromium"  # Debian's chromium (scripts/test installs it)
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
 
 def generated_events(n_runs: int, epochs: int = 5, dataflow: str = "gen", start: float = 1.7e9,
                      running_every: int = 0) -> list[dict]:
