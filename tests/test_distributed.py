@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from pg_util import free_port
-from serve_util import SRC, Served
+from test_server import TOKEN, Server
 
 import kerasprov
 from kerasprov.capture import distributed
@@ -64,6 +64,8 @@ JOB = textwrap.dedent('''
     dist.destroy_process_group()
 ''')
 
+SRC = str(Path(__file__).resolve().parents[1] / "src")
+
 
 def _job(tmp: Path, store: str, ranks: str | None = None) -> list[float]:
     script = tmp / "job.py"
@@ -110,8 +112,9 @@ def test_two_process_job_is_one_run_with_two_workers(tmp_path):
     assert text.count(f"wasAssociatedWith(kerasprov:run/{run}, kerasprov:worker/") == 2
 
 
-def test_job_with_all_ranks_to_a_server(tmp_path):
-    served = Served(str(tmp_path / "served"), tmp_path / "serve.log").start()
+def test_job_with_all_ranks_to_a_server(tmp_path, monkeypatch):
+    served = Server(str(tmp_path / "served"), tmp_path).start()
+    monkeypatch.setenv("KERASPROV_TOKEN", TOKEN)  # the ranks' environment and this process's
     try:
         _job(tmp_path, served.url, ranks="all")
         store = kerasprov.open_store(served.url)
