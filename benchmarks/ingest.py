@@ -108,6 +108,41 @@ def main(argv=None):
     print(f"{'decoding journal lines (codec.decode)':<46} {len(lines):>9,} lines {dt:7.2f} s "
           f"{len(lines) / dt:>11,.0f} lines/s")
     print("target: >= 500,000 rows/s into DuckDB")
+    reader_unit(epochs=1_000)
+
+
+def reader_unit(epochs: int, runs: int = 8) -> None:
+    """What a reader pays for one finished run's journal (``epochs`` + 4 events) in a
+    directory store: replay (read, decode, validate) and ingest, in one unit of work."""
+    import shutil
+    import statistics
+    import tempfile
+    from pathlib import Path
+
+    from kerasprov.outbox.journal import END_MARK, segment_name
+    from kerasprov.store.embedded import EmbeddedStore, ingest_journals
+    root = Path(tempfile.mkdtemp(prefix="kp-reader-"))
+    store = EmbeddedStore(root)
+    times = []
+    try:
+        for i in range(runs):
+            evs = events(1, epochs, 1)  # one run, one row per epoch event
+            rid = f"20261127000000-{i + 1:08x}"  # its own run and task ids
+            lines = [codec.encode(e).replace(evs[0]["run"], rid) for e in evs]
+            (root / "journals").mkdir(exist_ok=True)
+            (root / "journals" / segment_name(rid, 0)).write_text(
+                "".join(line + "\n" for line in [*lines, END_MARK]))
+            with store.unit(ingest=False) as be:
+                t0 = time.perf_counter()
+                ingest_journals(be, root / "journals")
+                times.append(time.perf_counter() - t0)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    rest = sorted(times[1:])  # the first also creates the tables
+    q1, q3 = rest[len(rest) // 4], rest[(3 * len(rest)) // 4]
+    print(f"{'a run of ' + format(len(evs), ',') + ' events, read by a reader':<46} "
+          f"median {statistics.median(rest) * 1000:6.1f} ms [IQR {q1 * 1000:.1f}-"
+          f"{q3 * 1000:.1f}]   (target <= 20 ms)")
 
 
 if __name__ == "__main__":
