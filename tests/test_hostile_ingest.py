@@ -778,3 +778,24 @@ def test_a_newer_schema_on_postgres_is_refused(pg_url):  # noqa: F811
         kerasprov.open_store(pg_url).runs()
     out = _cli("runs", "--store", pg_url)
     assert out.returncode == 2 and out.stderr.count("\n") == 1, out.stderr
+
+
+def test_names_postgresql_stores_alike_are_one_attribute(pg_url):  # noqa: F811
+    """PostgreSQL text cannot hold NUL: "a\\x00" and "a" are stored as one name there. In a
+    later unit of work they must be that one attribute, not a duplicate key that makes the
+    whole batch fail (found by the fuzzing test below)."""
+    from kerasprov.store.postgres import PostgresStore
+    store = PostgresStore(pg_url)
+    try:
+        batches = [_run("nul1", extra={"\x00": 1.0, "b": 3.0}),
+                   _run("nul2", extra={"\x00": 2.0}), _run("nul3", extra={"b\x00": 4.0})]
+        for batch in batches:
+            with store.unit(ingest=False) as be:
+                result = Ingestor(be).apply([codec.decode(codec.encode(e)) for e in batch])
+                assert result.stored == len(batch) and not result.refused
+        with store.unit(ingest=False) as be:
+            names = sorted(r[0] for r in be.fetchall(
+                "SELECT name FROM attribute WHERE data_set_tag = 'otrainingmodel'"))
+            assert names.count("") == 1 and names.count("b") == 1, names
+    finally:
+        store.close()

@@ -103,6 +103,11 @@ class Backend:
         df = self.read_df(f"SELECT * FROM {quote(relation)} LIMIT 0")  # no catalogue view
         return [(str(c), str(t)) for c, t in zip(df.columns, df.dtypes)]
 
+    def stored_text(self, value: str) -> str:
+        """``value`` as this database stores text (identity but where it cannot hold some
+        characters)."""
+        return value
+
     def data_faults(self) -> tuple[type[BaseException], ...]:
         """The database's errors that mean "this data cannot be stored" (a value out of
         range, a row too large), as opposed to "the database cannot be reached now"."""

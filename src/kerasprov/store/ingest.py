@@ -631,6 +631,12 @@ class Ingestor:
         # Type every attribute over the whole batch before touching the table, a column at a
         # time (a million cells a second: the per-cell work is in C where it can be).
         order, values_of = _gather(groups)
+        # A name the database stores differently (PostgreSQL drops NUL characters) is the
+        # attribute it is stored as: "a\x00" and "a" are one attribute there.
+        stored = be.stored_text
+        for name in order:
+            if name not in attrs and stored(name) in attrs:
+                attrs[name] = attrs[stored(name)]
         if len(attrs) + sum(1 for n in order if n not in attrs) > MAX_SET_ATTRIBUTES:
             if self._strict:
                 raise InvalidEvent(f"set {set_tag!r} would have more than "
@@ -660,10 +666,12 @@ class Ingestor:
                 if typ != old:
                     changed_types.append((name, col, typ))
                     attrs[name] = (col, typ)
+            elif stored(name) in attrs:  # new in this batch under its stored name
+                attrs[name] = attrs[stored(name)]
             else:
                 col = column_name(name, taken)
                 taken.add(col)
-                attrs[name] = (col, typ)
+                attrs[name] = attrs[stored(name)] = (col, typ)
                 new_attrs.append([set_tag, name, col, typ])
                 new_cols.append(col)
                 ddl.append(f"ALTER TABLE {quote(table)} ADD COLUMN {quote(col)} "

@@ -116,6 +116,9 @@ class PostgresBackend(Backend):
                         row[i] = _clean(row[i])
                 copy.write_row(row)
 
+    def stored_text(self, value: str) -> str:
+        return _clean(value)
+
     def data_faults(self):
         from psycopg import errors as pge
         return (pge.DataError, pge.ProgramLimitExceeded)
