@@ -172,8 +172,9 @@ def ingest_journals(be, directory: Path) -> int:
     if not list_segments(directory):
         return 0
     book = TableBook(be)
-    result = replay(directory, local_sender(be), book)
+    result = replay(directory, local_sender(be, book=book), book)
     _detect_crashes(be, result.open_segments, book)
+    book.close()
     return result.sent
 
 

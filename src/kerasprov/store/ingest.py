@@ -225,6 +225,7 @@ class Ingestor:
         self._result = IngestResult()
         self._seen: dict[str, set] = {}  # per set: its attributes, with this batch's
         self._check_width = False
+        self._tail = None  # (run, set, task, transformation) of the last row group, the group
 
     def apply(self, events: list[dict], strict: bool = False,
               before_commit=None) -> IngestResult:
@@ -285,9 +286,11 @@ class Ingestor:
     # -- sequence bookkeeping -------------------------------------------------------------
     def _filter_seen(self, events, strict, result):
         """The events not stored yet, in order, and the dataflow of each known run."""
-        runs = sorted({e["run"] for e in events})
-        last = dict(self.be.select_in("_run_seq", ["run_id", "last_seq"], "run_id", runs))
-        dataflows = self._dataflows(runs)
+        runs = {e["run"] for e in events}
+        known = self._known_runs(runs, {str(e["task"]) for e in events
+                                        if e["type"] == "task_start"})
+        last = {r: known[r][0] for r in runs if known[r][0] is not None}
+        dataflows = {r: known[r][1] for r in runs if known[r][1] is not None}
         started = set(dataflows)
         fresh, new_last = [], {}
         for ev in events:
@@ -312,23 +315,62 @@ class Ingestor:
                 continue
             new_last[run] = seq
             fresh.append(ev)
-        for run, seq in new_last.items():
-            if run in last:
-                self.be.execute("UPDATE _run_seq SET last_seq = ? WHERE run_id = ?", [seq, run])
+        self.be.update_rows("_run_seq", "run_id", ["last_seq"], ["integer"],
+                            [[run, seq] for run, seq in new_last.items() if run in last])
         self.be.insert("_run_seq", ["run_id", "last_seq"], ["text", "integer"],
                        [[run, seq] for run, seq in new_last.items() if run not in last])
+        for run, seq in new_last.items():
+            known[run][0] = seq
         result.stored = len(fresh)
         result.runs = set(new_last)
         return fresh, dataflows
+
+    def _known_runs(self, runs: set[str], tasks: set[str]) -> dict[str, list]:
+        """Each run's ``[last stored seq, dataflow]`` (None where absent), and the tasks of
+        ``tasks`` that exist added to the cache's ``tasks``: one look-up for what the cache
+        does not know yet (on DuckDB the cache lasts the unit of work, so a reader that
+        ingests a live run batch after batch looks nothing up again)."""
+        known = self._cache.setdefault("runs", {})
+        tasks_in_db = self._cache.setdefault("tasks", set())
+        ask_runs = sorted(r for r in runs if r not in known)
+        ask_tasks = sorted(t for t in tasks if t not in tasks_in_db)
+        for r in ask_runs:
+            known[r] = [None, None]
+        be = self.be
+        text, integer = be.sql_type("text"), be.sql_type("integer")
+        for i in range(0, max(len(ask_runs), len(ask_tasks)), 250):
+            part_runs, part_tasks = ask_runs[i:i + 250], ask_tasks[i:i + 250]
+            parts, params = [], []
+            if part_runs:
+                in_runs, p = be.in_list(part_runs)
+                parts.append(f"SELECT 'r' AS k, run_id, last_seq, CAST(NULL AS {text}) AS d "
+                             f"FROM _run_seq WHERE run_id IN {in_runs}")
+                params += p
+                parts.append(f"SELECT 'e', run_id, CAST(NULL AS {integer}), dataflow_tag "
+                             f"FROM execution WHERE run_id IN {in_runs}")
+                params += p
+            if part_tasks:
+                in_tasks, p = be.in_list(part_tasks)
+                parts.append(f"SELECT 't', task_id, CAST(NULL AS {integer}), "
+                             f"CAST(NULL AS {text}) FROM task WHERE task_id IN {in_tasks}")
+                params += p
+            for kind, key, seq, dataflow in be.fetchall(" UNION ALL ".join(parts), params):
+                if kind == "r":
+                    known[key][0] = int(seq)
+                elif kind == "e":
+                    known[key][1] = dataflow
+                else:
+                    tasks_in_db.add(key)
+        return known
 
     # -- the events -------------------------------------------------------------------------
     def _store(self, events, dataflows):
         be = self.be
         self._in_db = dict(dataflows)
         self._new_runs, self._new_tasks = {}, {}
-        self._tasks_in_db = self._existing_tasks(
-            {str(e["task"]) for e in events if e["type"] == "task_start"})
+        self._tasks_in_db = self._cache["tasks"]  # filled by _known_runs
         rows_by_set: dict[str, list] = defaultdict(list)
+        self._tail = None
         files, agents = [], []
         last_seen: dict[str, float] = {}
         for ev in events:
@@ -395,13 +437,12 @@ class Ingestor:
             be.insert("file", list(_FileRow._fields), _FILE_TYPES, files)
         if agents:
             be.insert("agent", _AGENT_COLS, _AGENT_TYPES, agents)
-        for run, ts in last_seen.items():
-            be.execute("UPDATE execution SET last_seen = ? WHERE run_id = ? AND "
-                       "(last_seen IS NULL OR last_seen < ?)",
-                       [to_datetime(ts), run, to_datetime(ts)])
-
-    def _existing_tasks(self, tasks) -> set[str]:
-        return {r[0] for r in self.be.select_in("task", ["task_id"], "task_id", sorted(tasks))}
+        be.update_rows("execution", "run_id", ["last_seen"], ["timestamp"],
+                       [[run, ts] for run, ts in last_seen.items()], only_if_later="last_seen")
+        known = self._cache["runs"]
+        for run, tag in self._in_db.items():
+            if run in known:
+                known[run][1] = tag
 
     def _flush_new(self) -> None:
         """Insert the runs and tasks first seen in this batch, in bulk."""
@@ -416,10 +457,6 @@ class Ingestor:
                            [row.values() for row in self._new_tasks.values()])
             self._tasks_in_db.update(self._new_tasks)
             self._new_tasks = {}
-
-    def _dataflows(self, runs):
-        return dict(self.be.select_in("execution", ["run_id", "dataflow_tag"], "run_id",
-                                      sorted(runs)))
 
     def _run_start(self, ev):
         be, run = self.be, ev["run"]
@@ -505,17 +542,45 @@ class Ingestor:
         """Insert the dimension rows this batch needs and the store lacks: one look-up and
         one insert per table, not per row."""
         pending, self._pending = self._pending, {}
-        for table, rows in pending.items():
-            keys, extra_cols, types = _DIMS[table]
+        for table, rows in list(pending.items()):
             if any("\x00" in v for key in rows for v in key):
                 # PostgreSQL drops NUL characters from text: let the database compare.
+                keys, extra_cols, _ = _DIMS[table]
                 for key, extra in rows.items():
                     self._insert_missing(table, keys, list(key), extra, extra_cols)
-                continue
-            found = set(self.be.select_in(table, keys, keys[0], sorted({k[0] for k in rows})))
+                del pending[table]
+        if not pending:
+            return
+        found = self._dims_present(pending)
+        for table, rows in pending.items():
+            keys, extra_cols, types = _DIMS[table]
             self.be.insert(table, keys + extra_cols, types,
-                           [list(key) + extra for key, extra in rows.items() if key not in found])
+                           [list(key) + extra for key, extra in rows.items()
+                            if (table, *key) not in found])
             self._present.update((table, *key) for key in rows)
+
+    def _dims_present(self, pending: dict[str, dict[tuple, list]]) -> set[tuple]:
+        """``(table, *key)`` of the existing rows of the dimension tables in ``pending``,
+        for the dataflows it names: one look-up for all the tables."""
+        be = self.be
+        text = be.sql_type("text")
+        parts: list[tuple[str, list]] = []
+        for table, rows in pending.items():
+            keys = _DIMS[table][0]
+            cols = ", ".join([quote(k) for k in keys] +
+                             [f"CAST(NULL AS {text})"] * (4 - len(keys)))
+            tags = sorted({k[0] for k in rows})
+            for i in range(0, len(tags), 250):
+                in_tags, params = be.in_list(tags[i:i + 250])
+                parts.append((f"SELECT '{table}', {cols} FROM {quote(table)} "
+                              f"WHERE {quote(keys[0])} IN {in_tags}", params))
+        found = set()
+        for i in range(0, len(parts), 4):  # statements of bounded size
+            chunk = parts[i:i + 4]
+            for row in be.fetchall(" UNION ALL ".join(sql for sql, _ in chunk),
+                                   [v for _, params in chunk for v in params]):
+                found.add((row[0], *row[1:1 + len(_DIMS[row[0]][0])]))
+        return found
 
     def _insert_missing(self, table, keys, values, extra=(), extra_cols=()):
         key = (table, *values)
@@ -534,6 +599,16 @@ class Ingestor:
     def _collect_rows(self, ev, rows_by_set):
         # A training sends one row per event: the set's links are worked out once per
         # (set, transformation, task), and a run's consecutive rows become one group.
+        tail, rows = self._tail, ev["rows"]
+        if tail is not None and type(rows) is list and len(rows) == 1 and \
+                type(rows[0]) is dict and tail[0] == (ev["run"], ev["set"], ev["task"],
+                                                      ev.get("transformation")) \
+                and not ev.get("links") and not self._check_width:
+            group = tail[1]  # the same run, set and task as the last rows event: its row
+            group.rows.append(rows[0])  # joins the group (the common case, made cheap)
+            group.n += 1
+            return
+        self._tail = None
         given, tr, task, set_name = ev.get("links"), ev.get("transformation"), ev["task"], ev["set"]
         key = (set_name, tr, task) if not given and type(set_name) is str and \
             type(task) is str and (tr is None or type(tr) is str) else None
@@ -567,6 +642,8 @@ class Ingestor:
                 last.rows, last.owned = list(last.rows), True
             last.rows.extend(rows)
             last.n += len(rows)
+            if key is not None:
+                self._tail = ((run, set_name, task, tr), last)
         else:
             groups.append(_Group(run, links, len(rows), rows))
 
@@ -590,21 +667,22 @@ class Ingestor:
     def _tables(self) -> set[str]:
         tables = self._cache.get("tables")
         if tables is None:
-            tables = self._cache["tables"] = self.be.table_names()
+            tables = self._cache["tables"] = self.be.base_tables()
         return tables
 
     def _columns(self, table: str) -> list[str]:
         known = self._cache.setdefault("columns", {})
         if table not in known:
-            known[table] = self.be.table_columns(table)
+            known[table] = self.be.columns_of(table)
         return known[table]
 
     def _attrs(self, set_tag: str) -> dict[str, tuple[str, str]]:
-        known = self._cache.setdefault("attrs", {})
-        if set_tag not in known:
-            known[set_tag] = {name: (col, typ) for name, col, typ in self.be.fetchall(
-                "SELECT name, column_name, type FROM attribute WHERE data_set_tag = ?",
-                [set_tag])}
+        known = self._cache.get("attrs")
+        if known is None:  # every set's at once: a store has a few hundred attributes
+            known = self._cache["attrs"] = defaultdict(dict)
+            for tag, name, col, typ in self.be.fetchall(
+                    "SELECT data_set_tag, name, column_name, type FROM attribute"):
+                known[tag][name] = (col, typ)
         return known[set_tag]
 
     def _insert_set(self, set_tag, groups):
@@ -823,23 +901,33 @@ def _int(value):
 _EVENT_FAULTS = (TypeError, ValueError, KeyError, AttributeError, IndexError, OverflowError)
 
 
-def local_sender(be, on_stored=None):
+def local_sender(be, on_stored=None, book: TableBook | None = None):
     """``send(events)`` for journal replay into the database behind ``be``.
 
     An event that breaks the ingest is reported as ``InvalidEvent`` so that replay
     quarantines that event alone and stores the rest. ``on_stored(result)`` runs after each
-    stored batch (e.g. to revive the runs it touched).
+    stored batch (e.g. to revive the runs it touched). With ``book`` (the store's own
+    ``TableBook``), the journal offsets noted so far are written in each batch's
+    transaction: no transaction of their own.
     """
     ing = Ingestor(be)
     faults = _EVENT_FAULTS + be.data_faults()
 
     def send(events: list[dict]) -> list[tuple[dict, str]]:
         try:
-            result = ing.apply(events)
+            result = ing.apply(events, before_commit=book.save if book else None)
         except faults as exc:
+            if book is not None:
+                book.rolled_back()
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
             raise InvalidEvent(f"the store could not take this event: "
                                f"{type(exc).__name__}: {first}") from None
+        except BaseException:
+            if book is not None:
+                book.rolled_back()
+            raise
+        if book is not None:
+            book.committed()
         if on_stored is not None:
             on_stored(result)
         return [(r.event, r.reason) for r in result.refused]
@@ -849,23 +937,76 @@ def local_sender(be, on_stored=None):
 
 class TableBook:
     """Journal offsets kept in the store's own ``_journal`` table (``outbox.replay``'s
-    offset book for the journals inside a directory store)."""
+    offset book for the journals inside a directory store).
+
+    ``set`` and ``forget`` only note the change; ``save`` writes what is noted inside the
+    caller's transaction (``local_sender`` does it in each batch's, ``close`` in one of its
+    own at the end). A segment read to its end mark in one replay is noted and forgotten
+    before anything is written: a reader that ingests a finished run writes no offset at
+    all. Offsets that did not reach the table cost a resend, which the store skips.
+    """
 
     def __init__(self, be):
         self.be = be
         self.offsets = dict(be.fetchall("SELECT name, byte_offset FROM _journal"))
+        self._stored = set(self.offsets)  # names with a row in the table
+        self._noted: dict[str, int | None] = {}  # name -> offset; None: delete its row
+        self._saving: dict[str, int | None] = {}  # written in a transaction not yet done
 
     def get(self, path) -> int:
         return int(self.offsets.get(path.name, 0))
 
     def set(self, path, offset: int) -> None:
-        if path.name in self.offsets:
-            self.be.execute("UPDATE _journal SET byte_offset = ? WHERE name = ?",
-                            [offset, path.name])
-        else:
-            self.be.execute("INSERT INTO _journal VALUES (?, ?)", [path.name, offset])
         self.offsets[path.name] = offset
+        self._noted[path.name] = offset
 
     def forget(self, path) -> None:
-        if self.offsets.pop(path.name, None) is not None:
-            self.be.execute("DELETE FROM _journal WHERE name = ?", [path.name])
+        self.offsets.pop(path.name, None)
+        self._noted[path.name] = None
+
+    def save(self) -> None:
+        """Write the noted offsets, inside the caller's transaction."""
+        noted = {**self._saving, **self._noted}
+        self._saving, self._noted = noted, {}
+        gone = [n for n, off in noted.items() if off is None and n in self._stored]
+        update = [[n, off] for n, off in noted.items() if off is not None and n in self._stored]
+        insert = [[n, off] for n, off in noted.items()
+                  if off is not None and n not in self._stored]
+        for i in range(0, len(gone), 250):
+            in_names, params = self.be.in_list(gone[i:i + 250])
+            self.be.execute(f"DELETE FROM _journal WHERE name IN {in_names}", params)
+        self.be.update_rows("_journal", "name", ["byte_offset"], ["integer"], update)
+        self.be.insert("_journal", ["name", "byte_offset"], ["text", "integer"], insert)
+
+    def committed(self) -> None:
+        """The transaction that saved the noted offsets committed."""
+        for name, off in self._saving.items():
+            if off is None:
+                self._stored.discard(name)
+            else:
+                self._stored.add(name)
+        self._saving = {}
+
+    def rolled_back(self) -> None:
+        """It rolled back (or never began): what it held is noted again."""
+        self._noted = {**self._saving, **self._noted}
+        self._saving = {}
+
+    def close(self) -> None:
+        """Write what is still noted, in one transaction of its own."""
+        self.rolled_back()
+        if all(off is None and name not in self._stored for name, off in self._noted.items()):
+            self._noted = {}  # noted and forgotten in this replay: nothing to write
+            return
+        self.be.begin()
+        try:
+            self.save()
+            self.be.commit()
+        except BaseException:
+            try:
+                self.be.rollback()
+            finally:
+                self.rolled_back()
+            raise
+        self.committed()
+
