@@ -32,8 +32,12 @@ router = APIRouter(prefix="/api")
 #: Event ingest and heartbeats: only ``kerasprov serve`` includes them; the viewer does not.
 ingest_router = APIRouter(prefix="/api")
 
-#: At most this many events are applied in one unit of work (bounds one transaction).
+#: At most this many events are applied in one transaction.
 UNIT_EVENTS = 50_000
+#: A unit of work stays open this long at most while batches keep arriving.
+HOLD_S = 0.5
+#: ... and while the next batch comes within this many seconds.
+IDLE_S = 0.02
 
 
 class SequenceGap(InvalidEvent):
@@ -68,27 +72,44 @@ class IngestQueue:
     def _loop(self) -> None:
         while True:
             try:
-                items = [self.queue.get(timeout=self._expire_every())]
+                first = self.queue.get(timeout=self._expire_every())
             except queue.Empty:
                 self._expire()
                 continue
-            n = len(items[0].events)
-            while n < UNIT_EVENTS:
-                try:
-                    item = self.queue.get_nowait()
-                except queue.Empty:
-                    break
-                items.append(item)
-                n += len(item.events)
+            items = self._more([first])
             try:
                 with self.unit_lock, self.store.unit() as be:
-                    self._apply(be, items)
+                    # While batches keep coming (one at least every IDLE_S), the unit stays
+                    # open, up to HOLD_S, then readers get their turn: a directory store is
+                    # opened once for many groups, not once per group.
+                    held = time.monotonic()
+                    while True:
+                        self._apply(be, items)
+                        items = []
+                        if time.monotonic() - held >= HOLD_S:
+                            break
+                        try:
+                            items = self._more([self.queue.get(timeout=IDLE_S)])
+                        except queue.Empty:
+                            break
             except BaseException as exc:  # the unit itself failed (store down, busy...)
                 for item in items:
                     if not item.future.done():
                         item.future.set_exception(exc)
             if time.monotonic() - self._expired_at >= self._expire_every():
                 self._expire()
+
+    def _more(self, items: list[_Batch]) -> list[_Batch]:
+        """``items`` and the batches waiting, up to UNIT_EVENTS events in all."""
+        n = sum(len(i.events) for i in items)
+        while n < UNIT_EVENTS:
+            try:
+                item = self.queue.get_nowait()
+            except queue.Empty:
+                break
+            items.append(item)
+            n += len(item.events)
+        return items
 
     @staticmethod
     def _expire_every() -> float:
@@ -107,16 +128,17 @@ class IngestQueue:
     def _apply(self, be, items: list[_Batch]) -> None:
         ing = Ingestor(be)
         pending = items
+        last: dict[str, int] = {}
         if len(items) > 1 and not any(i.allow_gaps for i in items):
             try:
-                ing.apply([e for i in items for e in i.events], strict=True)
+                last = ing.apply([e for i in items for e in i.events], strict=True).last_seq
                 pending = []
             except Exception:  # noqa: BLE001 - whatever failed, only its own batch fails:
                 pending = items  # one transaction each finds it
         done = [i for i in items if i not in pending]
         for item in pending:
             try:
-                ing.apply(item.events, strict=not item.allow_gaps)
+                last.update(ing.apply(item.events, strict=not item.allow_gaps).last_seq)
                 done.append(item)
             except InvalidEvent as exc:
                 if "expected_seq" in exc.details:
@@ -128,11 +150,6 @@ class IngestQueue:
             return
         runs = sorted({e["run"] for i in done for e in i.events})
         lease.revive(be, runs)  # a crashed run that was only slow (its last_seen is fresh)
-        last: dict[str, int] = {}
-        for k in range(0, len(runs), 500):
-            chunk = runs[k:k + 500]
-            last.update(be.fetchall("SELECT run_id, last_seq FROM _run_seq WHERE run_id IN ("
-                                    + ", ".join("?" for _ in chunk) + ")", chunk))
         for item in done:
             mine = {e["run"] for e in item.events}
             item.future.set_result({r: int(last[r]) for r in sorted(mine) if r in last})

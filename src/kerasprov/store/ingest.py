@@ -67,6 +67,8 @@ class IngestResult:
     stored: int = 0
     skipped: int = 0
     runs: set = field(default_factory=set)
+    #: The last sequence number stored of each run of the batch (after it).
+    last_seq: dict = field(default_factory=dict)
     #: Events refused one by one (journal mode): the caller may quarantine them.
     refused: list[Refused] = field(default_factory=list)
 
@@ -321,6 +323,7 @@ class Ingestor:
                        [[run, seq] for run, seq in new_last.items() if run not in last])
         for run, seq in new_last.items():
             known[run][0] = seq
+        result.last_seq = {r: known[r][0] for r in runs if known[r][0] is not None}
         result.stored = len(fresh)
         result.runs = set(new_last)
         return fresh, dataflows
