@@ -511,7 +511,7 @@ def test_a_bad_batch_fails_alone_postgres(pg_url):  # noqa: F811
 
     with App(pg_url) as app:
         _prepare_wide(app)
-        valid = _storm(app, rounds=2, extra_bad=[(too_big, 500)])
+        valid = _storm(app, rounds=2, extra_bad=[(too_big, 422)])
         rows = httpx.post(app.url + "/api/sql", headers=AUTH, timeout=60, json={
             "sql": "SELECT run_id, status, epochs FROM runs WHERE run_id LIKE 'good%'"}).json()
     got = {r["run_id"]: (r["status"], r["epochs"]) for r in rows["rows"]}
@@ -799,3 +799,61 @@ def test_names_postgresql_stores_alike_are_one_attribute(pg_url):  # noqa: F811
             assert names.count("") == 1 and names.count("b") == 1, names
     finally:
         store.close()
+
+
+def test_names_postgresql_stores_alike_in_one_batch(unit):
+    """"b" and "b\x00" in one batch: where the store keeps them apart (DuckDB) they are two
+    attributes; where it stores them alike (PostgreSQL drops NUL) they are one column that
+    takes the value of each row. A row with values under both is refused (keeping one would
+    lose the other): alone from a journal, as the batch's named event over HTTP."""
+    rows = [{"epoch": 0, "b": 1.0}, {"epoch": 1, "b\x00": 2.0}, {"epoch": 2, "b\x00": None}]
+    batch = _run("alike", epochs=0, end=False) + [_rows_event("alike", 2, rows)]
+    with unit() as be:
+        result = Ingestor(be).apply([codec.decode(codec.encode(e)) for e in batch])
+        assert result.stored == 3 and not result.refused
+        got = be.fetchall("SELECT name, column_name FROM attribute "
+                          "WHERE data_set_tag = 'otrainingmodel' AND name LIKE 'b%'")
+        if be.dialect == "postgres":
+            assert got == [("b", "b")], got
+            values = be.fetchall("SELECT epoch, b FROM ds_otrainingmodel ORDER BY epoch")
+            assert values == [(0, 1.0), (1, 2.0), (2, None)], values
+        else:
+            assert sorted(n for n, _ in got) == ["b", "b\x00"], got
+        both = [_rows_event("alike", 3, [{"epoch": 3, "c": 1.0, "c\x00": 2.0}])]
+        if be.dialect == "postgres":
+            with pytest.raises(InvalidEvent, match="one name in this store"):
+                Ingestor(be).apply(both)
+            assert be.fetchall("SELECT last_seq FROM _run_seq") == [(2,)]  # nothing stored
+        else:
+            assert Ingestor(be).apply(both).stored == 1
+
+
+def test_http_names_the_event_the_database_cannot_hold(pg_url):  # noqa: F811
+    """Over HTTP, an event that passes the schema but that PostgreSQL cannot hold (a row
+    over its 8 KB; a name too long for its index; two names it stores alike in one row)
+    refuses its batch with 422 naming the event (index, run, seq) and the reason, and
+    nothing of the batch is stored; the same batch without it is stored."""
+    import secrets
+    cases = [
+        ({f"t{i}": secrets.token_hex(1500) for i in range(600)}, "row is too big"),
+        ({secrets.token_hex(3000): 1.0}, "index row size"),
+        ({"c": 1.0, "c\x00": 2.0}, "one name in this store"),
+    ]
+    with App(pg_url) as app:
+        for k, (row, reason) in enumerate(cases):
+            run = f"named{k}"
+            good = _run(run, epochs=4)
+            bad = _rows_event(run, 4, [row], set_tag=f"big{k}")
+            evs = good[:4] + [bad] + [dict(e, seq=e["seq"] + 1) for e in good[4:]]
+            resp = app.post(evs)
+            assert resp.status_code == 422, resp.text[:500]
+            body = resp.json()
+            assert body["ok"] is False and (body["index"], body["run"], body["seq"]) == \
+                (4, run, 4), body
+            assert f"event 4 (run '{run}', seq 4)" in body["error"], body["error"]
+            assert reason in body["error"] and "batch was not stored" in body["error"]
+            assert app.post(good).status_code == 200
+        got = httpx.post(app.url + "/api/sql", headers=AUTH, timeout=60, json={
+            "sql": "SELECT run_id, status, epochs FROM runs ORDER BY run_id"}).json()["rows"]
+        assert [(r["run_id"], r["status"], r["epochs"]) for r in got] == \
+            [(f"named{k}", "finished", 4) for k in range(len(cases))]

@@ -95,9 +95,14 @@ def dir_server(tmp_path):
     srv.kill()
 
 
+def _pythonpath() -> str:
+    """tests/ for kp_util, then the caller's path (a worktree's own src/ comes first)."""
+    return os.pathsep.join(p for p in (str(TESTS), os.environ.get("PYTHONPATH")) if p)
+
+
 def _trainer(url, outbox, epochs, pause, tag, hold="", token=TOKEN):
     env = {**os.environ, "KERASPROV_STORE": url, "KERASPROV_OUTBOX": str(outbox),
-           "KERASPROV_TOKEN": token, "KERAS_BACKEND": "torch", "PYTHONPATH": str(TESTS)}
+           "KERASPROV_TOKEN": token, "KERAS_BACKEND": "torch", "PYTHONPATH": _pythonpath()}
     return subprocess.Popen([sys.executable, "-c", TRAIN, str(epochs), str(pause), tag, hold],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
@@ -258,3 +263,81 @@ def test_remote_store_reads_and_the_store_is_not_held(dir_server, tmp_path, monk
                          timeout=60, env={**os.environ, "KERASPROV_TOKEN": ""})
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout) == [{"n": 3}]
+
+
+WIDE_TRAIN = textwrap.dedent("""
+    import sys, kerasprov, kp_util
+    x, y = kp_util.data(n=100)
+    m = kp_util.mlp()
+    # 600 text hyperparameters: a valid event, but its row passes PostgreSQL's 8 KB.
+    m.provenance(dataflow_tag="wide", hyperparameters={
+        f"note_{i}": f"{i}" + "x" * 100 for i in range(600)})
+    m.fit(x, y, epochs=4, batch_size=50, verbose=0)
+    m.evaluate(x, y, verbose=0)
+    print(kerasprov.flush())
+""")
+
+
+def test_an_event_the_database_cannot_hold_is_kept_aside_and_the_rest_delivered(pg_server,
+                                                                                tmp_path):
+    """A training whose hyperparameters make a row PostgreSQL cannot hold, delivering to a
+    ``kerasprov serve`` over PostgreSQL: the server refuses that event alone (422 naming
+    it), the trainer keeps it in rejected/ with the reason, and every other event of the
+    run is stored (the events after it too: the gap it leaves is declared, not resent)."""
+    outbox = tmp_path / "outbox"
+    env = {**os.environ, "KERASPROV_STORE": pg_server.url, "KERASPROV_OUTBOX": str(outbox),
+           "KERASPROV_TOKEN": TOKEN, "KERAS_BACKEND": "torch", "PYTHONPATH": _pythonpath()}
+    out = subprocess.run([sys.executable, "-c", WIDE_TRAIN], env=env, capture_output=True,
+                         text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert "could not be stored" in out.stderr and "Traceback" not in out.stderr, out.stderr
+    rejected = [json.loads(line) for f in outbox.rglob("rejected/*.jsonl")
+                for line in f.read_text().splitlines()]
+    assert len(rejected) == 1, rejected
+    bad = json.loads(rejected[0]["line"])
+    assert bad["set"] == "itrainingmodel" and "note_0" in bad["rows"][0], bad
+    assert "row is too big" in rejected[0]["reason"], rejected[0]["reason"]
+    assert f"seq {bad['seq']}" in rejected[0]["reason"], rejected[0]["reason"]
+    # Every other journal line is stored: the run's last seq, and each kind of event.
+    journal = [json.loads(line) for f in outbox.rglob("done/*.jsonl")
+               for line in f.read_text().splitlines() if line.startswith("{")]
+    assert journal and not list(outbox.glob("*/*.jsonl")), "undelivered segments remain"
+    run = bad["run"]
+    seqs = sorted(e["seq"] for e in journal if e["run"] == run)
+    assert seqs == list(range(len(seqs))) and 0 < bad["seq"] < seqs[-1]
+    last = pg_server.sql(f"SELECT last_seq FROM _run_seq WHERE run_id = '{run}'")
+    assert last == [{"last_seq": seqs[-1]}]
+    got = pg_server.sql(
+        "SELECT status, (SELECT COUNT(*) FROM epochs) AS epochs, "
+        "(SELECT COUNT(*) FROM tests) AS tests, "
+        "(SELECT COUNT(*) FROM task WHERE status = 'finished') AS tasks, "
+        "(SELECT COUNT(*) FROM ds_ilayers) AS layers, "
+        "(SELECT COUNT(*) FROM ds_itrainingconfig) AS configs FROM execution")
+    assert got == [{"status": "finished", "epochs": 4, "tests": 1,
+                    "tasks": len({e["task"] for e in journal if e["type"] == "task_end"}),
+                    "layers": 3, "configs": 1}], got
+    assert pg_server.sql("SELECT COUNT(*) AS n FROM ds_itrainingmodel") == [{"n": 0}]
+
+
+def test_an_event_over_the_servers_body_limit_is_kept_aside(dir_server, tmp_path,
+                                                            monkeypatch):
+    """One journal event larger than the server's --max-body (4096 bytes here) can never be
+    delivered: it is kept in rejected/ with the reason, and the rest of the journal (the
+    events after it too) is delivered, instead of every delivery stopping at it."""
+    from kerasprov.outbox import codec
+    from kerasprov.outbox.journal import END_MARK, segment_name
+    from kerasprov.store import http
+    monkeypatch.setenv("KERASPROV_TOKEN", TOKEN)
+    events = _batch("r7", 0, 4)  # seqs 0..5: start, task, four epochs
+    events[3]["rows"][0]["note"] = "x" * 10_000
+    directory = tmp_path / "outbox"
+    directory.mkdir()
+    (directory / segment_name("r7", 0)).write_text(
+        "".join(codec.encode(e) + "\n" for e in events) + END_MARK + "\n")
+    assert http.deliver(dir_server.url, directory) == 5
+    kept = [json.loads(line) for f in directory.glob("rejected/*.jsonl")
+            for line in f.read_text().splitlines()]
+    assert len(kept) == 1 and json.loads(kept[0]["line"])["seq"] == 3, kept
+    assert "larger than the server" in kept[0]["reason"] and "4096" in kept[0]["reason"]
+    assert _fingerprint(dir_server) == [{"runs": 1, "tasks": 1, "seqs": 5, "epochs": 3}]
+    assert http.deliver(dir_server.url, directory) == 0

@@ -349,3 +349,43 @@ def test_same_answers_on_postgres(searched, pg_url, tmp_path):  # noqa: F811
     assert a.astype(str).equals(b.astype(str)), (a, b)
     assert len(q.searches(pg)) == len(q.searches(duck)) == 3
     assert q.best_trial_history(pg, sid).epoch.tolist() == [0, 1]
+
+
+def test_run_lists_show_training_runs_and_searches_list_the_searches(searched):
+    """A search's own run (Search and Trial tasks, no epochs) is not a training run: the CLI
+    `runs`, `/api/runs` and the UI's runs page (and its JSON twin) leave it out, `searches`
+    lists it, `runs --search` lists its executions, and `show` still opens it."""
+    from starlette.testclient import TestClient
+
+    from kerasprov.server.app import create_app
+    tmp, _, with_kp = searched
+    store = str(tmp / "store")
+    kp = kerasprov.open_store(store)
+    search_runs = set(q.searches(kp)["run_id"])
+    assert len(search_runs) == 3
+    everything = set(kp.sql("SELECT run_id FROM runs")["run_id"])  # SQL keeps every run
+    assert search_runs <= everything
+    listed = kp.runs()
+    assert set(listed["run_id"]) == everything - search_runs
+    trained = set(kp.sql("SELECT run_id FROM task WHERE transformation_tag = "
+                         "'TrainingModel'")["run_id"])
+    assert set(listed["run_id"]) == trained  # (a failing trial's run may have no epoch)
+    runner = CliRunner()
+    res = runner.invoke(cli, ["runs", "--store", store, "--format", "json"])
+    assert res.exit_code == 0, res.output
+    assert {r["run_id"] for r in json.loads(res.output)} == everything - search_runs
+    res = runner.invoke(cli, ["searches", "--store", store, "--format", "json"])
+    assert {r["run_id"] for r in json.loads(res.output)} == search_runs
+    sid = _search_of(kp, "RandomSearch", "ktsearch").search_id
+    res = runner.invoke(cli, ["runs", "--search", sid, "--store", store, "--format", "json"])
+    assert len(json.loads(res.output)) == _executions(with_kp["random"])
+    res = runner.invoke(cli, ["show", next(iter(search_runs)), "--store", store])
+    assert res.exit_code == 0, res.output
+    app = TestClient(create_app(store), base_url="http://127.0.0.1:8765")
+    api = app.get("/api/runs").json()
+    assert {r["run_id"] for r in api["rows"]} == everything - search_runs
+    twin = app.get("/.json", params={"per_page": 500}).json()
+    assert twin["total"] == len(everything - search_runs)
+    assert {r["run_id"] for r in twin["rows"]} == everything - search_runs
+    html = app.get("/", params={"per_page": 500}, headers={"accept": "text/html"}).text
+    assert not any(run in html for run in search_runs)

@@ -107,7 +107,9 @@ def runs(dataflow, status, limit, all_columns, search, store, fmt):
     """List runs: one row each with status, model, hyperparameters, epochs, final and test
     metrics. The table leaves out columns no listed run has, and the best_/min_/max_
     metrics unless --all (`kerasprov compare` and `show` have them); JSON and CSV have
-    every column. --search S: the executions of a KerasTuner search, best trial first."""
+    every column. --search S: the executions of a KerasTuner search, best trial first.
+    A search's own run (no epochs: its Search and Trial tasks) is listed by
+    `kerasprov searches`, not here; `kerasprov show` still opens it."""
     if search is not None:
         from .query.searches import search_runs
         emit(search_runs(_store(store), search), fmt)

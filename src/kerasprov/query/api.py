@@ -81,8 +81,10 @@ class Store:
     # -- the common questions ------------------------------------------------------------
     def runs(self, dataflow: str | None = None, status: str | None = None,
              limit: int | None = None) -> pd.DataFrame:
-        """One row per run: tag, status, times, hyperparameters, last/best/test metrics."""
-        where, params = [], []
+        """One row per training run: tag, status, times, hyperparameters, last/best/test
+        metrics. A KerasTuner search's own run is not one (``searches()`` lists it)."""
+        from ..store.views import NOT_A_SEARCH
+        where, params = [NOT_A_SEARCH], []
         if dataflow:
             where.append("dataflow_tag = ?")
             params.append(dataflow)

@@ -136,6 +136,7 @@ class IngestQueue:
             except Exception:  # noqa: BLE001 - whatever failed, only its own batch fails:
                 pending = items  # one transaction each finds it
         done = [i for i in items if i not in pending]
+        faults = event_faults(be)
         for item in pending:
             try:
                 last.update(ing.apply(item.events, strict=not item.allow_gaps).last_seq)
@@ -143,7 +144,12 @@ class IngestQueue:
             except InvalidEvent as exc:
                 if "expected_seq" in exc.details:
                     exc = SequenceGap(exc.message, **exc.details)
+                elif "seq" not in exc.details:  # refused for a value: which event?
+                    exc = name_the_event(ing, item.events, not item.allow_gaps, faults, exc)
                 item.future.set_exception(exc)
+            except faults as exc:  # the database cannot hold an event (a row over 8 KB...)
+                item.future.set_exception(
+                    name_the_event(ing, item.events, not item.allow_gaps, faults, exc))
             except Exception as exc:  # noqa: BLE001 - this batch's failure, not the others'
                 item.future.set_exception(exc)
         if not done:
@@ -153,6 +159,68 @@ class IngestQueue:
         for item in done:
             mine = {e["run"] for e in item.events}
             item.future.set_result({r: int(last[r]) for r in sorted(mine) if r in last})
+
+
+class _DryRun(Exception):
+    """Raised before commit: the transaction was a trial, it is rolled back."""
+
+
+def event_faults(be) -> tuple[type[BaseException], ...]:
+    """Errors by which an event that passed the schema still cannot be stored: the event is
+    at fault (a row over PostgreSQL's 8 KB, a name too long for its index...), not the
+    database, so the answer is 422 naming the event, not 500."""
+    from ..store.ingest import _EVENT_FAULTS
+    return _EVENT_FAULTS + be.data_faults()
+
+
+def _fails(ing: Ingestor, events: list[dict], strict: bool, faults) -> BaseException | None:
+    """The error that storing ``events`` raises, or None; nothing is stored either way."""
+    def stop() -> None:
+        raise _DryRun
+
+    try:
+        ing.apply(events, strict=strict, before_commit=stop)
+    except _DryRun:
+        return None
+    except InvalidEvent as exc:
+        return None if "expected_seq" in exc.details else exc
+    except faults as exc:
+        return exc
+    return None
+
+
+def name_the_event(ing: Ingestor, events: list[dict], strict: bool, faults,
+                   exc: BaseException) -> InvalidEvent:
+    """A 422 that names the event (index, run, seq) of ``events`` the store cannot take.
+
+    The batch failed as a whole; the event whose prefix of the batch first fails is the
+    culprit, found by bisection over trial transactions that are rolled back (log2 of the
+    batch's size; only on this failure path).
+    """
+    lo, hi, found = 0, len(events), exc  # events[:lo] stores, events[:hi] fails
+    try:
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            err = _fails(ing, events[:mid], strict, faults)
+            if err is None:
+                lo = mid
+            else:
+                hi, found = mid, err
+    except Exception:  # noqa: BLE001 - the store failed otherwise meanwhile: say what we know
+        return exc if isinstance(exc, InvalidEvent) else InvalidEvent(_reason(exc))
+    i = hi - 1
+    ev = events[i]
+    details = dict(found.details) if isinstance(found, InvalidEvent) else {}
+    details.update(index=i, run=ev.get("run"), seq=ev.get("seq"))
+    return InvalidEvent(f"event {i} (run {ev.get('run')!r}, seq {ev.get('seq')}): "
+                        f"{_reason(found)}; the batch was not stored", **details)
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, InvalidEvent):
+        return exc.message
+    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
+    return f"the store cannot hold it: {type(exc).__name__}: {first}"
 
 
 _setup_lock = threading.Lock()

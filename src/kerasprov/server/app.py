@@ -121,6 +121,15 @@ def create_app(store_spec: str | None = None, token: str | None = None,
                         samesite="strict", path="/", max_age=int(policy.sessions.max_age_s))
         return resp
 
+    @app.post("/logout", include_in_schema=False)
+    async def logout(request: Request):
+        """Sign this browser out: its session id is revoked, its cookie cleared, and the
+        next page asks for the token again. Same-origin only, like every write."""
+        policy.sessions.revoke(request.cookies.get(SESSION_COOKIE))
+        resp = RedirectResponse("/login", status_code=303)
+        resp.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")
+        return resp
+
     from .api import ingest_router
     from .api import router as api_router
     from .pages import router as pages_router

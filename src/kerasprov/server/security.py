@@ -64,7 +64,7 @@ SESSION_COOKIE = "kerasprov_session"
 #: same-origin pages (or non-browsers) may open them with a query.
 SQL_GET_PATHS = ("/sql.json", "/sql.csv", "/sql")
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
-_FORM_PATHS = ("/login",)
+_FORM_PATHS = ("/login", "/logout")
 
 
 def add_headers(response: Response) -> Response:
@@ -144,13 +144,21 @@ def _machine_names() -> set[str]:
 class Sessions:
     """Signed session ids: ``<id>.<issued>.<hmac>``, the HMAC keyed by a per-process secret.
 
-    Nothing is stored server-side: a restart (new secret) signs everyone out, and so does the
-    age limit. The token never leaves the login request.
+    Only signed-out sessions are stored server-side (their ids, until they would have aged
+    out anyway): a cookie copied before sign-out no longer opens anything. A restart (new
+    secret) signs everyone out, and so does the age limit. The token never leaves the login
+    request.
     """
+
+    #: Signed-out ids kept at most; past it the secret changes (everyone signs in again),
+    #: so sign-outs cannot grow the memory without bound.
+    MAX_REVOKED = 100_000
 
     def __init__(self, max_age_s: float = 7 * 24 * 3600):
         self._secret = secrets.token_bytes(32)
         self.max_age_s = max_age_s
+        self._revoked: dict[str, int] = {}  # session id -> issued (POSIX seconds)
+        self._lock = threading.Lock()
 
     def _mac(self, payload: str) -> str:
         return hmac.new(self._secret, payload.encode(), hashlib.sha256).hexdigest()
@@ -159,13 +167,36 @@ class Sessions:
         payload = f"{secrets.token_urlsafe(24)}.{int(time.time())}"
         return f"{payload}.{self._mac(payload)}"
 
-    def valid(self, cookie: str | None) -> bool:
+    def _parse(self, cookie: str | None) -> tuple[str, int] | None:
+        """(session id, issued) of a cookie this server signed and that has not aged out."""
         if not cookie or cookie.count(".") != 2 or len(cookie) > 200:
-            return False
+            return None
         sid, issued, mac = cookie.split(".")
         if not hmac.compare_digest(mac.encode(), self._mac(f"{sid}.{issued}").encode()):
+            return None
+        if not issued.isdigit() or not 0 <= time.time() - int(issued) <= self.max_age_s:
+            return None
+        return sid, int(issued)
+
+    def valid(self, cookie: str | None) -> bool:
+        parsed = self._parse(cookie)
+        return parsed is not None and parsed[0] not in self._revoked
+
+    def revoke(self, cookie: str | None) -> bool:
+        """Sign a session out for good (its cookie stops working); False if not valid."""
+        parsed = self._parse(cookie)
+        if parsed is None:
             return False
-        return issued.isdigit() and 0 <= time.time() - int(issued) <= self.max_age_s
+        with self._lock:
+            cutoff = time.time() - self.max_age_s
+            for sid in [k for k, t in self._revoked.items() if t < cutoff]:
+                del self._revoked[sid]  # aged out: invalid without the list
+            if len(self._revoked) >= self.MAX_REVOKED:
+                self._secret = secrets.token_bytes(32)
+                self._revoked.clear()
+            else:
+                self._revoked[parsed[0]] = parsed[1]
+        return True
 
 
 # -- rate limit --------------------------------------------------------------------------------
@@ -234,6 +265,10 @@ class Policy:
         if given and hmac.compare_digest(given.encode(), f"Bearer {self.token}".encode()):
             return True
         return self.sessions.valid(cookies.get(SESSION_COOKIE))
+
+    def signed_in(self, cookies: dict[str, str]) -> bool:
+        """Whether the request comes with a valid session (a browser signed in)."""
+        return self.token is not None and self.sessions.valid(cookies.get(SESSION_COOKIE))
 
     def token_matches(self, given: str) -> bool:
         return self.token is not None and hmac.compare_digest(given.encode(),
@@ -342,7 +377,8 @@ class SecurityMiddleware:
                 return refusal(403, f"cross-site request refused ({why}): this request "
                                "changes the store or runs SQL, so it must come from this "
                                "server's own pages", page)
-        public = path in ("/login", "/favicon.ico") or path.startswith("/static/")
+        # /logout only ever clears this browser's own session: an expired one may go too.
+        public = path in ("/login", "/logout", "/favicon.ico") or path.startswith("/static/")
         if not public and p.token is not None:
             cookies = _cookies(headers)
             client = client_address(scope)

@@ -22,8 +22,8 @@ from ..errors import (
     Unauthorized,
 )
 from ..outbox import codec
-from ..outbox.journal import list_segments
-from ..outbox.replay import MAX_EVENTS, events_of_run, replay
+from ..outbox.journal import list_segments, run_of
+from ..outbox.replay import MAX_EVENTS, REJECTED, events_of_run, replay
 
 _STATUS_ERRORS = {401: Unauthorized, 404: NotFound, 413: PayloadTooLarge, 422: InvalidEvent,
                   503: StoreUnavailable}
@@ -56,6 +56,16 @@ def raise_for(resp, url: str) -> dict:
     extra = {k: v for k, v in body.items() if k not in ("ok", "error", "status")} \
         if isinstance(body, dict) else {}
     raise cls(message, **extra)
+
+
+def _error_text(resp) -> str:
+    """The error message of a refused response (its JSON envelope), or its status."""
+    try:
+        body = resp.json()
+    except ValueError:
+        body = None
+    return str(body.get("error")) if isinstance(body, dict) and body.get("error") else \
+        f"HTTP {resp.status_code}"
 
 
 def transport(fn, url: str):
@@ -98,6 +108,9 @@ def heartbeat(url: str, runs: list[str], timeout: float = 10.0) -> int:
 class _Sender:
     def __init__(self, http, url: str, directory: Path):
         self.http, self.url, self.directory = http, url, directory
+        #: Events (encoded) the server refused alone in this delivery: replay keeps them
+        #: in rejected/, and a resend must not offer them again.
+        self.refused: set[str] = set()
 
     def post(self, events: list[dict], allow_gaps: bool = False):
         body = codec.encode({"events": events, "allow_gaps": allow_gaps})
@@ -112,6 +125,11 @@ class _Sender:
             self.send(events[:half])
             self.send(events[half:])
             return
+        if resp.status_code == 413:  # it can never go: kept aside, not a blocked journal
+            self.refused.add(codec.encode(events[0]))
+            raise InvalidEvent(f"event (run {events[0]['run']!r}, seq {events[0]['seq']}) is "
+                               f"larger than the server at {self.url} accepts: "
+                               f"{_error_text(resp)}")
         if resp.status_code == 409:
             body = resp.json()
             where = (str(body.get("run")), int(body.get("expected_seq", 0)))
@@ -121,16 +139,22 @@ class _Sender:
             self.resend(*where)
             self.send(events, where)  # what is now stored is skipped, the rest goes in order
             return
+        if resp.status_code == 422 and len(events) == 1:
+            self.refused.add(codec.encode(events[0]))
         raise_for(resp, self.url)
 
     def resend(self, run: str, expected: int) -> None:
         """The server lacks ``run`` from sequence ``expected``: send it again from there.
 
         The events may sit in already delivered segments (in done/). If the journal itself
-        lacks ``expected`` (a torn or malformed line), the gap is declared so delivery can
-        go on instead of stalling forever.
+        lacks ``expected`` (a torn or malformed line, or an event the server refused and
+        replay kept in rejected/), the gap is declared so delivery can go on instead of
+        stalling forever, or of refusing every later event of the run with it.
         """
         events = events_of_run(self.directory, run, expected)
+        refused = self.refused | _rejected(self.directory, run)
+        if refused:
+            events = [e for e in events if codec.encode(e) not in refused]
         if not events:
             return
         gap = events[0]["seq"] != expected
@@ -141,3 +165,23 @@ class _Sender:
             raise_for(resp, self.url)
 
 
+def _rejected(directory: Path, run: str) -> set[str]:
+    """The events of ``run`` (encoded) that replay kept in ``rejected/``: refused for good,
+    offering them again cannot help. (Compared whole, not by seq: a forged line may carry
+    the seq of a good event.)"""
+    import json
+    out: set[str] = set()
+    folder = directory / REJECTED
+    for name in list_segments(folder):
+        if run_of(name) != run:
+            continue
+        try:
+            records = (folder / name).read_text(encoding="utf-8").splitlines()
+        except OSError:
+            continue
+        for record in records:
+            try:
+                out.add(codec.encode(codec.decode(json.loads(record)["line"])))
+            except (InvalidEvent, ValueError, KeyError, TypeError):
+                continue  # not a valid event: the journal reader skips it anyway
+    return out

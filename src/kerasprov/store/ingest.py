@@ -714,10 +714,7 @@ class Ingestor:
         order, values_of = _gather(groups)
         # A name the database stores differently (PostgreSQL drops NUL characters) is the
         # attribute it is stored as: "a\x00" and "a" are one attribute there.
-        stored = be.stored_text
-        for name in order:
-            if name not in attrs and stored(name) in attrs:
-                attrs[name] = attrs[stored(name)]
+        order = _fold_alike(set_tag, order, values_of, be.stored_text)
         if len(attrs) + sum(1 for n in order if n not in attrs) > MAX_SET_ATTRIBUTES:
             if self._strict:
                 raise InvalidEvent(f"set {set_tag!r} would have more than "
@@ -747,12 +744,10 @@ class Ingestor:
                 if typ != old:
                     changed_types.append((name, col, typ))
                     attrs[name] = (col, typ)
-            elif stored(name) in attrs:  # new in this batch under its stored name
-                attrs[name] = attrs[stored(name)]
             else:
                 col = column_name(name, taken)
                 taken.add(col)
-                attrs[name] = attrs[stored(name)] = (col, typ)
+                attrs[name] = (col, typ)
                 new_attrs.append([set_tag, name, col, typ])
                 new_cols.append(col)
                 ddl.append(f"ALTER TABLE {quote(table)} ADD COLUMN {quote(col)} "
@@ -822,6 +817,34 @@ def _gather(groups) -> tuple[list[str], dict[str, list]]:
                  seg.get(name) or [None] * n for n, seg in segments]
         values_of[name] = parts[0] if len(parts) == 1 else list(chain.from_iterable(parts))
     return list(order), values_of
+
+
+def _fold_alike(set_tag: str, order: list[str], values_of: dict[str, list],
+                stored) -> list[str]:
+    """Names that ``stored`` maps alike become the one name it stores, their values merged
+    (a row gives a value under one of them); a row with values under two is refused:
+    keeping either would lose the other."""
+    if all(stored(name) == name for name in order):
+        return order
+    folded: dict[str, str] = {}  # stored name -> the first name that stores as it
+    values = {}
+    for name in order:
+        key = stored(name)
+        if key not in folded:
+            folded[key], values[key] = name, values_of[name]
+            continue
+        merged = values[key] = list(values[key])  # (never the event's own list)
+        for i, v in enumerate(values_of[name]):
+            if v is not None:
+                if merged[i] is not None:
+                    raise InvalidEvent(f"set {set_tag!r}: attribute names {folded[key]!r} and "
+                                       f"{name!r} are one name in this store (it cannot hold "
+                                       "NUL characters); a row with both is refused",
+                                       field=name)
+                merged[i] = v
+    values_of.clear()
+    values_of.update(values)
+    return list(folded)
 
 
 def _datetimes(values: list, kinds: set) -> list:

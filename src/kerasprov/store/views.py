@@ -206,6 +206,13 @@ SEARCH_COLS = ("search_id", "dataflow_tag", "tuner", "oracle", "objective", "dir
                "run_id", "search_task_id", "error")
 
 
+#: The run lists (``kerasprov runs``, ``/api/runs``, the UI's runs page) show training runs:
+#: a KerasTuner search's own run (its Search and Trial tasks, no epochs) is listed by
+#: ``kerasprov searches`` and the Searches page instead. The ``runs`` view keeps it, so SQL,
+#: ``kerasprov show`` and the run page still reach it.
+NOT_A_SEARCH = "run_id NOT IN (SELECT run_id FROM searches WHERE run_id IS NOT NULL)"
+
+
 def create_search_views(be, tables) -> None:
     """``trials``: one row per trial (its hyperparameters as typed columns, score, status,
     best epoch, rank in its search, the run ids of its executions, the run and file of its

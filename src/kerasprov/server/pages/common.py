@@ -75,7 +75,10 @@ def page(request: Request, template: str, ctx: dict) -> HTMLResponse:
     # Re-encode the decoded path: a run id or tag may hold '%', '?', '#', spaces, quotes.
     path = quote_url(request.scope["path"].rstrip("/") or "/", safe="/")
     json_url = path + ".json" + (f"?{url.query}" if url.query else "")
-    return HTMLResponse(_env.get_template(template).render(ctx=ctx, json_url=json_url, **ctx))
+    policy = getattr(request.app.state, "security", None)
+    signed_in = policy is not None and policy.signed_in(request.cookies)
+    return HTMLResponse(_env.get_template(template).render(
+        ctx=ctx, json_url=json_url, signed_in=signed_in, **ctx))
 
 
 def render(template: str, **ctx) -> str:

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from ...errors import BadRequest
 from ...query.diff import varying_columns
 from ...store.schema import quote
+from ...store.views import NOT_A_SEARCH
 from .common import app_store, as_json, now_utc, page, parse_ts, read, run_columns
 
 router = APIRouter()
@@ -36,7 +37,7 @@ def runs_context(store, params: dict[str, str]) -> dict:
         names = [c for c, _ in cols]
         types = dict(cols)
         hp_cols, metric_cols = run_columns(names)
-        where, args = [], []
+        where, args = [NOT_A_SEARCH], []  # a search's own run: on the Searches page
         for key in ("dataflow", "status"):
             if params.get(key):
                 where.append(f"{'dataflow_tag' if key == 'dataflow' else 'status'} = ?")
