@@ -169,8 +169,8 @@ def event_faults(be) -> tuple[type[BaseException], ...]:
     """Errors by which an event that passed the schema still cannot be stored: the event is
     at fault (a row over PostgreSQL's 8 KB, a name too long for its index...), not the
     database, so the answer is 422 naming the event, not 500."""
-    from ..store.ingest import _EVENT_FAULTS
-    return _EVENT_FAULTS + be.data_faults()
+    from ..store.ingest import EVENT_FAULTS
+    return EVENT_FAULTS + be.data_faults()
 
 
 def _fails(ing: Ingestor, events: list[dict], strict: bool, faults) -> BaseException | None:

@@ -924,7 +924,7 @@ def _int(value):
 
 #: Errors by which an event that passed validation still cannot be stored: the event is at
 #: fault, not the database (which raises its own errors: those mean "try again later").
-_EVENT_FAULTS = (TypeError, ValueError, KeyError, AttributeError, IndexError, OverflowError)
+EVENT_FAULTS = (TypeError, ValueError, KeyError, AttributeError, IndexError, OverflowError)
 
 
 def local_sender(be, on_stored=None, book: TableBook | None = None):
@@ -937,7 +937,7 @@ def local_sender(be, on_stored=None, book: TableBook | None = None):
     transaction: no transaction of their own.
     """
     ing = Ingestor(be)
-    faults = _EVENT_FAULTS + be.data_faults()
+    faults = EVENT_FAULTS + be.data_faults()
 
     def send(events: list[dict]) -> list[tuple[dict, str]]:
         try:
