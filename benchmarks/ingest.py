@@ -142,6 +142,7 @@ def measure_queue(groups: list[list[dict]], n_rows: int, senders: int) -> None:
             for f in [pool.submit(sender) for _ in range(senders)]:
                 f.result()
         dt = time.perf_counter() - t0
+        q.close()
         with unit_lock:  # the queue has closed its unit of work: the file can be read
             assert stored_rows(Path(d) / DB_NAME) == n_rows
         line(f"1,000-row batches, {senders} senders, ingest queue (grouped)", n_rows, dt)

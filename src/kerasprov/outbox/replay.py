@@ -225,7 +225,7 @@ def replay(directory: Path, send: Callable[[list[dict]], object],
 def _send_isolating(batch: list[tuple[dict, Path, bytes]], send, result: Replay) -> None:
     try:
         refused = send([ev for ev, _, _ in batch]) or ()
-        where = {id(ev): (path, raw) for ev, path, raw in batch}
+        where = {id(ev): (path, raw) for ev, path, raw in batch} if refused else {}
         for ev, reason in refused:  # events the store judged bad one by one
             path, raw = where[id(ev)]
             quarantine(path, raw, reason)

@@ -64,6 +64,11 @@ class IngestQueue:
         self.thread = threading.Thread(target=self._loop, name="kerasprov-ingest", daemon=True)
         self.thread.start()
 
+    def close(self, timeout: float = 30.0) -> None:
+        """Finish what is queued, then stop the writer thread (tests, benchmarks)."""
+        self.queue.put(None)
+        self.thread.join(timeout)
+
     def submit(self, events: list[dict], allow_gaps: bool) -> concurrent.futures.Future:
         batch = _Batch(events, allow_gaps)
         self.queue.put(batch)
@@ -76,6 +81,8 @@ class IngestQueue:
             except queue.Empty:
                 self._expire()
                 continue
+            if first is None:  # close()
+                return
             items = self._more([first])
             try:
                 with self.unit_lock, self.store.unit() as be:
@@ -89,9 +96,13 @@ class IngestQueue:
                         if time.monotonic() - held >= HOLD_S:
                             break
                         try:
-                            items = self._more([self.queue.get(timeout=IDLE_S)])
+                            nxt = self.queue.get(timeout=IDLE_S)
                         except queue.Empty:
                             break
+                        if nxt is None:  # close(): after this unit
+                            self.queue.put(None)
+                            break
+                        items = self._more([nxt])
             except BaseException as exc:  # the unit itself failed (store down, busy...)
                 for item in items:
                     if not item.future.done():
@@ -106,6 +117,9 @@ class IngestQueue:
             try:
                 item = self.queue.get_nowait()
             except queue.Empty:
+                break
+            if item is None:  # close(): what came before it is applied first
+                self.queue.put(None)
                 break
             items.append(item)
             n += len(item.events)

@@ -167,12 +167,19 @@ def deliver_journals(spec: str, directory: Path | None = None, wait: float = 60.
         return ingest_journals(be, Path(directory) if directory else store.journals)
 
 
+#: Journal lines (and bytes) a reader ingests in one transaction at most.
+LOCAL_EVENTS, LOCAL_BYTES = 20_000, 16 * 1024 * 1024
+
+
 def ingest_journals(be, directory: Path) -> int:
     """Apply every journal line not yet stored; crash-mark runs whose process died."""
     if not list_segments(directory):
         return 0
     book = TableBook(be)
-    result = replay(directory, local_sender(be, book=book), book)
+    # A local database takes big transactions well (a transaction has a fixed cost of a
+    # few ms): up to LOCAL_EVENTS lines per transaction, across runs.
+    result = replay(directory, local_sender(be, book=book), book, max_events=LOCAL_EVENTS,
+                    max_bytes=LOCAL_BYTES)
     _detect_crashes(be, result.open_segments, book)
     book.close()
     return result.sent
