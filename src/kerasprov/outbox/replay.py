@@ -28,7 +28,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from ..errors import InvalidEvent, warn_once
 from . import codec
@@ -37,6 +37,7 @@ from .journal import END_MARK, list_segments, run_of
 MAX_EVENTS = 2000
 MAX_BYTES = 2 * 1024 * 1024
 SENT_SUFFIX = ".sent"
+_END = END_MARK.encode()
 DONE, REJECTED = "done", "rejected"
 
 
@@ -114,8 +115,7 @@ def rejected_count(directory: Path) -> int:
 
 
 # -- reading -----------------------------------------------------------------------------------
-@dataclass
-class Line:
+class Line(NamedTuple):
     """One complete journal line and the offset just past it."""
 
     raw: bytes
@@ -138,15 +138,16 @@ def read_lines(path: Path, offset: int) -> Chunk:
         data = fh.read()
     out = Chunk(end=offset)
     pos = offset
+    lines = out.lines
     for raw in data.split(b"\n")[:-1]:  # the last part has no newline yet
         pos += len(raw) + 1
         line = raw.strip()
         if not line:
             continue
-        if line == END_MARK.encode():
+        if line == _END:
             out.closed = True
             continue
-        out.lines.append(Line(line, pos))
+        lines.append(Line(line, pos))
     out.end = pos
     return out
 

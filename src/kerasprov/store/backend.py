@@ -69,6 +69,11 @@ class Backend:
         """The store's tables (not views): what the ingest needs to know, cheaply."""
         return self.table_names()
 
+    def base_tables_sql(self) -> str | None:
+        """A SELECT of the store's tables as one column ``name`` (for the ingest's first
+        look-up), or None: then ``base_tables`` is called."""
+        return None
+
     def columns_of(self, table: str) -> list[str]:
         """The columns of ``table``, which exists, in order."""
         return self.table_columns(table)
@@ -297,9 +302,14 @@ class DuckDBBackend(Backend):
             params.append(column)
         from .schema import quote
         cols = ", ".join(quote(c) for c in columns)
-        sel = ", ".join(f"UNNEST(?::{self.sql_type(t)}[])" for t in types)
+        if len(params[0]) == 1:  # one row: VALUES costs DuckDB a third less than UNNEST
+            sql = f"INSERT INTO {quote(table)} ({cols}) VALUES ({', '.join('?' * len(types))})"
+            params = [column[0] for column in params]
+        else:
+            sel = ", ".join(f"UNNEST(?::{self.sql_type(t)}[])" for t in types)
+            sql = f"INSERT INTO {quote(table)} ({cols}) SELECT {sel}"
         try:
-            self.con.execute(f"INSERT INTO {quote(table)} ({cols}) SELECT {sel}", params)
+            self.con.execute(sql, params)
         except Exception as exc:  # noqa: BLE001 - duckdb's exception classes vary by version
             if "Python Conversion Failure" not in str(exc):
                 raise
@@ -320,10 +330,12 @@ class DuckDBBackend(Backend):
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'")}
 
     def base_tables(self):
+        return {r[0] for r in self.fetchall(self.base_tables_sql())}
+
+    def base_tables_sql(self):
         # duckdb_tables() is about twice as fast as information_schema.tables
-        return {r[0] for r in self.fetchall(
-            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
-            "AND schema_name = 'main'")}
+        return ("SELECT table_name AS name FROM duckdb_tables() WHERE database_name = "
+                "current_database() AND schema_name = 'main'")
 
     def columns_of(self, table):
         # DESCRIBE costs a third of a duckdb_columns() look-up; the table must exist

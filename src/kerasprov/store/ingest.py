@@ -290,7 +290,10 @@ class Ingestor:
         """The events not stored yet, in order, and the dataflow of each known run."""
         runs = {e["run"] for e in events}
         known = self._known_runs(runs, {str(e["task"]) for e in events
-                                        if e["type"] == "task_start"})
+                                        if e["type"] == "task_start"},
+                                 {str(e["dataflow"]) for e in events
+                                  if e["type"] == "run_start" and "\x00" not in str(
+                                      e.get("dataflow"))})
         last = {r: known[r][0] for r in runs if known[r][0] is not None}
         dataflows = {r: known[r][1] for r in runs if known[r][1] is not None}
         started = set(dataflows)
@@ -328,42 +331,81 @@ class Ingestor:
         result.runs = set(new_last)
         return fresh, dataflows
 
-    def _known_runs(self, runs: set[str], tasks: set[str]) -> dict[str, list]:
+    def _known_runs(self, runs: set[str], tasks: set[str],
+                    dataflows: set[str] = frozenset()) -> dict[str, list]:
         """Each run's ``[last stored seq, dataflow]`` (None where absent), and the tasks of
-        ``tasks`` that exist added to the cache's ``tasks``: one look-up for what the cache
-        does not know yet (on DuckDB the cache lasts the unit of work, so a reader that
-        ingests a live run batch after batch looks nothing up again)."""
-        known = self._cache.setdefault("runs", {})
-        tasks_in_db = self._cache.setdefault("tasks", set())
+        ``tasks`` that exist added to the cache's ``tasks``.
+
+        One look-up at the start of a batch for what the cache does not know yet: these,
+        and with the first batch of a unit of work the store's tables and attributes and the
+        dimension rows of ``dataflows`` (those the batch's runs start in). On DuckDB the
+        cache lasts the unit of work, so a reader that ingests a live run batch after batch
+        looks nothing up again.
+        """
+        cache, be = self._cache, self.be
+        known = cache.setdefault("runs", {})
+        tasks_in_db = cache.setdefault("tasks", set())
+        dims_of = cache.setdefault("dims_of", set())
         ask_runs = sorted(r for r in runs if r not in known)
         ask_tasks = sorted(t for t in tasks if t not in tasks_in_db)
+        ask_dims = sorted((table, tag) for tag in dataflows for table in _DIMS
+                          if (table, tag) not in dims_of)
         for r in ask_runs:
             known[r] = [None, None]
-        be = self.be
-        text, integer = be.sql_type("text"), be.sql_type("integer")
-        for i in range(0, max(len(ask_runs), len(ask_tasks)), 250):
-            part_runs, part_tasks = ask_runs[i:i + 250], ask_tasks[i:i + 250]
+        text = be.sql_type("text")
+        null = f"CAST(NULL AS {text})"
+        tables_sql = be.base_tables_sql() if "tables" not in cache else None
+        first = True
+        while first or ask_runs or ask_tasks:
             parts, params = [], []
+            part_runs, ask_runs = ask_runs[:250], ask_runs[250:]
+            part_tasks, ask_tasks = ask_tasks[:250], ask_tasks[250:]
             if part_runs:
                 in_runs, p = be.in_list(part_runs)
-                parts.append(f"SELECT 'r' AS k, run_id, last_seq, CAST(NULL AS {text}) AS d "
-                             f"FROM _run_seq WHERE run_id IN {in_runs}")
-                params += p
-                parts.append(f"SELECT 'e', run_id, CAST(NULL AS {integer}), dataflow_tag "
-                             f"FROM execution WHERE run_id IN {in_runs}")
-                params += p
+                parts.append(f"SELECT 'r' AS k, run_id AS a, CAST(last_seq AS {text}) AS b, "
+                             f"{null} AS c, {null} AS d FROM _run_seq WHERE run_id IN {in_runs}")
+                parts.append(f"SELECT 'e', run_id, dataflow_tag, {null}, {null} FROM execution "
+                             f"WHERE run_id IN {in_runs}")
+                params += p + p
             if part_tasks:
                 in_tasks, p = be.in_list(part_tasks)
-                parts.append(f"SELECT 't', task_id, CAST(NULL AS {integer}), "
-                             f"CAST(NULL AS {text}) FROM task WHERE task_id IN {in_tasks}")
+                parts.append(f"SELECT 't', task_id, {null}, {null}, {null} FROM task "
+                             f"WHERE task_id IN {in_tasks}")
                 params += p
-            for kind, key, seq, dataflow in be.fetchall(" UNION ALL ".join(parts), params):
+            if first and "attrs" not in cache:
+                parts.append("SELECT 'a', data_set_tag, name, column_name, type FROM attribute")
+            if first and tables_sql:
+                parts.append(f"SELECT 'b', name, {null}, {null}, {null} FROM ({tables_sql}) tb")
+            if first:
+                for table, tag in ask_dims:
+                    keys = _DIMS[table][0]
+                    cols = ", ".join([quote(k) for k in keys] + [null] * (4 - len(keys)))
+                    parts.append(f"SELECT '{table}', {cols} FROM {quote(table)} "
+                                 f"WHERE {quote(keys[0])} = ?")
+                    params.append(tag)
+            first = False
+            if not parts:
+                break
+            rows = be.fetchall(" UNION ALL ".join(parts), params)
+            if "attrs" not in cache:
+                cache["attrs"] = defaultdict(dict)
+            if tables_sql:
+                cache["tables"], tables_sql = set(), None
+            for kind, a, b, c, d in rows:
                 if kind == "r":
-                    known[key][0] = int(seq)
+                    known[a][0] = int(b)
                 elif kind == "e":
-                    known[key][1] = dataflow
-                else:
-                    tasks_in_db.add(key)
+                    known[a][1] = b
+                elif kind == "t":
+                    tasks_in_db.add(a)
+                elif kind == "a":
+                    cache["attrs"][a][b] = (c, d)
+                elif kind == "b":
+                    cache["tables"].add(a)
+                else:  # a dimension row
+                    self._present.add((kind, *(a, b, c, d)[:len(_DIMS[kind][0])]))
+            dims_of.update(ask_dims)
+            ask_dims = []
         return known
 
     # -- the events -------------------------------------------------------------------------
@@ -494,6 +536,7 @@ class Ingestor:
         be = self.be
         self._flush_dims()  # what this batch added so far is read below
         self._present.clear()  # rows are deleted below
+        self._cache.pop("dims_of", None)
         self._insert_missing("dataflow", ["tag"], [new], extra=[to_datetime(time.time())],
                              extra_cols=["created_at"])
         moved = [r[0] for r in be.fetchall(
@@ -554,12 +597,17 @@ class Ingestor:
                 del pending[table]
         if not pending:
             return
-        found = self._dims_present(pending)
+        dims_of = self._cache.setdefault("dims_of", set())
+        ask = {table: rows for table, rows in pending.items()
+               if any((table, key[0]) not in dims_of for key in rows)}
+        if ask:  # dataflows whose rows were not looked up with the batch's first look-up
+            self._present.update(self._dims_present(ask))
+            dims_of.update((table, key[0]) for table, rows in ask.items() for key in rows)
         for table, rows in pending.items():
             keys, extra_cols, types = _DIMS[table]
             self.be.insert(table, keys + extra_cols, types,
                            [list(key) + extra for key, extra in rows.items()
-                            if (table, *key) not in found])
+                            if (table, *key) not in self._present])
             self._present.update((table, *key) for key in rows)
 
     def _dims_present(self, pending: dict[str, dict[tuple, list]]) -> set[tuple]:
