@@ -11,12 +11,14 @@ the failing batch fails. Batches are validated against the event schema before t
 from __future__ import annotations
 
 import asyncio
+import atexit
 import concurrent.futures
 import contextlib
 import json
 import queue
 import threading
 import time
+import weakref
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -53,6 +55,17 @@ class _Batch:
         self.future: concurrent.futures.Future = concurrent.futures.Future()
 
 
+_queues: weakref.WeakSet = weakref.WeakSet()
+
+
+@atexit.register
+def _close_queues() -> None:
+    """At exit, let each writer finish and stop: a daemon thread still inside the database
+    library while the interpreter shuts down can abort the process."""
+    for q in list(_queues):
+        q.close(timeout=5.0)
+
+
 class IngestQueue:
     """The single writer of one app: applies queued batches, many per unit of work."""
 
@@ -63,6 +76,7 @@ class IngestQueue:
         self.queue: queue.Queue = queue.Queue()
         self.thread = threading.Thread(target=self._loop, name="kerasprov-ingest", daemon=True)
         self.thread.start()
+        _queues.add(self)
 
     def close(self, timeout: float = 30.0) -> None:
         """Finish what is queued, then stop the writer thread (tests, benchmarks)."""
