@@ -157,9 +157,11 @@ class IngestQueue:
         ing = Ingestor(be)
         pending = items
         last: dict[str, int] = {}
+        crashed: set[str] = set()
         if len(items) > 1 and not any(i.allow_gaps for i in items):
             try:
-                last = ing.apply([e for i in items for e in i.events], strict=True).last_seq
+                result = ing.apply([e for i in items for e in i.events], strict=True)
+                last, crashed = result.last_seq, set(result.crashed)
                 pending = []
             except Exception:  # noqa: BLE001 - whatever failed, only its own batch fails:
                 pending = items  # one transaction each finds it
@@ -167,7 +169,9 @@ class IngestQueue:
         faults = event_faults(be)
         for item in pending:
             try:
-                last.update(ing.apply(item.events, strict=not item.allow_gaps).last_seq)
+                result = ing.apply(item.events, strict=not item.allow_gaps)
+                last.update(result.last_seq)
+                crashed.update(result.crashed)
                 done.append(item)
             except InvalidEvent as exc:
                 if "expected_seq" in exc.details:
@@ -182,8 +186,8 @@ class IngestQueue:
                 item.future.set_exception(exc)
         if not done:
             return
-        runs = sorted({e["run"] for i in done for e in i.events})
-        lease.revive(be, runs)  # a crashed run that was only slow (its last_seen is fresh)
+        if crashed:  # a crashed run that was only slow (its last_seen is fresh)
+            lease.revive(be, crashed)
         for item in done:
             mine = {e["run"] for e in item.events}
             item.future.set_result({r: int(last[r]) for r in sorted(mine) if r in last})

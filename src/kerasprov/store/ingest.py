@@ -69,6 +69,8 @@ class IngestResult:
     runs: set = field(default_factory=set)
     #: The last sequence number stored of each run of the batch (after it).
     last_seq: dict = field(default_factory=dict)
+    #: Runs of the batch marked crashed when it began (``lease.revive`` looks at these).
+    crashed: list = field(default_factory=list)
     #: Events refused one by one (journal mode): the caller may quarantine them.
     refused: list[Refused] = field(default_factory=list)
 
@@ -327,6 +329,7 @@ class Ingestor:
         for run, seq in new_last.items():
             known[run][0] = seq
         result.last_seq = {r: known[r][0] for r in runs if known[r][0] is not None}
+        result.crashed = sorted(r for r in runs if known[r][2] == "crashed")
         result.stored = len(fresh)
         result.runs = set(new_last)
         return fresh, dataflows
@@ -351,7 +354,7 @@ class Ingestor:
         ask_dims = sorted((table, tag) for tag in dataflows for table in _DIMS
                           if (table, tag) not in dims_of)
         for r in ask_runs:
-            known[r] = [None, None]
+            known[r] = [None, None, None]  # last seq, dataflow, status when looked up
         text = be.sql_type("text")
         null = f"CAST(NULL AS {text})"
         tables_sql = be.base_tables_sql() if "tables" not in cache else None
@@ -364,7 +367,7 @@ class Ingestor:
                 in_runs, p = be.in_list(part_runs)
                 parts.append(f"SELECT 'r' AS k, run_id AS a, CAST(last_seq AS {text}) AS b, "
                              f"{null} AS c, {null} AS d FROM _run_seq WHERE run_id IN {in_runs}")
-                parts.append(f"SELECT 'e', run_id, dataflow_tag, {null}, {null} FROM execution "
+                parts.append(f"SELECT 'e', run_id, dataflow_tag, status, {null} FROM execution "
                              f"WHERE run_id IN {in_runs}")
                 params += p + p
             if part_tasks:
@@ -395,7 +398,7 @@ class Ingestor:
                 if kind == "r":
                     known[a][0] = int(b)
                 elif kind == "e":
-                    known[a][1] = b
+                    known[a][1], known[a][2] = b, c
                 elif kind == "t":
                     tasks_in_db.add(a)
                 elif kind == "a":

@@ -298,7 +298,7 @@ def apply_segments(be: MonetDBBackend, directory) -> int:
     from ..outbox.replay import replay
     from .ingest import local_sender
     from .lease import revive
-    send = local_sender(be, on_stored=lambda result: revive(be, result.runs))
+    send = local_sender(be, on_stored=lambda result: result.crashed and revive(be, result.crashed))
     return replay(Path(directory), send).sent
 
 

@@ -343,7 +343,7 @@ def apply_segments(be: PostgresBackend, directory: Path) -> int:
     from .ingest import local_sender
     from .lease import revive
     # A run that was only slow is running again once its events arrive.
-    send = local_sender(be, on_stored=lambda result: revive(be, result.runs))
+    send = local_sender(be, on_stored=lambda result: result.crashed and revive(be, result.crashed))
     return replay(Path(directory), send).sent
 
 
