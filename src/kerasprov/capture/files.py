@@ -168,7 +168,7 @@ def fit_data(fit_args: dict) -> list[tuple[str, object]]:
 # -- file events ----------------------------------------------------------------------------
 def emit_file(run, task: str | None, path, role: str, kind: str | None = None,
               epoch: int | None = None, lazy=None) -> None:
-    """Record one file; its size and sha256 are computed on the writer thread."""
+    """Record one file; its size and sha256 are computed on the hash thread (``background``)."""
     path = os.path.abspath(os.fspath(path))
     if lazy is None:
         lazy = hash_in_background(path)
