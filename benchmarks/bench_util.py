@@ -200,6 +200,14 @@ def writer_thread():
     return None
 
 
+def hash_thread():
+    """kerasprov's hash thread (file hashes, array fingerprints); None before its first use."""
+    for t in threading.enumerate():
+        if t.name.startswith("kerasprov-hash") and t.is_alive():
+            return t
+    return None
+
+
 def thread_cpu_s(thread) -> float:
     """CPU seconds used so far by ``thread`` (Linux /proc; schedstat is in nanoseconds)."""
     if thread is None:

@@ -19,6 +19,7 @@ Every figure is measured the same way for every tool, from outside (``bench_util
   kerasprov the wrapper's work before and after the original ``fit``;
 - kerasprov's writer thread: CPU time from ``/proc`` (schedstat) over the fit and until
   its events are journaled, per epoch; the delivery into the store at run end apart;
+  its hash thread (file hashes, array fingerprints) measured the same way, apart;
 - ``fit`` wall time; whether ``History`` is bit-identical to the run without capture.
 
 torch runs on one thread (``--threads``) to keep the shared machine's noise down; the load
@@ -160,6 +161,7 @@ def fit_once(mode: str, w: Workload, clock: bu.CallbackClock, kp: KerasprovProbe
         callbacks.append(bu.epoch_logger(os.path.join(tmp, "wandb-like.jsonl")))
     clock.reset()
     writer0 = bu.thread_cpu_s(bu.writer_thread())
+    hash0 = bu.thread_cpu_s(bu.hash_thread())
     deliver0 = kp.deliver_cpu
     t0 = time.perf_counter()
     history = model.fit(w.x, w.y, epochs=epochs, batch_size=64, verbose=0,
@@ -176,6 +178,7 @@ def fit_once(mode: str, w: Workload, clock: bu.CallbackClock, kp: KerasprovProbe
         out["deliver_s"] = kp.deliver_cpu - deliver0
         out["writer_epoch_s"] = (bu.thread_cpu_s(bu.writer_thread()) - writer0
                                  - out["deliver_s"]) / epochs
+        out["hash_epoch_s"] = (bu.thread_cpu_s(bu.hash_thread()) - hash0) / epochs
     if mode == MLFLOW:
         import mlflow
         mlflow.keras.autolog(disable=True)
@@ -246,6 +249,8 @@ def run_workload(w: Workload, repeats: int, modes: list[str], clock, kp, tmp) ->
         print(f"  kerasprov writer thread: {bu.fmt_ms([r['writer_epoch_s'] for r in kpr])} CPU "
               f"per epoch (journal, fsync, file hashes, its own wake-ups); delivery into the "
               f"store at run end: {bu.summary([r['deliver_s'] for r in kpr])[0] * 1e3:.1f} ms CPU")
+        print(f"  kerasprov hash thread: {bu.fmt_ms([r['hash_epoch_s'] for r in kpr])} CPU per "
+              f"epoch (file hashes, array fingerprints; started as the event is emitted)")
     return results
 
 

@@ -38,7 +38,7 @@ class FitCapture:
         self.run, self.model, self.cfg, self.fit_args = run, model, cfg, fit_args
         # (run id, Training task) of the earlier fit of this model that this one goes on from
         self.previous = previous
-        self.data = files.fit_data(fit_args)  # references only: fingerprinted by the writer
+        self.data = files.fit_data(fit_args)  # references only: fingerprinted off this thread
         self.task = run.task_start(TRAINING,
                                    inputs=["itrainingmodel", "itrainingconfig", "ilayers",
                                            *(["itrainingdata"] if self.data else []),

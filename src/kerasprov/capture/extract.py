@@ -261,9 +261,8 @@ def _packages() -> dict:
     """The installed packages (``{name: version}``, so a diff can name the one that
     changed) and a hash of the whole set (so a query can group runs by environment)."""
     try:
-        from importlib import metadata
-        versions = {d.metadata["Name"].lower(): d.version for d in metadata.distributions()
-                    if d.metadata["Name"]}
+        from .packages import installed
+        versions = installed()  # importlib.metadata's answer, without its email parsing
         names = sorted(f"{n}=={v}" for n, v in versions.items())
         return {"packages_sha256": hashlib.sha256("\n".join(names).encode()).hexdigest(),
                 "packages": dict(sorted(versions.items()))}

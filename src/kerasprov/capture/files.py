@@ -1,7 +1,8 @@
 """Files and data a run used or generated, recorded without slowing training.
 
 The training thread only emits events that hold a path or a reference to an array; every
-byte is read, hashed and written by the outbox writer thread (the ``lazy`` payload of an
+byte is read and hashed off it, by kerasprov's hash thread (``background``), started as the
+event is emitted, and written by the outbox writer thread (the ``lazy`` payload of an
 event, see ``outbox/writer.py``).
 
 Content hashes:
@@ -145,8 +146,10 @@ def data_row(role: str, value) -> dict:
 
 
 def data_rows(items: list[tuple[str, object]]):
-    """A lazy rows callable: fingerprints are computed on the writer thread."""
-    return lambda: [data_row(role, value) for role, value in items]
+    """A lazy rows callable for the writer: the fingerprints are computed now, on the hash
+    thread (``background``), so they are of the arrays as the fit or evaluate starts, not
+    as they are when the writer's next tick comes (up to ``outbox.writer.POLL_S`` later)."""
+    return background(lambda: [data_row(role, value) for role, value in items])
 
 
 def fit_data(fit_args: dict) -> list[tuple[str, object]]:
@@ -165,7 +168,7 @@ def fit_data(fit_args: dict) -> list[tuple[str, object]]:
 # -- file events ----------------------------------------------------------------------------
 def emit_file(run, task: str | None, path, role: str, kind: str | None = None,
               epoch: int | None = None, lazy=None) -> None:
-    """Record one file; its size and sha256 are computed on the writer thread."""
+    """Record one file; its size and sha256 are computed on the hash thread (``background``)."""
     path = os.path.abspath(os.fspath(path))
     if lazy is None:
         lazy = hash_in_background(path)
@@ -177,19 +180,25 @@ _pool = None
 _pool_lock = threading.Lock()
 
 
+def background(fn, *args):
+    """Run ``fn(*args)`` now on kerasprov's hash thread (one thread, in order); returns a
+    callable that waits for its result (the ``lazy`` part of an event, for the writer).
+    Reading files and hashing buffers release the GIL: training goes on meanwhile."""
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+            _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kerasprov-hash")
+        return _pool.submit(fn, *args).result
+
+
 def hash_in_background(path: str):
     """Start hashing ``path`` now, off the training thread (reading and hashing release
     the GIL); returns a callable for its digest. Now, not when the writer gets to the
     event: a file saved again a moment later (a checkpoint at the next epoch) must not give
     this version the later bytes' hash."""
-    global _pool
     mark = _mark(path)  # a stat (microseconds): which version of the file this is
-    with _pool_lock:
-        if _pool is None:
-            from concurrent.futures import ThreadPoolExecutor
-            _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kerasprov-hash")
-        future = _pool.submit(digest_if_unchanged, path, mark)
-    return future.result
+    return background(digest_if_unchanged, path, mark)
 
 
 def _mark(path: str) -> tuple[int, int] | None:
@@ -249,10 +258,13 @@ def record_architecture(cap) -> None:
 
     def write():
         import json
-        text = json.dumps(config)
+        data = json.dumps(config).encode("utf-8")
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        return digest(path)
+        with open(path, "wb") as fh:
+            fh.write(data)
+        # The bytes just written, hashed from memory: reading the file back costs an open
+        # and a read for the same digest (digest.file_sha256 of this file gives it too).
+        return {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
 
     emit_file(cap.run, cap.task, path, GENERATED, kind="architecture", lazy=write)
 

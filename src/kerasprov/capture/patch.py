@@ -250,7 +250,7 @@ def _evaluate(self, *args, **kwargs):
         task = run.task_start(TESTING, inputs=["otrainingmodel",
                                                *(["itestingdata"] if data else [])],
                               outputs=["otestingmodel"], informed_by=run.training_task)
-        if data:  # fingerprinted on the writer thread
+        if data:  # fingerprinted on the hash thread
             run.rows(task, TESTING, "itestingdata", files.data_rows(data),
                      links={"trainingmodel_task_id": run.training_task})
         loaded.used_by(self, run, task)

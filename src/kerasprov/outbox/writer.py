@@ -24,8 +24,10 @@ from .journal import END_MARK, segment_name
 QUEUE_LIMIT = 200_000
 PENDING_LIMIT = 200_000
 HEARTBEAT_S = 10.0
-POLL_MIN_S = 0.05  # the writer's clock while events flow ...
-POLL_MAX_S = 0.5   # ... backing off to this while a run is open but quiet
+#: The writer's clock while a journal segment is open: one wake-up per tick takes every
+#: event that came in it (one write, one fsync per run), so a fit costs the writer a few
+#: wake-ups, not a few per epoch, and an epoch's row is on disk within one tick.
+POLL_S = 0.5
 _FLUSH, _STOP = object(), object()  # marks in the queue (not events)
 
 
@@ -62,13 +64,15 @@ class _Segment:
 class Outbox:
     """Per-process outbox. ``deliver`` is called (on this thread) after segments close.
 
-    Waking up: ``put`` never signals the writer while it is active (events arrived in
-    the last few polls), so nothing makes it runnable at the moment training hands over
-    an epoch's row: it wakes on its own clock, every ``POLL_MIN_S`` while events flow,
-    backing off to ``POLL_MAX_S`` while they do not, and then writes, fsyncs and delivers
-    what came. Only the first event after a quiet spell with no open journal segment
-    (the start of a run), ``flush`` and ``close`` wake it at once. An epoch's row is thus
-    on disk within about ``POLL_MAX_S`` of the epoch's end, without training waiting for it.
+    Waking up: ``put`` never signals the writer while it is active (a journal segment is
+    open), so nothing makes it runnable at the moment training hands over an epoch's row:
+    it wakes on its own clock, every ``POLL_S``, and then writes, fsyncs and delivers what
+    came in that tick, in one batch. The first event after a quiet spell with no open
+    segment (the start of a run) wakes it, only to start that clock: the burst of events
+    a fit sends as it starts is taken one tick later, in one batch, and the writer does no
+    work while the fit sets up. ``flush`` and ``close`` are served at once. An epoch's row
+    is thus on disk within about ``POLL_S`` of the epoch's end, without training waiting
+    for it.
     """
 
     def __init__(self, directory: Path, deliver: Callable[[], None] | None = None,
@@ -95,6 +99,8 @@ class Outbox:
         self._items: deque = deque()
         self._wake = threading.Event()
         self._asleep = True  # the writer waits for a wake-up, not on its clock
+        self._urgent = False  # a flush or close waits: serve it now, not at the next tick
+        self._dir_ready = False  # the journal directory is known to exist
         self.segments: dict[str, _Segment] = {}
         self.next_segment: dict[str, int] = {}
         self.pending: list[tuple[dict, bool, bool]] = []
@@ -126,10 +132,12 @@ class Outbox:
             return not self._items and not self.pending
         done = threading.Event()
         self._items.append((_FLUSH, done, False))
+        self._urgent = True
         self._wake.set()
         if not done.wait(max(0.0, deadline - time.monotonic())):
             return False
         while self.pending and time.monotonic() < deadline:  # the journal is not writable
+            self._urgent = True
             self._wake.set()  # retry now
             time.sleep(0.02)
         return not self.pending
@@ -139,6 +147,7 @@ class Outbox:
         if not self._thread.is_alive():
             return
         self._items.append((_STOP, None, True))
+        self._urgent = True
         self._wake.set()
         self._thread.join(timeout)
         if self.dropped:
@@ -150,10 +159,13 @@ class Outbox:
 
     # -- writer thread --------------------------------------------------------------------
     def _loop(self) -> None:
-        poll = POLL_MIN_S
         while True:
-            self._wake.wait(self._wait() if self._asleep else min(poll, self._wait()))
+            asleep = self._asleep
+            woken = self._wake.wait(self._wait() if asleep else min(POLL_S, self._wait()))
             self._wake.clear()
+            if woken and asleep and not self._urgent:
+                continue  # a run starts: take its first burst of events at the next tick
+            self._urgent = False
             batch = []
             while self._items:
                 batch.append(self._items.popleft())
@@ -163,8 +175,7 @@ class Outbox:
                 self.cpu_s = time.thread_time()
             if stop:
                 return
-            poll = POLL_MIN_S if batch else min(poll * 2, POLL_MAX_S)
-            if not batch and not self.segments and not self.pending:
+            if not self.segments and not self.pending and not self._items:
                 self._asleep = True  # nothing open: the next event wakes the writer
                 if self._items:  # one came in between: no sleep
                     self._asleep = False
@@ -312,7 +323,9 @@ class Outbox:
     def _segment(self, run: str) -> _Segment:
         seg = self.segments.get(run)
         if seg is None:
-            self.directory.mkdir(parents=True, exist_ok=True)
+            if not self._dir_ready:
+                self.directory.mkdir(parents=True, exist_ok=True)
+                self._dir_ready = True
             n = self.next_segment.get(run, 0)
             path = self.directory / segment_name(run, n)
             while path.exists() or (self.directory / "done" / path.name).exists():
@@ -320,7 +333,11 @@ class Outbox:
                 path = self.directory / segment_name(run, n)
             self.next_segment[run] = n + 1
             seg = _Segment(path)
-            seg.fh = open(path, "a", encoding="utf-8")
+            try:
+                seg.fh = open(path, "a", encoding="utf-8")
+            except FileNotFoundError:
+                self._dir_ready = False  # the directory went away: made again on the retry
+                raise
             self.segments[run] = seg
         return seg
 
