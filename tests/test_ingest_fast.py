@@ -260,7 +260,9 @@ def test_the_ingest_queue_answers_each_sender_with_its_runs(tmp_path):
         run = f"s{k}"
         evs = _run(run, range(40), True, True, 0)
         for i in range(0, len(evs), 5):  # small batches, one at a time, as a client sends
-            answers.append(q.submit(evs[i:i + 5], allow_gaps=False).result(timeout=120))
+            answer = q.submit(evs[i:i + 5], allow_gaps=False).result(timeout=120)
+            assert answer.refused == []  # strict: a refusal would have refused the batch
+            answers.append(answer.last_seq)
         return answers
 
     with concurrent.futures.ThreadPoolExecutor(8) as pool:

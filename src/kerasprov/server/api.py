@@ -19,7 +19,7 @@ import queue
 import threading
 import time
 import weakref
-from typing import Any
+from typing import Any, NamedTuple
 
 from fastapi import APIRouter, Request
 
@@ -158,10 +158,12 @@ class IngestQueue:
         pending = items
         last: dict[str, int] = {}
         crashed: set[str] = set()
+        refused: dict[int, list[dict]] = {}  # id(batch) -> its events refused one by one
         if len(items) > 1 and not any(i.allow_gaps for i in items):
             try:
                 result = ing.apply([e for i in items for e in i.events], strict=True)
                 last, crashed = result.last_seq, set(result.crashed)
+                _attribute(items, result.refused, refused)  # strict raises: none expected
                 pending = []
             except Exception:  # noqa: BLE001 - whatever failed, only its own batch fails:
                 pending = items  # one transaction each finds it
@@ -172,6 +174,7 @@ class IngestQueue:
                 result = ing.apply(item.events, strict=not item.allow_gaps)
                 last.update(result.last_seq)
                 crashed.update(result.crashed)
+                _attribute([item], result.refused, refused)
                 done.append(item)
             except InvalidEvent as exc:
                 if "expected_seq" in exc.details:
@@ -190,7 +193,29 @@ class IngestQueue:
             lease.revive(be, crashed)
         for item in done:
             mine = {e["run"] for e in item.events}
-            item.future.set_result({r: int(last[r]) for r in sorted(mine) if r in last})
+            item.future.set_result(Answer({r: int(last[r]) for r in sorted(mine) if r in last},
+                                          refused.get(id(item), [])))
+
+
+class Answer(NamedTuple):
+    """What the writer answers a stored batch: the last seq per run, and the events it
+    refused one by one (only a batch sent with ``allow_gaps``: strict refuses the batch)."""
+
+    last_seq: dict[str, int]
+    refused: list[dict]
+
+
+def _attribute(items: list[_Batch], refusals, out: dict[int, list[dict]]) -> None:
+    """Sort ``refusals`` (``IngestResult.refused``) by the batch of ``items`` each event came
+    in, as ``{"index", "run", "seq", "reason"}``: the index in its batch names the line (a
+    forged event may carry the run and seq of a good one)."""
+    if not refusals:
+        return
+    where = {id(ev): (item, i) for item in items for i, ev in enumerate(item.events)}
+    for ev, reason in refusals:
+        item, i = where[id(ev)]
+        out.setdefault(id(item), []).append(
+            {"index": i, "run": ev.get("run"), "seq": ev.get("seq"), "reason": reason})
 
 
 class _DryRun(Exception):
@@ -317,14 +342,22 @@ def parse_events(body: bytes) -> tuple[list[dict], bool]:
 
 @ingest_router.post("/events")
 async def post_events(request: Request) -> dict:
-    """Store a batch of events (all or nothing). 409 names the seq to resend from."""
+    """Store a batch of events (all or nothing). 409 names the seq to resend from.
+
+    A batch sent with ``"allow_gaps": true`` (a client declaring a gap its journal cannot
+    close) is applied leniently: an event the store refuses alone (a seq far past its run's
+    next, an event of a run that never started, a set grown too wide) is left out, and
+    ``refused`` lists each as ``{"index", "run", "seq", "reason"}`` so the client keeps that
+    line aside. Otherwise ``refused`` is empty: such an event refuses the batch (422).
+    """
     body = await _read_body(request)
     events, allow_gaps = parse_events(body)
     if not events:
-        return {"ok": True, "received": 0, "last_seq": {}}
+        return {"ok": True, "received": 0, "last_seq": {}, "refused": []}
     _, _, ingest = _state(request.app)
-    last = await asyncio.wrap_future(ingest.submit(events, allow_gaps))
-    return {"ok": True, "received": len(events), "last_seq": last}
+    answer = await asyncio.wrap_future(ingest.submit(events, allow_gaps))
+    return {"ok": True, "received": len(events), "last_seq": answer.last_seq,
+            "refused": answer.refused}
 
 
 def _read(request: Request, fn):

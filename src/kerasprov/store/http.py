@@ -9,6 +9,7 @@ is isolated by replay and quarantined. The read side over HTTP is ``query.remote
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 from .. import config
 from ..errors import (
@@ -23,7 +24,15 @@ from ..errors import (
 )
 from ..outbox import codec
 from ..outbox.journal import list_segments, run_of
-from ..outbox.replay import MAX_EVENTS, REJECTED, events_of_run, replay
+from ..outbox.replay import (
+    DONE,
+    MAX_EVENTS,
+    REJECTED,
+    SidecarBook,
+    quarantine,
+    read_lines,
+    replay,
+)
 
 _STATUS_ERRORS = {401: Unauthorized, 404: NotFound, 413: PayloadTooLarge, 422: InvalidEvent,
                   503: StoreUnavailable}
@@ -105,7 +114,20 @@ def heartbeat(url: str, runs: list[str], timeout: float = 10.0) -> int:
     return int(raise_for(resp, url).get("known", 0))
 
 
+class _Line(NamedTuple):
+    """A valid journal event of a run, where its line is, and whether replay is past it."""
+
+    event: dict
+    path: Path  # the segment as replay names it (beside rejected/), done/ ones too
+    raw: bytes
+    passed: bool  # in done/ or before the segment's delivered offset: replay won't reread it
+
+
 class _Sender:
+    """``send`` for ``outbox.replay``: returns the events of the batch that the server
+    refused one by one (``(event, reason)``, the very objects of the batch) for replay to
+    keep in ``rejected/``."""
+
     def __init__(self, http, url: str, directory: Path):
         self.http, self.url, self.directory = http, url, directory
         #: Events (encoded) the server refused alone in this delivery: replay keeps them
@@ -118,13 +140,13 @@ class _Sender:
             "/api/events", content=body.encode(),
             headers={"content-type": "application/json"}), self.url)
 
-    def send(self, events: list[dict], gap: tuple | None = None) -> None:
+    def send(self, events: list[dict], gap: tuple | None = None) -> list[tuple[dict, str]]:
+        if not events:
+            return []
         resp = self.post(events)
         if resp.status_code == 413 and len(events) > 1:
             half = len(events) // 2
-            self.send(events[:half])
-            self.send(events[half:])
-            return
+            return self.send(events[:half]) + self.send(events[half:])
         if resp.status_code == 413:  # it can never go: kept aside, not a blocked journal
             self.refused.add(codec.encode(events[0]))
             raise InvalidEvent(f"event (run {events[0]['run']!r}, seq {events[0]['seq']}) is "
@@ -136,33 +158,105 @@ class _Sender:
             if where == gap:  # resending did not close the gap: the batch itself is bad
                 raise InvalidEvent(f"run {where[0]!r}: the server still lacks seq {where[1]} "
                                    "after a resend", run=where[0])
-            self.resend(*where)
-            self.send(events, where)  # what is now stored is skipped, the rest goes in order
-            return
+            refused = self.resend(*where, events)
+            taken = {id(ev) for ev, _ in refused}
+            # What is now stored is skipped, the rest goes in order; what the server refused
+            # during the resend is not offered again (strict, it would refuse the batch).
+            return refused + self.send([e for e in events if id(e) not in taken], where)
         if resp.status_code == 422 and len(events) == 1:
             self.refused.add(codec.encode(events[0]))
-        raise_for(resp, self.url)
+        return self.refusals(events, raise_for(resp, self.url))
 
-    def resend(self, run: str, expected: int) -> None:
+    def refusals(self, events: list[dict], body: dict) -> list[tuple[dict, str]]:
+        """The events of ``events`` that the answer ``body`` lists as refused one by one
+        (``(event, reason)``; a server before this field lists none)."""
+        return [(events[i], reason) for i, reason in self.refused_at(events, body)]
+
+    def refused_at(self, events: list[dict], body: dict) -> list[tuple[int, str]]:
+        """``(index in events, reason)`` of each event the answer ``body`` lists as refused:
+        by index, not seq (a forged line may carry the run and seq of a good event)."""
+        out = []
+        for r in body.get("refused") or ():
+            i = r.get("index") if isinstance(r, dict) else None
+            ev = events[i] if isinstance(i, int) and 0 <= i < len(events) else None
+            if ev is None or (ev["run"], ev["seq"]) != (r.get("run"), r.get("seq")):
+                # Taken as stored, the line would be lost: the journal keeps it instead.
+                raise StoreUnavailable(f"the server at {self.url} refused an event that is "
+                                       f"not in the batch sent: {r!r}")
+            self.refused.add(codec.encode(ev))
+            out.append((i, str(r.get("reason") or "refused by the server")))
+        return out
+
+    def resend(self, run: str, expected: int, batch: list[dict]) -> list[tuple[dict, str]]:
         """The server lacks ``run`` from sequence ``expected``: send it again from there.
 
-        The events may sit in already delivered segments (in done/). If the journal itself
-        lacks ``expected`` (a torn or malformed line, or an event the server refused and
-        replay kept in rejected/), the gap is declared so delivery can go on instead of
-        stalling forever, or of refusing every later event of the run with it.
+        The events may sit in already delivered segments (in done/), or, forged, in another
+        run's segment (``batch`` holds them). If the journal itself lacks ``expected`` (a
+        torn or malformed line, or an event the server refused and replay kept in
+        rejected/), the gap is declared so delivery can go on instead of stalling forever,
+        or of refusing every later event of the run with it. The server then refuses bad
+        events one by one and names them; returned are those of ``batch`` (replay keeps
+        them aside); those replay is past are kept aside here; the others wait for replay.
         """
-        events = events_of_run(self.directory, run, expected)
-        refused = self.refused | _rejected(self.directory, run)
-        if refused:
-            events = [e for e in events if codec.encode(e) not in refused]
-        if not events:
-            return
-        gap = events[0]["seq"] != expected
-        for i in range(0, len(events), MAX_EVENTS):
-            resp = self.post(events[i:i + MAX_EVENTS], allow_gaps=gap)
+        # The server names the seq after what it took of this very batch before the gap,
+        # but the batch was rolled back: resent from ``expected``, with the gap declared,
+        # those events would be skipped as stored. So: from the batch's first of the run.
+        expected = min([expected] + [e["seq"] for e in batch if e["run"] == run])
+        skip = self.refused | _rejected(self.directory, run)
+        lines = [ln for ln in _lines_of_run(self.directory, run, expected)
+                 if codec.encode(ln.event) not in skip]
+        have = {codec.encode(ln.event) for ln in lines}
+        lines += [_Line(ev, Path(), b"", False) for ev in batch  # forged into another segment
+                  if ev["run"] == run and ev["seq"] >= expected
+                  and codec.encode(ev) not in have]
+        if not lines:
+            return []
+        lines.sort(key=lambda ln: ln.event["seq"])
+        gap = lines[0].event["seq"] != expected
+        mine: dict[str, list[dict]] = {}  # the batch's events by their encoding
+        for ev in batch:
+            mine.setdefault(codec.encode(ev), []).append(ev)
+        out: list[tuple[dict, str]] = []
+        for i in range(0, len(lines), MAX_EVENTS):
+            part = lines[i:i + MAX_EVENTS]
+            events = [ln.event for ln in part]
+            resp = self.post(events, allow_gaps=gap)
             if resp.status_code == 409:
-                resp = self.post(events[i:i + MAX_EVENTS], allow_gaps=True)
-            raise_for(resp, self.url)
+                resp = self.post(events, allow_gaps=True)
+            for j, reason in self.refused_at(events, raise_for(resp, self.url)):
+                ln = part[j]
+                same = mine.get(codec.encode(ln.event))
+                if not ln.passed and same:  # this line is in the batch replay is sending
+                    out.append((same.pop(), reason))
+                elif ln.passed:  # replay will not read it again: kept aside now
+                    quarantine(ln.path, ln.raw, reason)
+        return out
+
+
+def _lines_of_run(directory: Path, run: str, from_seq: int) -> list[_Line]:
+    """Every valid event with ``seq >= from_seq`` in the journal segments of ``run`` (open
+    and done; ``outbox.replay.events_of_run`` with where each line is)."""
+    book = SidecarBook()
+    out: list[_Line] = []
+    for folder in (directory / DONE, directory):
+        for name in list_segments(folder):
+            if run_of(name) != run:
+                continue
+            done = folder != directory
+            offset = 0 if done else book.get(folder / name)
+            try:
+                chunk = read_lines(folder / name, 0)
+            except OSError:
+                continue
+            for line in chunk.lines:
+                try:
+                    ev = codec.decode(line.raw)
+                except InvalidEvent:
+                    continue
+                if ev["seq"] >= from_seq:  # forged events of other runs too: judged
+                    out.append(_Line(ev, directory / name, line.raw,
+                                     done or line.end <= offset))
+    return out
 
 
 def _rejected(directory: Path, run: str) -> set[str]:
