@@ -3,7 +3,10 @@
 Delivery is journal replay (``outbox.replay``) whose ``send`` POSTs a batch to
 ``/api/events``: a batch too large for the server is split, a sequence gap (409) makes the
 client resend the run from where the server stopped, and an event the server refuses (422)
-is isolated by replay and quarantined. The read side over HTTP is ``query.remote``.
+is isolated by replay and quarantined. A resend that declares a gap the journal cannot close
+(``allow_gaps``) is stored leniently; the server names each event it refused there (its
+index in the batch), and ``send`` returns those for replay to quarantine, like every other
+store's sender. The read side over HTTP is ``query.remote``.
 """
 
 from __future__ import annotations
