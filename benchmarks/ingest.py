@@ -10,7 +10,7 @@ training writes them). Paths:
 - ``Ingestor.apply``, one transaction per batch: the fixed cost of a transaction shows at
   small batches;
 - batches of 1,000 rows from concurrent senders through the ingest queue of
-  ``kerasprov serve`` (``server.api.IngestQueue``, in process, no HTTP): waiting batches of
+  ``kerasprov serve`` (``server.ingest_queue.IngestQueue``, in process, no HTTP): waiting batches of
   many runs are grouped into one transaction and the store stays open while they come;
 - a reader (``EmbeddedStore.unit``) replaying the journals of many finished runs (read,
   decode, validate, ingest), and one run's journal of 1,003 events.
@@ -120,7 +120,7 @@ def measure_queue(groups: list[list[dict]], n_rows: int, senders: int) -> None:
     """Batches sent by ``senders`` threads, each waiting for its answer before sending the
     next (as an HTTP client does), through the server's ingest queue."""
     from kerasprov.query.api import open_store
-    from kerasprov.server.api import IngestQueue
+    from kerasprov.server.ingest_queue import IngestQueue
     d = tempfile.mkdtemp(prefix="kp-queue-")
     try:
         store = open_store(d)

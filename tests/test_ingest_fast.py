@@ -250,7 +250,7 @@ def test_bulk_update_sets_what_one_statement_per_row_sets():
 # -- the server's ingest queue ------------------------------------------------------------------
 def test_the_ingest_queue_answers_each_sender_with_its_runs(tmp_path):
     import kerasprov
-    from kerasprov.server.api import IngestQueue
+    from kerasprov.server.ingest_queue import IngestQueue
     store = kerasprov.open_store(str(tmp_path / "store"))
     lock = threading.Lock()
     q = IngestQueue(store, lock)
@@ -276,3 +276,16 @@ def test_the_ingest_queue_answers_each_sender_with_its_runs(tmp_path):
         assert be.fetchall("SELECT COUNT(*), COUNT(DISTINCT run_id) FROM ds_otrain") == \
             [(320, 8)]
         assert be.fetchall("SELECT DISTINCT status FROM execution") == [("finished",)]
+
+
+def test_a_gap_inside_a_strict_batch_names_the_stored_next_seq():
+    from kerasprov.errors import InvalidEvent
+    be = DuckDBBackend(duckdb.connect())
+    ensure_schema(be)
+    evs = _run("g", range(6), True, True, 0)
+    Ingestor(be).apply(evs[:4], strict=True)  # seq 0..3 stored
+    with pytest.raises(InvalidEvent) as err:  # 4 and 5 precede the gap, but roll back
+        Ingestor(be).apply([evs[4], evs[5], evs[7]], strict=True)
+    assert err.value.details["expected_seq"] == 4
+    assert be.fetchall("SELECT last_seq FROM _run_seq") == [(3,)]
+    assert Ingestor(be).apply(evs[4:], strict=True).last_seq == {"g": 8}

@@ -311,9 +311,11 @@ class Ingestor:
                     self._refuse(ev, f"run {run!r}: seq {seq} is far beyond the run's next "
                                      f"({cur + 1}); refused rather than taken as a gap")
                     continue
-                if strict:
+                if strict:  # nothing of this batch is stored: resend from the store's next
+                    stored_next = last.get(run, -1) + 1
                     raise InvalidEvent(f"run {run!r}: expected seq {cur + 1}, got {seq}; "
-                                       f"resend from {cur + 1}", expected_seq=cur + 1, run=run)
+                                       f"resend from {stored_next}", expected_seq=stored_next,
+                                       run=run)
             if ev["type"] == "run_start":
                 started.add(run)
             elif run not in started and ev["type"] != "agent":  # a worker's stream: no run
