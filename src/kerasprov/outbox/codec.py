@@ -7,7 +7,6 @@ reader, any server) and decoding gives back the exact IEEE value.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import re
@@ -85,15 +84,17 @@ def decode(line: str | bytes) -> dict:
             # A line with no "$float", no long integer and no \u escape: pydantic-core's
             # parser (Rust, three times json's speed) reads it exactly as json.loads does;
             # what it refuses (e.g. nesting past its limit) json.loads judges below.
-            with contextlib.suppress(ValueError):
+            try:
                 obj = from_json(line)
+            except ValueError:
+                pass
         if obj is None:
             obj = json.loads(line, object_hook=_restore, parse_int=events.parse_int)
     except (ValueError, RecursionError) as exc:
         raise InvalidEvent(f"event is not valid JSON: {exc}") from None
     if surrogates:
         obj = events.normalise(obj)
-    return validate(obj)
+    return events.validate(obj)
 
 
 def validate(obj: Any) -> dict:

@@ -423,12 +423,15 @@ class Ingestor:
         self._tail = None
         files, agents = [], []
         last_seen: dict[str, float] = {}
+        collect = self._collect_rows
         for ev in events:
             run, kind = ev["run"], ev["type"]
             ts = ev.get("ts")
-            if isinstance(ts, (int, float)):
-                last_seen[run] = max(last_seen.get(run, 0.0), float(ts))
-            if kind == "run_start":
+            if isinstance(ts, (int, float)) and ts > last_seen.get(run, 0.0):
+                last_seen[run] = float(ts)
+            if kind == "rows":  # almost every event: tested first
+                collect(ev, rows_by_set)
+            elif kind == "run_start":
                 dataflows[run] = self._run_start(ev)
             elif kind == "agent":  # may come from a stream that is not a run (a worker)
                 agents.append(_agent_row(ev, ts))
@@ -465,8 +468,6 @@ class Ingestor:
                         be.execute("UPDATE execution SET end_time = ? WHERE run_id = ? AND "
                                    "(end_time IS NULL OR end_time < ?)",
                                    [to_datetime(ts), run, to_datetime(ts)])
-            elif kind == "rows":
-                self._collect_rows(ev, rows_by_set)
             elif kind == "file":
                 files.append(_FileRow(run, _text(ev["task"]), _text(ev["path"]),
                                       _text(ev["role"]), _int(ev.get("size")),
