@@ -29,6 +29,8 @@ UNIT_EVENTS = 50_000
 HOLD_S = 0.5
 #: ... and while the next batch comes within this many seconds.
 IDLE_S = 0.02
+#: How long a group waits for the senders of the last group to send again.
+GATHER_S = 0.002
 
 
 class SequenceGap(InvalidEvent):
@@ -62,6 +64,7 @@ class IngestQueue:
         self.store = store
         self.unit_lock = unit_lock
         self._expired_at = float("-inf")
+        self._last_group = 1  # batches in the last group applied
         self.queue: queue.Queue = queue.Queue()
         self.thread = threading.Thread(target=self._loop, name="kerasprov-ingest", daemon=True)
         self.thread.start()
@@ -114,18 +117,33 @@ class IngestQueue:
                 self._expire()
 
     def _more(self, items: list[_Batch]) -> list[_Batch]:
-        """``items`` and the batches waiting, up to UNIT_EVENTS events in all."""
+        """``items`` and the batches waiting, up to UNIT_EVENTS events in all.
+
+        Group commit: when the last group held batches of several senders, they were all
+        answered a moment ago and are sending their next ones; up to GATHER_S is given for
+        as many to arrive, so that one transaction takes them all (a lone sender never
+        waits).
+        """
         n = sum(len(i.events) for i in items)
+        deadline = None
         while n < UNIT_EVENTS:
             try:
                 item = self.queue.get_nowait()
             except queue.Empty:
-                break
+                if len(items) >= self._last_group:
+                    break
+                if deadline is None:
+                    deadline = time.monotonic() + GATHER_S
+                try:
+                    item = self.queue.get(timeout=max(0.0, deadline - time.monotonic()))
+                except queue.Empty:
+                    break
             if item is None:  # close(): what came before it is applied first
                 self.queue.put(None)
                 break
             items.append(item)
             n += len(item.events)
+        self._last_group = len(items)
         return items
 
     @staticmethod
