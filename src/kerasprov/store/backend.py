@@ -1,4 +1,9 @@
-"""What the ingest and query code needs from a database, and the DuckDB implementation."""
+"""What the ingest and query code needs from a database, and the DuckDB implementation.
+
+A file over 400 lines: the interface and its reference implementation are read together
+(each DuckDB method says why it differs from the portable default above it); PostgreSQL
+and MonetDB live in their own modules.
+"""
 
 from __future__ import annotations
 
