@@ -158,6 +158,21 @@ def test_job_ids_and_bad_options(monkeypatch):
     monkeypatch.setenv("SLURM_JOB_ID", "4242")
     monkeypatch.setenv("SLURM_STEP_ID", "1")
     assert distributed._launcher_job() == "slurm-4242.1"
+    # A requeued or restarted job keeps its launcher id; its restart count makes a new run.
+    monkeypatch.setenv("SLURM_RESTART_COUNT", "0")
+    assert distributed._launcher_job() == "slurm-4242.1"
+    monkeypatch.setenv("SLURM_RESTART_COUNT", "2")
+    assert distributed._launcher_job() == "slurm-4242.1-restart2"
+    for name in ("SLURM_JOB_ID", "SLURM_STEP_ID", "SLURM_RESTART_COUNT"):
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("TORCHELASTIC_RUN_ID", "abc")
+    assert distributed._launcher_job() == "torchelastic-abc"
+    monkeypatch.setenv("TORCHELASTIC_RESTART_COUNT", "1")
+    assert distributed._launcher_job() == "torchelastic-abc-restart1"
+    assert distributed.run_id_for("torchelastic-abc-restart1", 1) != \
+        distributed.run_id_for("torchelastic-abc", 1)
+    monkeypatch.setenv("SLURM_JOB_ID", "4242")
+    monkeypatch.setenv("SLURM_STEP_ID", "1")
     a, b = distributed.run_id_for("slurm-4242.1", 1), distributed.run_id_for("slurm-4242.1", 2)
     assert a != b and len(a) <= 64 and a == distributed.run_id_for("slurm-4242.1", 1)
     with pytest.raises(ValueError, match="ranks must be one of"):

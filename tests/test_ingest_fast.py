@@ -289,3 +289,26 @@ def test_a_gap_inside_a_strict_batch_names_the_stored_next_seq():
     assert err.value.details["expected_seq"] == 4
     assert be.fetchall("SELECT last_seq FROM _run_seq") == [(3,)]
     assert Ingestor(be).apply(evs[4:], strict=True).last_seq == {"g": 8}
+
+
+def test_a_run_id_reused_by_another_process_is_refused_not_skipped():
+    from kerasprov.errors import InvalidEvent
+    be = DuckDBBackend(duckdb.connect())
+    ensure_schema(be)
+
+    def stream(pid: int) -> list[dict]:
+        evs = _run("job-1", range(3), True, True, 0)
+        evs[0].update(host="node-a", pid=pid)
+        return evs
+
+    first = stream(101)
+    assert Ingestor(be).apply(first).stored == len(first)
+    again = Ingestor(be).apply(json.loads(json.dumps(first)))  # a resend: skipped, quietly
+    assert (again.stored, again.skipped, again.refused) == (0, len(first), [])
+    other = Ingestor(be).apply(stream(202))  # a restarted job under the same run id
+    assert [r.event["seq"] for r in other.refused] == [0]
+    assert "pid 101" in other.refused[0].reason and "pid 202" in other.refused[0].reason
+    assert other.skipped == len(first) - 1
+    with pytest.raises(InvalidEvent, match="second stream under the same run id"):
+        Ingestor(be).apply(stream(202), strict=True)
+    assert be.fetchall("SELECT pid FROM execution") == [(101,)]

@@ -9,9 +9,9 @@ process of rank > 0 also records its own epochs in a sub-run ``<run>-r<rank>`` (
 ranks see different data); its agent event names that sub-run.
 
 The job id comes from ``kerasprov.distributed(job=...)``, ``KERASPROV_JOB``, the launcher
-(``SLURM_JOB_ID``, ``TORCHELASTIC_RUN_ID``), or else rank 0 draws one and hands it to the
-others through the rendezvous key-value store (torch's default store, JAX's distributed
-client), never through a collective of the training. A job id must be new for each launch:
+(``SLURM_JOB_ID``, ``TORCHELASTIC_RUN_ID``, with their restart counts), or else rank 0
+draws one and hands it to the others through the rendezvous key-value store (torch's
+default store, JAX's distributed client), never through a collective of the training. A job id must be new for each launch:
 runs are identified by it.
 
 ```python
@@ -211,14 +211,24 @@ def job_id(proc: Process) -> str:
 
 
 def _launcher_job() -> str | None:
+    """The launcher's id of this launch. A launcher that restarts a job keeps its id (Slurm's
+    requeue, torchelastic's restart after a failed worker) but counts the restarts in an
+    environment variable every process of the new launch shares: it is part of the job id,
+    so a restarted job is a new run instead of a run whose new events the store would skip
+    as already stored (their sequence numbers start again at 0)."""
     slurm = os.environ.get("SLURM_JOB_ID")
     if slurm:
         step = os.environ.get("SLURM_STEP_ID")
-        return f"slurm-{slurm}" + (f".{step}" if step else "")
+        return f"slurm-{slurm}" + (f".{step}" if step else "") + _restart("SLURM_RESTART_COUNT")
     elastic = os.environ.get("TORCHELASTIC_RUN_ID")
     if elastic and elastic.lower() != "none":
-        return f"torchelastic-{elastic}"
+        return f"torchelastic-{elastic}" + _restart("TORCHELASTIC_RESTART_COUNT")
     return None
+
+
+def _restart(variable: str) -> str:
+    count = os.environ.get(variable, "").strip()
+    return f"-restart{count}" if count.isdigit() and int(count) > 0 else ""
 
 
 def _shared_job(proc: Process) -> str:

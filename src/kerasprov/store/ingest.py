@@ -299,11 +299,13 @@ class Ingestor:
         last = {r: known[r][0] for r in runs if known[r][0] is not None}
         dataflows = {r: known[r][1] for r in runs if known[r][1] is not None}
         started = set(dataflows)
-        fresh, new_last = [], {}
+        fresh, new_last, starts_again = [], {}, []
         for ev in events:
             run, seq = ev["run"], ev["seq"]
             cur = new_last.get(run, last.get(run, -1))
             if seq <= cur:
+                if ev["type"] == "run_start" and run not in new_last:
+                    starts_again.append(ev)  # a resend, or another process reusing the id
                 result.skipped += 1
                 continue
             if seq != cur + 1:
@@ -324,6 +326,8 @@ class Ingestor:
                 continue
             new_last[run] = seq
             fresh.append(ev)
+        if starts_again:
+            self._check_reuse(starts_again, result)
         self.be.update_rows("_run_seq", "run_id", ["last_seq"], ["integer"],
                             [[run, seq] for run, seq in new_last.items() if run in last])
         self.be.insert("_run_seq", ["run_id", "last_seq"], ["text", "integer"],
@@ -335,6 +339,26 @@ class Ingestor:
         result.stored = len(fresh)
         result.runs = set(new_last)
         return fresh, dataflows
+
+    def _check_reuse(self, starts: list[dict], result: IngestResult) -> None:
+        """A run_start at or below its run's stored sequence number is a resend, skipped;
+        but one from another process (host or pid not those stored) is a second stream
+        under a reused run id (a job id given twice): its events would all be skipped as
+        already stored, so it is refused with the reason (kept in ``rejected/``), not
+        skipped in silence."""
+        stored = {r[0]: (r[1], r[2]) for r in self.be.select_in(
+            "execution", ["run_id", "host", "pid"], "run_id", sorted({e["run"] for e in starts}))}
+        for ev in starts:
+            host, pid = stored.get(ev["run"], (None, None))
+            new_host, new_pid = ev.get("host"), ev.get("pid")
+            if (host is not None and new_host is not None and str(new_host) != host) or (
+                    pid is not None and new_pid is not None and _int(new_pid) != pid):
+                result.skipped -= 1
+                self._refuse(ev, f"run {ev['run']!r} is already stored from pid {pid} on "
+                                 f"{host}; this run_start comes from pid {new_pid} on "
+                                 f"{new_host}: a second stream under the same run id (a job "
+                                 "id used twice?), whose events would be taken for ones "
+                                 "already stored; give each launch its own job id")
 
     def _known_runs(self, runs: set[str], tasks: set[str],
                     dataflows: set[str] = frozenset()) -> dict[str, list]:
