@@ -179,3 +179,78 @@ def test_job_ids_and_bad_options(monkeypatch):
         kerasprov.distributed(ranks="some")
     with pytest.raises(ValueError, match="job must be a non-empty string"):
         kerasprov.distributed(job="")
+
+
+JAX_JOB = textwrap.dedent('''
+    import json, os, sys
+    rank, port = int(os.environ["KP_RANK"]), os.environ["KP_PORT"]
+    import jax
+    jax.distributed.initialize(coordinator_address=f"127.0.0.1:{port}", num_processes=2,
+                               process_id=rank)
+    import kerasprov
+    import numpy as np
+    import keras
+    from jax.experimental import multihost_utils
+
+    kerasprov.autolog(dataflow_tag="jaxjob")
+    keras.utils.set_random_seed(rank)
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(128, 4)).astype("float32")
+    y = (x @ np.array([[1.0], [-2.0], [0.5], [1.5]], dtype="float32")).astype("float32")
+
+    class AverageWeights(keras.callbacks.Callback):
+        """Data parallel by model averaging across the two processes after each epoch."""
+
+        def on_epoch_end(self, epoch, logs=None):
+            for v in self.model.trainable_variables:
+                v.assign(multihost_utils.process_allgather(np.asarray(v.numpy())).mean(0))
+
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(8, activation="relu"),
+                              keras.layers.Dense(1)])
+    model.compile(optimizer="adam", loss="mse")
+    model.fit(x[rank::2], y[rank::2], epochs=3, batch_size=16, verbose=0,
+              callbacks=[AverageWeights()])
+    total = float(sum(np.sum(v.numpy()) for v in model.trainable_variables))
+    print("WEIGHTS " + json.dumps(
+        np.asarray(multihost_utils.process_allgather(np.array([total]))).ravel().tolist()))
+    print("FLUSHED", kerasprov.flush())
+    multihost_utils.sync_global_devices("done")
+''')
+
+
+def test_a_jax_multi_process_job_is_one_run_with_two_workers(tmp_path):
+    """JAX's own multi-process runtime (jax.distributed on CPU, gloo collectives): ranks
+    come from jax.process_index(), and the job id is shared through JAX's key-value store
+    (no launcher variable, no KERASPROV_JOB)."""
+    pytest.importorskip("jax")
+    script = tmp_path / "jaxjob.py"
+    script.write_text(JAX_JOB)
+    port = free_port()
+    procs = []
+    for rank in range(2):
+        env = {k: v for k, v in os.environ.items() if k not in (
+            "RANK", "WORLD_SIZE", "KERASPROV_JOB", "SLURM_JOB_ID", "TORCHELASTIC_RUN_ID")}
+        env.update(PYTHONPATH=SRC, KERAS_BACKEND="jax", KP_RANK=str(rank), KP_PORT=str(port),
+                   KERASPROV_STORE=str(tmp_path / "store"),
+                   KERASPROV_OUTBOX=str(tmp_path / f"outbox{rank}"), JAX_PLATFORMS="cpu")
+        procs.append(subprocess.Popen([sys.executable, str(script)], env=env, cwd=tmp_path,
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                      text=True))
+    outs = [p.communicate(timeout=300) for p in procs]
+    for p, (_out, err) in zip(procs, outs):
+        assert p.returncode == 0, err[-3000:]
+        assert "ProvenanceWarning" not in err, err[-3000:]
+    weights = json.loads(outs[0][0].split("WEIGHTS ")[1].splitlines()[0])
+    assert weights[0] == pytest.approx(weights[1])  # the two processes trained together
+    store = kerasprov.open_store(str(tmp_path / "store"))
+    runs = store.sql("SELECT run_id, status, backend FROM execution")
+    assert len(runs) == 1 and runs.status[0] == "finished" and runs.backend[0] == "jax"
+    run = runs.run_id[0]
+    agents = store.sql("SELECT run_id, rank, world_size, pid, source, activity FROM agent "
+                       "ORDER BY rank")
+    assert list(agents["rank"]) == [0, 1] and set(agents.run_id) == {run}
+    assert (agents.world_size == 2).all() and agents.pid.nunique() == 2
+    assert set(agents.source) == {"jax"}
+    assert agents.activity[0] == run and pd.isna(agents.activity[1])
+    epochs = store.sql(f"SELECT epoch FROM epochs WHERE run_id = '{run}' ORDER BY epoch")
+    assert list(epochs.epoch) == [0, 1, 2]
