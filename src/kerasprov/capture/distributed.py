@@ -11,8 +11,8 @@ ranks see different data); its agent event names that sub-run.
 The job id comes from ``kerasprov.distributed(job=...)``, ``KERASPROV_JOB``, the launcher
 (``SLURM_JOB_ID``, ``TORCHELASTIC_RUN_ID``, with their restart counts), or else rank 0
 draws one and hands it to the others through the rendezvous key-value store (torch's
-default store, JAX's distributed client), never through a collective of the training. A job id must be new for each launch:
-runs are identified by it.
+default store, JAX's distributed client), never through a collective of the training. A
+job id must be new for each launch: runs are identified by it.
 
 ```python
 kerasprov.distributed(job=os.environ["MY_JOB"], ranks="all")   # optional
