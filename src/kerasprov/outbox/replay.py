@@ -245,14 +245,28 @@ def _send_isolating(batch: list[tuple[dict, Path, bytes]], send, result: Replay)
         _send_isolating(batch[half:], send, result)
 
 
-def events_of_run(directory: Path, run: str, from_seq: int) -> list[dict]:
-    """Every valid event of ``run`` with ``seq >= from_seq``, from open and done segments,
-    in sequence order (to resend what a store reports missing)."""
-    events: list[dict] = []
-    for folder in (Path(directory) / DONE, Path(directory)):
+class RunLine(NamedTuple):
+    """A valid journal event of a run, where its line is, and whether replay is past it."""
+
+    event: dict
+    path: Path  # the segment as replay names it (beside rejected/), done/ ones too
+    raw: bytes
+    passed: bool  # in done/ or before the segment's delivered offset: replay won't reread it
+
+
+def lines_of_run(directory: Path, run: str, from_seq: int,
+                 book: OffsetBook | None = None) -> list[RunLine]:
+    """Every valid event of ``run`` with ``seq >= from_seq`` in its open and done segments,
+    with where each line is (to resend what a store reports missing)."""
+    directory = Path(directory)
+    book = book if book is not None else SidecarBook()
+    out: list[RunLine] = []
+    for folder in (directory / DONE, directory):
         for name in list_segments(folder):
             if run_of(name) != run:
                 continue
+            done = folder != directory
+            offset = 0 if done else book.get(folder / name)
             try:
                 chunk = read_lines(folder / name, 0)
             except OSError:
@@ -262,7 +276,7 @@ def events_of_run(directory: Path, run: str, from_seq: int) -> list[dict]:
                     ev = codec.decode(line.raw)
                 except InvalidEvent:
                     continue
-                if ev["seq"] >= from_seq:
-                    events.append(ev)
-    events.sort(key=lambda e: e["seq"])
-    return events
+                if ev["seq"] >= from_seq:  # forged events of other runs too: judged
+                    out.append(RunLine(ev, directory / name, line.raw,
+                                       done or line.end <= offset))
+    return out

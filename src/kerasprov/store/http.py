@@ -12,7 +12,6 @@ store's sender. The read side over HTTP is ``query.remote``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import NamedTuple
 
 from .. import config
 from ..errors import (
@@ -28,12 +27,11 @@ from ..errors import (
 from ..outbox import codec
 from ..outbox.journal import list_segments, run_of
 from ..outbox.replay import (
-    DONE,
     MAX_EVENTS,
     REJECTED,
-    SidecarBook,
+    RunLine,
+    lines_of_run,
     quarantine,
-    read_lines,
     replay,
 )
 
@@ -117,15 +115,6 @@ def heartbeat(url: str, runs: list[str], timeout: float = 10.0) -> int:
     return int(raise_for(resp, url).get("known", 0))
 
 
-class _Line(NamedTuple):
-    """A valid journal event of a run, where its line is, and whether replay is past it."""
-
-    event: dict
-    path: Path  # the segment as replay names it (beside rejected/), done/ ones too
-    raw: bytes
-    passed: bool  # in done/ or before the segment's delivered offset: replay won't reread it
-
-
 class _Sender:
     """``send`` for ``outbox.replay``: returns the events of the batch that the server
     refused one by one (``(event, reason)``, the very objects of the batch) for replay to
@@ -206,10 +195,10 @@ class _Sender:
         # those events would be skipped as stored. So: from the batch's first of the run.
         expected = min([expected] + [e["seq"] for e in batch if e["run"] == run])
         skip = self.refused | _rejected(self.directory, run)
-        lines = [ln for ln in _lines_of_run(self.directory, run, expected)
+        lines = [ln for ln in lines_of_run(self.directory, run, expected)
                  if codec.encode(ln.event) not in skip]
         have = {codec.encode(ln.event) for ln in lines}
-        lines += [_Line(ev, Path(), b"", False) for ev in batch  # forged into another segment
+        lines += [RunLine(ev, Path(), b"", False) for ev in batch  # forged into another segment
                   if ev["run"] == run and ev["seq"] >= expected
                   and codec.encode(ev) not in have]
         if not lines:
@@ -234,32 +223,6 @@ class _Sender:
                 elif ln.passed:  # replay will not read it again: kept aside now
                     quarantine(ln.path, ln.raw, reason)
         return out
-
-
-def _lines_of_run(directory: Path, run: str, from_seq: int) -> list[_Line]:
-    """Every valid event with ``seq >= from_seq`` in the journal segments of ``run`` (open
-    and done; ``outbox.replay.events_of_run`` with where each line is)."""
-    book = SidecarBook()
-    out: list[_Line] = []
-    for folder in (directory / DONE, directory):
-        for name in list_segments(folder):
-            if run_of(name) != run:
-                continue
-            done = folder != directory
-            offset = 0 if done else book.get(folder / name)
-            try:
-                chunk = read_lines(folder / name, 0)
-            except OSError:
-                continue
-            for line in chunk.lines:
-                try:
-                    ev = codec.decode(line.raw)
-                except InvalidEvent:
-                    continue
-                if ev["seq"] >= from_seq:  # forged events of other runs too: judged
-                    out.append(_Line(ev, directory / name, line.raw,
-                                     done or line.end <= offset))
-    return out
 
 
 def _rejected(directory: Path, run: str) -> set[str]:
