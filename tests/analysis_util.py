@@ -102,3 +102,20 @@ def build() -> dict:
     config._settings["store"] = before  # other tests keep their own store
     _BUILT.update(store=store, runs=runs)
     return _BUILT
+
+
+# -- fixtures (import them into a test module: ``from analysis_util import built, store``) --
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def built():
+    """The shared store's paths and run ids (``build()``)."""
+    return build()
+
+
+@pytest.fixture(scope="module")
+def store(built):
+    """The shared store, opened."""
+    import kerasprov
+    return kerasprov.open_store(str(built["store"]))

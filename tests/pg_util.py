@@ -122,3 +122,19 @@ def pg_admin_url():
 def pg_url(pg_admin_url):
     """A fresh, empty database for one test."""
     return new_database(pg_admin_url)
+
+
+def store_unit(kind: str, tmp_path, pg: str | None = None):
+    """A unit of work (no journal ingest) on a fresh store of ``kind``."""
+    if kind == "postgres":
+        from kerasprov.store.postgres import PostgresStore
+        return PostgresStore(pg).unit(ingest=False)
+    from kerasprov.store.embedded import EmbeddedStore
+    return EmbeddedStore(tmp_path / "store").unit(ingest=False)
+
+
+@pytest.fixture(params=["duckdb", "postgres"])
+def unit(request, tmp_path):
+    """Opens a unit of work on a DuckDB directory store, then on a real PostgreSQL."""
+    pg = request.getfixturevalue("pg_url") if request.param == "postgres" else None
+    return lambda: store_unit(request.param, tmp_path, pg)

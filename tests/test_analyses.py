@@ -6,21 +6,10 @@ from __future__ import annotations
 import math
 
 import pytest
-from analysis_util import EPOCHS, build
+from analysis_util import EPOCHS, built, store  # noqa: F401  (fixtures)
 
-import kerasprov
 from kerasprov.errors import BadRequest, NotFound
 from kerasprov.query import analyses
-
-
-@pytest.fixture(scope="module")
-def built():
-    return build()
-
-
-@pytest.fixture(scope="module")
-def store(built):
-    return kerasprov.open_store(str(built["store"]))
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,24 @@ from kerasprov.capture import distributed
 
 pytest.importorskip("torch.distributed")
 
-JOB = textwrap.dedent('''
+# What both job scripts train: the same data and model on every rank.
+_DATA = textwrap.dedent('''
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(128, 4)).astype("float32")
+    y = (x @ np.array([[1.0], [-2.0], [0.5], [1.5]], dtype="float32")).astype("float32")
+''')
+_MODEL = textwrap.dedent('''
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(8, activation="relu"),
+                              keras.layers.Dense(1)])
+    model.compile(optimizer="adam", loss="mse")
+''')
+
+
+def _script(text: str) -> str:
+    return textwrap.dedent(text).replace("# DATA\n", _DATA).replace("# MODEL\n", _MODEL)
+
+
+JOB = _script('''
     import json, os
     import kerasprov
     if os.environ.get("KP_RANKS"):
@@ -37,9 +54,7 @@ JOB = textwrap.dedent('''
     rank, world = dist.get_rank(), dist.get_world_size()
     kerasprov.autolog(dataflow_tag="ddp")
     keras.utils.set_random_seed(rank)  # ranks start apart: averaging must bring them together
-    rng = np.random.default_rng(0)
-    x = rng.normal(size=(128, 4)).astype("float32")
-    y = (x @ np.array([[1.0], [-2.0], [0.5], [1.5]], dtype="float32")).astype("float32")
+    # DATA
 
     class AverageWeights(keras.callbacks.Callback):
         """Data parallel by model averaging: after each epoch every rank takes the mean."""
@@ -50,9 +65,7 @@ JOB = textwrap.dedent('''
                 dist.all_reduce(t)
                 v.assign(t / world)
 
-    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(8, activation="relu"),
-                              keras.layers.Dense(1)])
-    model.compile(optimizer="adam", loss="mse")
+    # MODEL
     model.fit(x[rank::world], y[rank::world], epochs=3, batch_size=16, verbose=0,
               callbacks=[AverageWeights()])
     w = torch.tensor(float(sum(np.sum(v.numpy()) for v in model.trainable_variables)))
@@ -181,7 +194,7 @@ def test_job_ids_and_bad_options(monkeypatch):
         kerasprov.distributed(job="")
 
 
-JAX_JOB = textwrap.dedent('''
+JAX_JOB = _script('''
     import json, os, sys
     rank, port = int(os.environ["KP_RANK"]), os.environ["KP_PORT"]
     import jax
@@ -194,9 +207,7 @@ JAX_JOB = textwrap.dedent('''
 
     kerasprov.autolog(dataflow_tag="jaxjob")
     keras.utils.set_random_seed(rank)
-    rng = np.random.default_rng(0)
-    x = rng.normal(size=(128, 4)).astype("float32")
-    y = (x @ np.array([[1.0], [-2.0], [0.5], [1.5]], dtype="float32")).astype("float32")
+    # DATA
 
     class AverageWeights(keras.callbacks.Callback):
         """Data parallel by model averaging across the two processes after each epoch."""
@@ -205,9 +216,7 @@ JAX_JOB = textwrap.dedent('''
             for v in self.model.trainable_variables:
                 v.assign(multihost_utils.process_allgather(np.asarray(v.numpy())).mean(0))
 
-    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(8, activation="relu"),
-                              keras.layers.Dense(1)])
-    model.compile(optimizer="adam", loss="mse")
+    # MODEL
     model.fit(x[rank::2], y[rank::2], epochs=3, batch_size=16, verbose=0,
               callbacks=[AverageWeights()])
     total = float(sum(np.sum(v.numpy()) for v in model.trainable_variables))

@@ -31,7 +31,7 @@ import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pg_util import free_port, pg_admin_url, pg_url  # noqa: F401  (fixtures)
+from pg_util import free_port, pg_admin_url, pg_url, unit  # noqa: F401  (fixtures)
 
 from kerasprov.errors import BadStore, InvalidEvent
 from kerasprov.outbox import codec, events
@@ -66,20 +66,6 @@ def _rows_event(run, seq, rows, set_tag="otrainingmodel", **kw):
     return {"v": 1, "run": run, "seq": seq, "type": "rows", "ts": 1.7e9,
             "task": f"{run}-trainingmodel-1", "transformation": "TrainingModel",
             "set": set_tag, "rows": rows, **kw}
-
-
-def _unit(kind, tmp_path, pg=None):
-    if kind == "postgres":
-        from kerasprov.store.postgres import PostgresStore
-        return PostgresStore(pg).unit(ingest=False)
-    from kerasprov.store.embedded import EmbeddedStore
-    return EmbeddedStore(tmp_path / "store").unit(ingest=False)
-
-
-@pytest.fixture(params=["duckdb", "postgres"])
-def unit(request, tmp_path):
-    pg = request.getfixturevalue("pg_url") if request.param == "postgres" else None
-    return lambda: _unit(request.param, tmp_path, pg)
 
 
 def _types(be):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from pg_util import pg_admin_url, pg_url  # noqa: F401  (fixtures)
+from pg_util import pg_admin_url, pg_url, store_unit, unit  # noqa: F401  (fixtures)
 
 from kerasprov.errors import InvalidEvent
 from kerasprov.outbox import codec
@@ -37,20 +37,6 @@ def _run(run, payloads, links=None, set_tag="oTrainingModel"):
     for i, ev in enumerate(evs):
         ev["seq"] = i
     return evs
-
-
-def _unit(kind, tmp_path, pg=None):
-    if kind == "postgres":
-        from kerasprov.store.postgres import PostgresStore
-        return PostgresStore(pg).unit(ingest=False)
-    from kerasprov.store.embedded import EmbeddedStore
-    return EmbeddedStore(tmp_path / "store").unit(ingest=False)
-
-
-@pytest.fixture(params=["duckdb", "postgres"])
-def unit(request, tmp_path):
-    pg = request.getfixturevalue("pg_url") if request.param == "postgres" else None
-    return lambda: _unit(request.param, tmp_path, pg)
 
 
 def _table(be, run):
@@ -124,7 +110,7 @@ def test_rolled_back_schema_change_is_forgotten(unit):
 
 def test_postgres_schema_changed_by_another_writer_between_transactions(pg_url):  # noqa: F811
     """Two connections take turns; each must see what the other did to the schema."""
-    with _unit("postgres", None, pg_url) as a, _unit("postgres", None, pg_url) as b:
+    with store_unit("postgres", None, pg_url) as a, store_unit("postgres", None, pg_url) as b:
         ing_a, ing_b = Ingestor(a), Ingestor(b)
         ing_a.apply(_run("a1", [[{"epoch": 0, "m": 1}]]))
         ing_b.apply(_run("b1", [[{"epoch": 0, "m": "text"}, {"epoch": 1, "k": True}]]))

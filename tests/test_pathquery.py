@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from analysis_util import EPOCHS, build
+from analysis_util import EPOCHS, built, store  # noqa: F401  (fixtures)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pg_util import pg_admin_url, pg_url  # noqa: F401  (fixtures)
@@ -16,16 +16,6 @@ from kerasprov.errors import PathQueryError
 from kerasprov.query import sandbox
 from kerasprov.query.api import run_sandboxed
 from kerasprov.query.pathquery import build as build_sql
-
-
-@pytest.fixture(scope="module")
-def built():
-    return build()
-
-
-@pytest.fixture(scope="module")
-def store(built):
-    return kerasprov.open_store(str(built["store"]))
 
 
 def _rows(df):

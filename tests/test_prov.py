@@ -8,25 +8,14 @@ import datetime as dt
 import json
 
 import pytest
-from analysis_util import EPOCHS, build
+from analysis_util import EPOCHS, built, store  # noqa: F401  (fixtures)
 
-import kerasprov
 from kerasprov.errors import BadRequest, NotFound
 from kerasprov.provexport import DNNPROV_URI, FORMATS, KERASPROV_URI, read, serialize
 
 PROV = "http://www.w3.org/ns/prov#"
 # prov drives rdflib through APIs rdflib 7 deprecates; nothing for us to act on.
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:rdflib.*")
-
-
-@pytest.fixture(scope="module")
-def built():
-    return build()
-
-
-@pytest.fixture(scope="module")
-def store(built):
-    return kerasprov.open_store(str(built["store"]))
 
 
 @pytest.fixture(scope="module")

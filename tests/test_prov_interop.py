@@ -11,7 +11,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from analysis_util import build
+from analysis_util import built, store  # noqa: F401  (fixtures)
 from lineage_util import sha256_of
 from prov.model import ProvDocument
 
@@ -20,16 +20,6 @@ from kerasprov.errors import BadRequest
 from kerasprov.provexport.mls import MLS_URI
 
 MLS = "{" + MLS_URI + "}"
-
-
-@pytest.fixture(scope="module")
-def built():
-    return build()
-
-
-@pytest.fixture(scope="module")
-def store(built):
-    return kerasprov.open_store(str(built["store"]))
 
 
 def _types(doc) -> dict[str, set[str]]:
