@@ -57,7 +57,9 @@ BUILTIN_TYPES = {
     "num_layers": "integer", "optimizer_name": "text", "technique": "text",
 }
 
-MAX_ATTRIBUTES = 1_000  # distinct attributes (so at most as many new columns) per event
+#: Distinct attributes per event (a set keeps some as columns, the rest as rows of its long
+#: table: a run may log thousands of metrics).
+MAX_ATTRIBUTES = 10_000
 MAX_ROWS = 1_000_000  # rows per event
 MAX_NAME = 10_000  # characters of an attribute name (it is mapped to a 60-character column)
 MAX_TEXT = 100_000  # characters of a free-text field (command, error, path...)

@@ -154,6 +154,11 @@ class Backend:
         range, a row too large), as opposed to "the database cannot be reached now"."""
         return ()
 
+    def lock_faults(self) -> tuple[type[BaseException], ...]:
+        """The database's errors that mean "a lock was not granted in time": the batch is
+        rolled back and tried again later (nothing of it is lost)."""
+        return ()
+
     def table_names(self) -> set[str]:
         raise NotImplementedError
 

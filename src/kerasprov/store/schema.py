@@ -76,9 +76,14 @@ FIXED_DDL = [
         time {timestamp})""",
     "CREATE TABLE IF NOT EXISTS _run_seq (run_id {text} PRIMARY KEY, last_seq {integer})",
     "CREATE TABLE IF NOT EXISTS _journal (name {text} PRIMARY KEY, byte_offset {integer})",
+    # Attributes beyond a set's column budget, one row per value (store/ingest/extra.py).
+    """CREATE TABLE IF NOT EXISTS extra_value (run_id {text}, data_set_tag {text},
+        task_id {text}, epoch {integer}, row_no {integer}, name {text}, value {real},
+        text_value {text})""",
 ]
 
-MIGRATIONS = [(1, "initial schema"), (2, "agent: the processes of a distributed run")]
+MIGRATIONS = [(1, "initial schema"), (2, "agent: the processes of a distributed run"),
+              (3, "extra_value: attributes beyond a set's columns, as rows")]
 
 
 def fixed_ddl(dialect: str) -> list[str]:
