@@ -45,6 +45,7 @@ from prov.model import ProvDocument, QualifiedName
 
 from ..errors import BadRequest, NotFound
 from ..store.schema import quote, set_table, task_column
+from .extra_values import attach_extra
 
 DNNPROV_URI = "https://w3id.org/dnnprov#"
 KERASPROV_URI = "https://w3id.org/kerasprov#"
@@ -152,6 +153,7 @@ class _Rows:
             rows = self._dicts(be, table, "x", join, [arg], cols)
             rows.sort(key=lambda r: [_sort_key(r[c]) for c in keys])
             self.sets[set_tag] = rows
+        attach_extra(be, self.sets, join, [arg])
         self.workers = self._dicts(be, "agent", "x", f"{join} ORDER BY x.rank, x.agent_id",
                                    [arg]) if "agent" in tables else []
 

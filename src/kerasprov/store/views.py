@@ -14,6 +14,9 @@ from .schema import quote
 
 VIEWS = ("runs", "epochs", "adaptations", "tests", "data_dependency", "used_files",
          "searches", "trials")
+#: The long table of attributes beyond a set's columns (store/ingest/extra.py); a view of a
+#: set that has some shows them in one JSON text column, ``extra_<what>``.
+EXTRA_TABLE = "extra_value"
 _NOT_METRICS = {"run_id", "epoch", "learning_rate", "elapsed_time", "timestamp"}
 
 
@@ -86,6 +89,7 @@ def create_views(be) -> None:
         FULL OUTER JOIN (SELECT * FROM data_transformation_io WHERE role = 'input') i
           ON o.dataflow_tag = i.dataflow_tag AND o.data_set_tag = i.data_set_tag""")
     tables = be.table_names()
+    extra = _extra_sets(be, tables)
     if "ds_otrainingmodel" in tables:
         cols = _cols(be, "ds_otrainingmodel")
         metrics = [c for c in cols if c not in _NOT_METRICS and not c.endswith("_task_id")]
@@ -93,14 +97,19 @@ def create_views(be) -> None:
             [c for c in ("learning_rate", "elapsed_time", "timestamp", "trainingmodel_task_id")
              if c in cols]
         sel = ", ".join(f"o.{quote(c)}" for c in ordered)
-        be.execute(f"CREATE VIEW epochs AS SELECT e.dataflow_tag, {sel} FROM ds_otrainingmodel o "
-                   "JOIN execution e ON e.run_id = o.run_id")
-    for view, table in (("adaptations", "ds_oadaptation"), ("tests", "ds_otestingmodel")):
+        more, join = _extra_of(be, extra, "otrainingmodel", "o", cols, "extra_metrics")
+        be.execute(f"CREATE VIEW epochs AS SELECT e.dataflow_tag, {sel}{more} "
+                   f"FROM ds_otrainingmodel o JOIN execution e ON e.run_id = o.run_id{join}")
+    for view, set_tag, name in (("adaptations", "oadaptation", "extra_attributes"),
+                                ("tests", "otestingmodel", "extra_metrics")):
+        table = "ds_" + set_tag
         if table in tables:
-            sel = ", ".join(f"x.{quote(c)}" for c in _cols(be, table))
-            be.execute(f"CREATE VIEW {view} AS SELECT e.dataflow_tag, {sel} FROM {table} x "
-                       "JOIN execution e ON e.run_id = x.run_id")
-    be.execute(_runs_sql(be, tables))
+            cols = _cols(be, table)
+            sel = ", ".join(f"x.{quote(c)}" for c in cols)
+            more, join = _extra_of(be, extra, set_tag, "x", cols, name)
+            be.execute(f"CREATE VIEW {view} AS SELECT e.dataflow_tag, {sel}{more} FROM {table} x "
+                       f"JOIN execution e ON e.run_id = x.run_id{join}")
+    be.execute(_runs_sql(be, tables, extra))
     be.execute(USED_FILES_SQL)
     create_search_views(be, tables)
     if be.dialect == "postgres":
@@ -108,7 +117,46 @@ def create_views(be) -> None:
         be.execute(REGRANT_SQL)
 
 
-def _runs_sql(be, tables) -> str:
+def _extra_sets(be, tables) -> set[str]:
+    """The sets that have attributes in the long table."""
+    if EXTRA_TABLE not in tables:
+        return set()
+    return {r[0] for r in be.fetchall(f"SELECT DISTINCT data_set_tag FROM {EXTRA_TABLE}")}
+
+
+def _json_object(be) -> str:
+    """An aggregate of ``name`` and ``value``/``text_value`` rows as one JSON object (text)."""
+    if be.dialect == "postgres":
+        return ("CAST(json_object_agg(name, COALESCE(to_jsonb(value), to_jsonb(text_value)) "
+                "ORDER BY name) AS TEXT)")
+    if be.dialect == "monetdb":  # no JSON aggregate: "name": value pairs, joined
+        return ("'{' || group_concat('\"' || name || '\": ' || COALESCE(CAST(value AS "
+                "VARCHAR(64)), '\"' || text_value || '\"'), ', ') || '}'")
+    return ("CAST(json_group_object(name, COALESCE(to_json(value), to_json(text_value))) "
+            "AS VARCHAR)")
+
+
+def _extra_of(be, extra: set[str], set_tag: str, alias: str, cols: list[str],
+              name: str) -> tuple[str, str]:
+    """The select item and join that show a set's long attributes beside its rows: one
+    JSON object per row (matched on run, task and epoch), as ``name``; none where the set
+    has no long attributes."""
+    link = next((c for c in cols if c.endswith("_task_id")), None)
+    if set_tag not in extra or link is None:
+        return "", ""
+    key = "epoch" if "epoch" in cols else None
+    by = "run_id, task_id" + (", epoch" if key else "")
+    on = f"x_{alias}.run_id = {alias}.run_id AND x_{alias}.task_id = {alias}.{quote(link)}"
+    if key:
+        on += f" AND x_{alias}.epoch = {alias}.epoch"
+    while name in cols:
+        name = "_" + name
+    return (f", x_{alias}.extra AS {quote(name)}",
+            f" LEFT JOIN (SELECT {by}, {_json_object(be)} AS extra FROM {EXTRA_TABLE} "
+            f"WHERE data_set_tag = '{set_tag}' GROUP BY {by}) x_{alias} ON {on}")
+
+
+def _runs_sql(be, tables, extra: set[str] = frozenset()) -> str:
     if be.dialect == "postgres":
         duration = "EXTRACT(EPOCH FROM (e.end_time - e.start_time))"
     else:
@@ -162,6 +210,11 @@ def _runs_sql(be, tables) -> str:
             out.append("agg.n_epochs AS epochs")
             for c in numeric:
                 out.append(f"l.{quote(c)} AS {alias('last_' + c)}")
+            more, join = _extra_of(be, extra, "otrainingmodel", "l", be_cols,
+                                   "last_extra_metrics")
+            if more:  # the last epoch's metrics beyond the set's columns
+                joins.append(join.strip())
+                out.append(more[2:])
             for _, _, name in summary:
                 out.append(f"agg.{quote(_fit(name))} AS {alias(name)}")
     if "ds_otestingmodel" in tables:
