@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from typing import NamedTuple
 
 from ..errors import SQLRefused
@@ -147,3 +148,75 @@ def _grant(con, st: ReaderState, role) -> None:
         with contextlib.suppress(psycopg.Error):
             con.execute(sql.SQL("GRANT SELECT ON TABLE {}.{} TO {}").format(
                 sql.Identifier(st.schema), sql.Identifier(table), role))
+
+
+# -- resource bounds of a person's query ----------------------------------------------------
+WORK_MEM_ENV = "KERASPROV_SQL_WORK_MEM"
+TEMP_LIMIT_ENV = "KERASPROV_SQL_TEMP_LIMIT"
+DEFAULT_WORK_MEM = "64MB"
+DEFAULT_TEMP_LIMIT = "1GB"
+_SIZE = re.compile(r"^\s*(\d{1,12})\s*(kB|MB|GB|TB)?\s*$")
+
+
+def _size(env: str, default: str) -> str:
+    raw = os.environ.get(env, "").strip()
+    if not raw:
+        return default
+    m = _SIZE.match(raw)
+    if m is None:
+        from ..errors import warn_once
+        warn_once(f"pg-{env}", f"{env}={raw!r} is not a size such as 64MB or 1GB; "
+                               f"using {default}")
+        return default
+    return m.group(1) + (m.group(2) or "kB")
+
+
+def work_mem() -> str:
+    """Memory one sort or hash of a person's query may use before it spills to disk."""
+    return _size(WORK_MEM_ENV, DEFAULT_WORK_MEM)
+
+
+def temp_limit() -> str:
+    """Temporary disk a person's query may use in all (``temp_file_limit``)."""
+    return _size(TEMP_LIMIT_ENV, DEFAULT_TEMP_LIMIT)
+
+
+def bound(con) -> None:
+    """Set ``work_mem`` and ``temp_file_limit`` for the sandbox's transaction (``SET
+    LOCAL``), before it switches to the reader role.
+
+    PostgreSQL lets only a superuser, or a user granted ``SET ON PARAMETER temp_file_limit``
+    (PostgreSQL 15+), set the temporary-disk bound; elsewhere the server's own setting holds
+    and a warning says so once.
+    """
+    psycopg = __import__("psycopg")
+    con.execute("SELECT set_config('work_mem', %s, true)", [work_mem()])
+    con.execute("SAVEPOINT kerasprov_bound")
+    try:
+        con.execute("SELECT set_config('temp_file_limit', %s, true)", [temp_limit()])
+    except psycopg.Error as exc:
+        con.execute("ROLLBACK TO SAVEPOINT kerasprov_bound")
+        from ..errors import warn_once
+        warn_once("pg-temp-limit", f"this PostgreSQL user may not set temp_file_limit "
+                                   f"({(str(exc).strip().splitlines() or ['?'])[0]}): a "
+                                   f"person's SQL spills to disk within the server's own "
+                                   f"limit; a DBA can run GRANT SET ON PARAMETER "
+                                   f"temp_file_limit TO <user>")
+    con.execute("RELEASE SAVEPOINT kerasprov_bound")
+
+
+def over_limit(exc: Exception) -> str | None:
+    """The clear message for a query that went over a resource bound, or None."""
+    from psycopg import errors as pge
+    if isinstance(exc, pge.ConfigurationLimitExceeded):  # temp_file_limit
+        return (f"the query needs more temporary disk than the sandbox allows (temp_file_limit "
+                f"{temp_limit()}, set by {TEMP_LIMIT_ENV}); narrow it (filter, aggregate, "
+                f"LIMIT) or raise the bound")
+    if isinstance(exc, (pge.OutOfMemory, pge.ProgramLimitExceeded)):
+        return (f"the query needs more memory than the server gives it ({_first(exc)}); "
+                f"narrow it (filter, aggregate, LIMIT)")
+    return None
+
+
+def _first(exc: Exception) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]

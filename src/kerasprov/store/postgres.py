@@ -4,6 +4,12 @@ Every writer (a ``kerasprov serve``, a training process with ``KERASPROV_STORE=p
 ``kerasprov sync``) ingests with the same ``Ingestor``; a transaction-level advisory lock
 serialises their write transactions, so two ingesters never race on ``_run_seq`` or on
 ``ALTER TABLE`` when a new metric appears. Reads take no lock. Rows go in with COPY.
+
+A write transaction waits at most ``lock_timeout`` (``KERASPROV_PG_LOCK_TIMEOUT_MS``, 500 ms)
+for a table lock: a schema change (a new metric's ``ALTER TABLE``, the views made again)
+that finds a long read on its table gives up at once instead of queueing every later reader
+behind it; the ingest rolls the batch back and tries again (``Ingestor.apply``), and the
+events wait in order in their journal or outbox until the read ends.
 """
 
 from __future__ import annotations
@@ -19,14 +25,29 @@ from typing import Any
 import pandas as pd
 
 from ..config import shown
-from ..errors import KerasProvError, QueryError, SQLRefused, StoreUnavailable
+from ..errors import KerasProvError, QueryError, SQLRefused, StoreBusy, StoreUnavailable
 from .backend import Backend, to_datetime
-from .ingest import ensure_schema
+from .ingest import LOCK_RETRIES, ensure_schema
 from .readonly import DEFAULT_MAX_BYTES, Deadline, fetch_capped, frame, timed_out
 from .schema import quote
 
 #: pg_advisory_xact_lock key shared by every kerasprov writer of a database ("kp" + 1).
 LOCK_KEY = 0x6B7001
+LOCK_TIMEOUT_ENV = "KERASPROV_PG_LOCK_TIMEOUT_MS"
+DEFAULT_LOCK_TIMEOUT_MS = 500
+
+
+def lock_timeout_ms() -> int:
+    """How long a write transaction waits for a table lock (milliseconds, at least 1)."""
+    import os
+    raw = os.environ.get(LOCK_TIMEOUT_ENV, "").strip()
+    try:
+        return max(1, int(raw)) if raw else DEFAULT_LOCK_TIMEOUT_MS
+    except ValueError:
+        from ..errors import warn_once
+        warn_once("pg-lock-timeout", f"{LOCK_TIMEOUT_ENV}={raw!r} is not a whole number of "
+                                     f"milliseconds; using {DEFAULT_LOCK_TIMEOUT_MS}")
+        return DEFAULT_LOCK_TIMEOUT_MS
 _NUMERIC_OID = 1700
 _POOL_SIZE = 4
 
@@ -97,6 +118,8 @@ class PostgresBackend(Backend):
         # Every write transaction holds the store's advisory lock until it ends.
         self.con.execute("BEGIN")
         self.con.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+        # Only now: waiting for another writer is fine, queueing readers behind a DDL is not.
+        self.con.execute(f"SET LOCAL lock_timeout = {lock_timeout_ms()}")
 
     def insert(self, table: str, columns: list[str], types: list[str],
                rows: list[list[Any]]) -> None:
@@ -122,6 +145,10 @@ class PostgresBackend(Backend):
     def data_faults(self):
         from psycopg import errors as pge
         return (pge.DataError, pge.ProgramLimitExceeded)
+
+    def lock_faults(self):
+        from psycopg import errors as pge
+        return (pge.LockNotAvailable,)
 
     def table_names(self) -> set[str]:
         return {r[0] for r in self.fetchall(
@@ -169,7 +196,7 @@ class PostgresBackend(Backend):
         psycopg = _psycopg()
         from psycopg import errors as pge
 
-        from .pgreader import prepare
+        from .pgreader import bound, over_limit, prepare
         try:
             role = prepare(self.con)
         except psycopg.Error as exc:
@@ -179,6 +206,7 @@ class PostgresBackend(Backend):
         self.con.execute("BEGIN READ ONLY")
         try:
             self.con.execute(f"SET LOCAL statement_timeout = {max(1, int(timeout * 1000))}")
+            bound(self.con)  # work_mem, temp_file_limit: as this user, before the role
             if role:
                 self.con.execute(f"SET LOCAL ROLE {quote(role)}")
             with self.con.cursor(name="kerasprov_sandbox") as cur:
@@ -195,7 +223,7 @@ class PostgresBackend(Backend):
         except psycopg.Error as exc:
             if deadline.fired:
                 raise timed_out(timeout) from None
-            raise QueryError(_first_line(exc)) from None
+            raise QueryError(over_limit(exc) or _first_line(exc)) from None
         finally:
             deadline.disarm()  # the cursor is closed: a cancel now could only hit ROLLBACK
             with contextlib.suppress(Exception):
@@ -275,13 +303,24 @@ class PostgresStore:
     def ensure_schema(self, be: PostgresBackend) -> None:
         if self._schema_ok:
             return
-        be.begin()  # the advisory lock: two first ingesters must not both create tables
-        try:
-            ensure_schema(be)
-            be.commit()
-        except BaseException:
-            be.rollback()
-            raise
+        import time
+
+        from psycopg import errors as pge
+        for wait in (*LOCK_RETRIES, None):
+            be.begin()  # the advisory lock: two first ingesters must not both create tables
+            try:
+                ensure_schema(be)
+                be.commit()
+                break
+            except pge.LockNotAvailable as exc:  # a long read of a view being made again
+                be.rollback()
+                if wait is None:
+                    raise StoreBusy(f"the store's schema could not be completed: its tables "
+                                    f"stayed locked by readers ({_first_line(exc)})") from None
+                time.sleep(wait)
+            except BaseException:
+                be.rollback()
+                raise
         self._schema_ok = True
 
     @contextlib.contextmanager
