@@ -13,7 +13,6 @@ through ``outbox.delivery.set_resolver``, which ``kerasprov/__init__.py`` wires 
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from urllib.parse import urlsplit
 from .. import config
 from ..errors import BadRequest
 from ..outbox.delivery import Route
+from .places import journal_dir
 
 
 @dataclass(frozen=True)
@@ -139,20 +139,6 @@ def kind_of(spec: str | os.PathLike | None = None) -> Kind:
         raise BadRequest(f"unknown kind of store {config.shown(spec)!r}: a store is a "
                          f"directory or a URL starting with {known}")
     return kind
-
-
-def journal_dir(spec: str | os.PathLike | None = None) -> Path:
-    """Where the journals of runs that go to ``spec`` are written.
-
-    A directory store keeps them inside (its readers ingest them); for a remote store they
-    wait in the local outbox (``configure(outbox=)``, ``KERASPROV_OUTBOX``, else
-    ``~/.kerasprov/outbox``), one folder per store.
-    """
-    spec = config.store_spec(spec)
-    if kind_of(spec) is EMBEDDED:
-        return Path(spec) / "journals"
-    digest = hashlib.sha256(spec.encode()).hexdigest()[:12]
-    return config.outbox_base() / digest
 
 
 def deliver(spec: str | os.PathLike | None = None, wait: float = 60.0) -> int:

@@ -282,7 +282,7 @@ def _ingest_local(store: MonetDBStore, be: MonetDBBackend) -> None:
     """Read your own writes, and crash runs past their lease (as the PostgreSQL store)."""
     from ..errors import warn_once
     from . import lease
-    from .kinds import journal_dir
+    from .places import journal_dir
     try:
         apply_segments(be, journal_dir(store.url))
         lease.expire(be)

@@ -368,7 +368,7 @@ class PostgresStore:
 
 def _deliver_local(store: PostgresStore, be: PostgresBackend) -> None:
     from ..errors import warn_once
-    from .kinds import journal_dir
+    from .places import journal_dir
     try:
         apply_segments(be, journal_dir(store.url))
     except KerasProvError as exc:
