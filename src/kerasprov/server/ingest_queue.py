@@ -19,7 +19,7 @@ import time
 import weakref
 from typing import NamedTuple
 
-from ..errors import InvalidEvent
+from ..errors import InvalidEvent, StoreBusy
 from ..store import lease
 from ..store.ingest import Ingestor
 
@@ -172,6 +172,10 @@ class IngestQueue:
                 last, crashed = result.last_seq, set(result.crashed)
                 _attribute(items, result.refused, refused)  # strict raises: none expected
                 pending = []
+            except StoreBusy as exc:  # a long read holds a table: each would wait the same
+                for item in items:
+                    item.future.set_exception(exc)
+                return
             except Exception:  # noqa: BLE001 - whatever failed, only its own batch fails:
                 pending = items  # one transaction each finds it
         done = [i for i in items if i not in pending]

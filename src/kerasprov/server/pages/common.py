@@ -27,7 +27,7 @@ _env = jinja2.Environment(loader=jinja2.FileSystemLoader(SERVER / "templates"),
                           autoescape=True, undefined=jinja2.StrictUndefined)
 JsonBody = Annotated[dict, Body()]
 _EPOCH_NOT_METRIC = {"dataflow_tag", "run_id", "epoch", "learning_rate", "elapsed_time",
-                     "timestamp"}
+                     "timestamp", "extra_metrics"}  # (a JSON object of the long attributes)
 
 
 def read(be, sql: str, params=()) -> list[dict]:

@@ -5,7 +5,7 @@ handlers (``runs.py``, ``rows.py``, ...) fill it, and the steps registered with 
 write what it gathered. Nothing is reset by hand: the next batch is a new object.
 
 Adding an event kind is one module: a handler ``@on("kind")`` that notes what the event
-says in the batch (``batch.extra`` is a dict for a module's own lists), and, if it writes a
+says in the batch (``batch.gathered[name]`` is a list of the module's own), and, if it writes a
 table, a step ``@at_end(order)`` that writes it in bulk; then its import in ``core.py``.
 """
 
@@ -129,8 +129,8 @@ class Batch:
     tail: tuple | None = None
     rows_by_set: dict[str, list[Group]] = field(default_factory=lambda: defaultdict(list))
     last_seen: dict[str, float] = field(default_factory=dict)
-    #: Lists of the handlers of other event kinds, by their own names.
-    extra: dict[str, list] = field(default_factory=lambda: defaultdict(list))
+    #: What the handlers of other event kinds gather (rows to insert), by their own names.
+    gathered: dict[str, list] = field(default_factory=lambda: defaultdict(list))
 
     @property
     def present(self) -> set:

@@ -31,7 +31,7 @@ AGENT_TYPES = ["text"] * 4 + ["integer"] * 3 + ["text", "integer"] + ["text"] * 
 
 @on("file")
 def file_event(b: Batch, ev: dict, ts) -> None:
-    b.extra["file"].append(FileRow(
+    b.gathered["file"].append(FileRow(
         ev["run"], text(ev["task"]), text(ev["path"]), text(ev["role"]),
         integer(ev.get("size")), text(ev.get("sha256")), integer(ev.get("epoch")),
         ev.get("time", ts), text(ev.get("kind"))))
@@ -39,7 +39,7 @@ def file_event(b: Batch, ev: dict, ts) -> None:
 
 @on("agent")  # may come from a stream that is not a run (a worker)
 def agent_event(b: Batch, ev: dict, ts) -> None:
-    b.extra["agent"].append([
+    b.gathered["agent"].append([
         text(ev["of"]), text(ev["agent"]), text(ev.get("role")), text(ev.get("job")),
         integer(ev.get("rank")), integer(ev.get("world_size")), integer(ev.get("local_rank")),
         text(ev.get("host")), integer(ev.get("pid")), text(ev.get("devices")),
@@ -49,7 +49,7 @@ def agent_event(b: Batch, ev: dict, ts) -> None:
 
 @at_end(50)
 def insert_files(b: Batch) -> None:
-    if b.extra.get("file"):
-        b.be.insert("file", list(FileRow._fields), FILE_TYPES, b.extra["file"])
-    if b.extra.get("agent"):
-        b.be.insert("agent", AGENT_COLS, AGENT_TYPES, b.extra["agent"])
+    if b.gathered.get("file"):
+        b.be.insert("file", list(FileRow._fields), FILE_TYPES, b.gathered["file"])
+    if b.gathered.get("agent"):
+        b.be.insert("agent", AGENT_COLS, AGENT_TYPES, b.gathered["agent"])

@@ -1,7 +1,8 @@
 """Data-set rows into their ``ds_<set>`` tables: each attribute typed over the whole batch,
 a column at a time; new attributes become columns while the set has room for them
 (``MAX_SET_COLUMNS``), and the rest go to the long table (``extra.py``), so no row is ever
-refused for its width."""
+refused for its width. kerasprov's own attributes (``BUILTIN_TYPES``) are always columns
+and keep their types: no event widens them."""
 
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ def insert_sets(b: Batch) -> None:
 
 
 def insert_set(b: Batch, set_tag: str, groups: list) -> None:
-    """Insert one set's rows, given as ``_Group``s (one per event or run of events)."""
+    """Insert one set's rows, given as ``Group``s (one per event or run of events)."""
     be = b.be
     table = set_table(set_tag)
     attrs = b.attrs(set_tag)
