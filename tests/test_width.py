@@ -23,12 +23,15 @@ N_METRICS = 1_100
 EPOCHS = 3
 
 
-def _run(run, metrics_of_epoch, epochs=EPOCHS, dataflow="wide", test_row=None):
+def _run(run, metrics_of_epoch, epochs=EPOCHS, dataflow="wide", test_row=None, hyper=None):
     """A complete run whose epoch ``e`` logs ``metrics_of_epoch(e)``; validated events."""
     task = f"{run}-trainingmodel-1"
     evs = [{"type": "run_start", "dataflow": dataflow, "host": "h", "pid": 1},
            {"type": "task_start", "task": task, "transformation": "TrainingModel",
             "inputs": ["itrainingmodel"], "outputs": ["otrainingmodel"]}]
+    if hyper is not None:
+        evs.append({"type": "rows", "task": task, "transformation": "TrainingModel",
+                    "set": "itrainingmodel", "links": {}, "rows": [hyper]})
     for e in range(epochs):
         evs.append({"type": "rows", "task": task, "transformation": "TrainingModel",
                     "set": "otrainingmodel", "links": {},
@@ -66,7 +69,8 @@ def test_a_run_with_1100_metrics_then_a_new_name_keeps_every_epoch(unit):  # noq
     with unit() as be:
         ing = Ingestor(be)
         first = ing.apply(_run("wide1", _many, test_row={"timestamp": 1.7e9, **{
-            f"t{i}": float(i) for i in range(MAX_SET_COLUMNS + 5)}}))
+            f"t{i}": float(i) for i in range(MAX_SET_COLUMNS + 5)}}, hyper={
+            f"hp{i}": f"v{i}" for i in range(MAX_SET_COLUMNS + 10)}))
         # A later run with one name never seen before, sent as an HTTP batch is (strict).
         second = ing.apply(_run("wide2", lambda e: {"m0001": 1.0, "brand_new": 2.0 + e}),
                            strict=True)
@@ -91,8 +95,15 @@ def test_a_run_with_1100_metrics_then_a_new_name_keeps_every_epoch(unit):  # noq
         extra = dict(be.fetchall("SELECT epoch, extra_metrics FROM epochs "
                                  "WHERE run_id = 'wide1'"))
         assert json.loads(extra[2])["m1099"] == pytest.approx(1099.2)
-        last = dict(be.fetchall("SELECT run_id, last_extra_metrics FROM runs"))
-        assert json.loads(last["wide2"]) == {"brand_new": 4.0}
+        last = {r[0]: r[1:] for r in be.fetchall(
+            "SELECT run_id, last_extra_metrics, extra_hyperparameters, test_extra_metrics "
+            "FROM runs")}
+        assert json.loads(last["wide2"][0]) == {"brand_new": 4.0}
+        assert json.loads(last["wide1"][0])["m1099"] == pytest.approx(1099.2)
+        assert json.loads(last["wide1"][1])[f"hp{MAX_SET_COLUMNS + 9}"] == \
+            f"v{MAX_SET_COLUMNS + 9}"
+        assert json.loads(last["wide1"][2])[f"t{MAX_SET_COLUMNS + 4}"] == MAX_SET_COLUMNS + 4
+        assert last["wide2"][1:] == (None, None)
         tests = be.fetchall("SELECT extra_metrics FROM tests WHERE run_id = 'wide1'")
         assert json.loads(tests[0][0])[f"t{MAX_SET_COLUMNS + 4}"] == MAX_SET_COLUMNS + 4
         # The PROV export carries every metric on its epoch's entity.

@@ -370,19 +370,22 @@ def _deliver_local(store: PostgresStore, be: PostgresBackend) -> None:
     from ..errors import warn_once
     from .places import journal_dir
     try:
-        apply_segments(be, journal_dir(store.url))
+        # A reader does not wait for a table a long read holds: the journal waits instead.
+        apply_segments(be, journal_dir(store.url), lock_retries=())
     except KerasProvError as exc:
         warn_once("pg-local", f"could not ingest the local journals for {shown(store.url)}: "
                               f"{exc.message}")
 
 
-def apply_segments(be: PostgresBackend, directory: Path) -> int:
+def apply_segments(be: PostgresBackend, directory: Path,
+                   lock_retries: tuple[float, ...] = LOCK_RETRIES) -> int:
     """Replay the journals in ``directory`` into the database; events stored."""
     from ..outbox.replay import replay
     from .ingest import local_sender
     from .lease import revive
     # A run that was only slow is running again once its events arrive.
-    send = local_sender(be, on_stored=lambda result: result.crashed and revive(be, result.crashed))
+    send = local_sender(be, on_stored=lambda result: result.crashed and revive(be, result.crashed),
+                        lock_retries=lock_retries)
     return replay(Path(directory), send).sent
 
 

@@ -137,7 +137,7 @@ def _json_object(be) -> str:
 
 
 def _extra_of(be, extra: set[str], set_tag: str, alias: str, cols: list[str],
-              name: str) -> tuple[str, str]:
+              name: str, taken: set[str] | None = None) -> tuple[str, str]:
     """The select item and join that show a set's long attributes beside its rows: one
     JSON object per row (matched on run, task and epoch), as ``name``; none where the set
     has no long attributes."""
@@ -149,8 +149,10 @@ def _extra_of(be, extra: set[str], set_tag: str, alias: str, cols: list[str],
     on = f"x_{alias}.run_id = {alias}.run_id AND x_{alias}.task_id = {alias}.{quote(link)}"
     if key:
         on += f" AND x_{alias}.epoch = {alias}.epoch"
-    while name in cols:
+    taken = set(cols) if taken is None else taken
+    while name in taken:
         name = "_" + name
+    taken.add(name)
     return (f", x_{alias}.extra AS {quote(name)}",
             f" LEFT JOIN (SELECT {by}, {_json_object(be)} AS extra FROM {EXTRA_TABLE} "
             f"WHERE data_set_tag = '{set_tag}' GROUP BY {by}) x_{alias} ON {on}")
@@ -183,9 +185,15 @@ def _runs_sql(be, tables, extra: set[str] = frozenset()) -> str:
             out += [f"c.{quote(c)} AS {quote(a)}" for c, a in picked]
     if "ds_itrainingmodel" in tables:
         joins.append("LEFT JOIN ds_itrainingmodel h ON h.run_id = e.run_id")
-        for col in _cols(be, "ds_itrainingmodel"):
+        hcols = _cols(be, "ds_itrainingmodel")
+        for col in hcols:
             if col != "run_id" and not col.endswith("_task_id"):
                 out.append(f"h.{quote(col)} AS {alias(col)}")
+        more, join = _extra_of(be, extra, "itrainingmodel", "h", hcols,
+                               "extra_hyperparameters", taken)
+        if more:  # hyperparameters beyond the set's columns
+            joins.append(join.strip())
+            out.append(more[2:])
     if "ds_otrainingmodel" in tables:
         numeric = [c for c, t in _attrs(be, "otrainingmodel")
                    if t in ("real", "integer") and c not in _NOT_METRICS]
@@ -211,7 +219,7 @@ def _runs_sql(be, tables, extra: set[str] = frozenset()) -> str:
             for c in numeric:
                 out.append(f"l.{quote(c)} AS {alias('last_' + c)}")
             more, join = _extra_of(be, extra, "otrainingmodel", "l", be_cols,
-                                   "last_extra_metrics")
+                                   "last_extra_metrics", taken)
             if more:  # the last epoch's metrics beyond the set's columns
                 joins.append(join.strip())
                 out.append(more[2:])
@@ -226,6 +234,11 @@ def _runs_sql(be, tables, extra: set[str] = frozenset()) -> str:
                 "WHERE t2.run_id = t1.run_id)) t ON t.run_id = e.run_id")
             for c in tcols:
                 out.append(f"t.{quote(c)} AS {alias('test_' + c)}")
+            more, join = _extra_of(be, extra, "otestingmodel", "t",
+                                   _cols(be, "ds_otestingmodel"), "test_extra_metrics", taken)
+            if more:
+                joins.append(join.strip())
+                out.append(more[2:])
     out.append("e.error")
     return ("CREATE VIEW runs AS SELECT " + ", ".join(out) + " FROM execution e "
             + " ".join(joins))

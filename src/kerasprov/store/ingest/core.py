@@ -42,8 +42,11 @@ class Ingestor:
     """Turns events into rows. Statements are few per batch, not per event: new runs and
     tasks are inserted in bulk at the end of a batch, with their end state folded in."""
 
-    def __init__(self, be: Backend):
+    def __init__(self, be: Backend, lock_retries: tuple[float, ...] = LOCK_RETRIES):
+        """``lock_retries``: the waits between tries of a batch whose table was locked (a
+        reader's own ingest passes none: it reads now, the journal waits)."""
         self.be = be
+        self.lock_retries = lock_retries
 
     def apply(self, events: list[dict], strict: bool = False,
               before_commit=None) -> IngestResult:
@@ -65,7 +68,7 @@ class Ingestor:
         if not events and before_commit is None:
             return IngestResult()
         busy = self.be.lock_faults()
-        for wait in (*LOCK_RETRIES, None):
+        for wait in (*self.lock_retries, None):
             try:
                 return self._apply(events, strict, before_commit)
             except busy as exc:

@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 from ...errors import InvalidEvent
-from .core import Ingestor
+from .core import LOCK_RETRIES, Ingestor
 
 #: Errors by which an event that passed validation still cannot be stored: the event is at
 #: fault, not the database (which raises its own errors: those mean "try again later").
 EVENT_FAULTS = (TypeError, ValueError, KeyError, AttributeError, IndexError, OverflowError)
 
 
-def local_sender(be, on_stored=None, book: TableBook | None = None):
+def local_sender(be, on_stored=None, book: TableBook | None = None,
+                 lock_retries: tuple[float, ...] = LOCK_RETRIES):
     """``send(events)`` for journal replay into the database behind ``be``.
 
     An event that breaks the ingest is reported as ``InvalidEvent`` so that replay
     quarantines that event alone and stores the rest. ``on_stored(result)`` runs after each
     stored batch (e.g. to revive the runs it touched). With ``book`` (the store's own
     ``TableBook``), the journal offsets noted so far are written in each batch's
-    transaction: no transaction of their own.
+    transaction: no transaction of their own. ``lock_retries``: see ``Ingestor``.
     """
-    ing = Ingestor(be)
+    ing = Ingestor(be, lock_retries)
     faults = EVENT_FAULTS + be.data_faults()
 
     def send(events: list[dict]) -> list[tuple[dict, str]]:
