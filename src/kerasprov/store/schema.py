@@ -84,6 +84,10 @@ FIXED_DDL = [
 
 MIGRATIONS = [(1, "initial schema"), (2, "agent: the processes of a distributed run"),
               (3, "extra_value: attributes beyond a set's columns, as rows")]
+#: Columns a migration adds to a fixed table (a new table is one more FIXED_DDL entry):
+#: version -> [(table, column, lattice type)]. A fresh store has them from FIXED_DDL, an
+#: older one gets them from ``ingest.ddl.ensure_schema``.
+ADDED_COLUMNS: dict[int, list[tuple[str, str, str]]] = {}
 
 
 def fixed_ddl(dialect: str) -> list[str]:

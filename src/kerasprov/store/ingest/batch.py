@@ -5,8 +5,12 @@ handlers (``runs.py``, ``rows.py``, ...) fill it, and the steps registered with 
 write what it gathered. Nothing is reset by hand: the next batch is a new object.
 
 Adding an event kind is one module: a handler ``@on("kind")`` that notes what the event
-says in the batch (``batch.gathered[name]`` is a list of the module's own), and, if it writes a
-table, a step ``@at_end(order)`` that writes it in bulk; then its import in ``core.py``.
+says in the batch (``batch.gathered[name]`` is a list of the module's own), and, if it
+writes a table, a step ``@at_end(order)`` that writes it in bulk; then its import in
+``core.py`` (``files.py`` is the example). Its table goes in ``schema.FIXED_DDL`` with a
+new entry in ``schema.MIGRATIONS``; a new column of a fixed table (``execution``) goes in
+its ``FIXED_DDL`` statement and in ``schema.ADDED_COLUMNS`` for older stores, and for
+``execution`` in ``RunRow`` and ``EXEC_TYPES`` (``runs.run_start`` fills it).
 """
 
 from __future__ import annotations
@@ -116,6 +120,7 @@ class Batch:
     result: IngestResult = field(default_factory=IngestResult)
     #: The dataflow of each run, as stored (or as this batch stores it).
     dataflows: dict[str, str] = field(default_factory=dict)
+    #: The dataflow of each run already in the ``execution`` table.
     in_db: dict[str, str] = field(default_factory=dict)
     new_runs: dict[str, RunRow] = field(default_factory=dict)
     new_tasks: dict[str, TaskRow] = field(default_factory=dict)

@@ -7,7 +7,15 @@ import time
 from ...errors import BadStore
 from .. import views
 from ..backend import Backend
-from ..schema import BUILTIN_SETS, MIGRATIONS, fixed_ddl, quote, set_table, to_datetime
+from ..schema import (
+    ADDED_COLUMNS,
+    BUILTIN_SETS,
+    MIGRATIONS,
+    fixed_ddl,
+    quote,
+    set_table,
+    to_datetime,
+)
 
 
 def check_schema(be: Backend, where: str = "the store") -> bool:
@@ -34,6 +42,11 @@ def ensure_schema(be: Backend, where: str = "the store") -> None:
     for stmt in fixed_ddl(be.dialect):
         be.execute(stmt)
     done = {r[0] for r in be.fetchall("SELECT version FROM _migrations")}
+    for version, added in sorted(ADDED_COLUMNS.items()):
+        for table, column, typ in added if version not in done else ():
+            if column not in be.table_columns(table):
+                be.execute(f"ALTER TABLE {quote(table)} ADD COLUMN {quote(column)} "
+                           f"{be.sql_type(typ)}")
     for version, name in MIGRATIONS:
         if version not in done:
             be.execute("INSERT INTO _migrations VALUES (?, ?, ?)",
