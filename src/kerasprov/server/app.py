@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import BadRequest, KerasProvError
@@ -32,6 +32,26 @@ from .security import (
 def envelope_error(status: int, message: str, **extra) -> JSONResponse:
     return JSONResponse({"ok": False, "error": message, "status": status, **extra},
                         status_code=status)
+
+
+def wants_page(request: Request) -> bool:
+    """A browser navigating to a page gets an HTML error page; programs keep the envelope.
+
+    Datasette's rule: ``.json`` (and ``.csv``, ``.svg``) URLs and the API always answer
+    JSON; elsewhere an ``Accept`` that names ``text/html`` (what a browser sends when it
+    navigates, never what ``fetch``, httpx or curl send by default) asks for a page.
+    """
+    path = request.url.path
+    if path.startswith("/api/") or path.rsplit("/", 1)[-1].endswith((".json", ".csv", ".svg")):
+        return False
+    return "text/html" in request.headers.get("accept", "")
+
+
+def error_answer(request: Request, status: int, message: str, **extra) -> Response:
+    if wants_page(request):
+        from .pages.common import error_page
+        return error_page(request, status, message)
+    return envelope_error(status, message, **extra)
 
 
 _LOGIN_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>kerasprov</title>
@@ -73,24 +93,28 @@ def create_app(store_spec: str | None = None, token: str | None = None,
 
     @app.exception_handler(KerasProvError)
     async def on_error(request: Request, exc: KerasProvError):
-        return envelope_error(exc.status, exc.message,
-                              **{k: v for k, v in exc.details.items()
+        return error_answer(request, exc.status, exc.message,
+                            **{k: v for k, v in exc.details.items()
                                  if isinstance(v, (str, int, float, bool))})
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http(request: Request, exc: StarletteHTTPException):
-        return envelope_error(exc.status_code, str(exc.detail))
+        message = str(exc.detail)
+        if exc.status_code == 404 and message == "Not Found":
+            message = f"no page at {request.url.path}"
+        return error_answer(request, exc.status_code, message)
 
     @app.exception_handler(RequestValidationError)
     async def on_validation(request: Request, exc: RequestValidationError):
-        return envelope_error(422, "invalid request: " + "; ".join(
+        return error_answer(request, 422, "invalid request: " + "; ".join(
             f"{'.'.join(str(p) for p in e.get('loc', []))}: {e.get('msg')}"
             for e in exc.errors()))
 
     @app.exception_handler(Exception)
     async def on_crash(request: Request, exc: Exception):
         # Starlette answers this one outside every middleware: the headers go on here.
-        return add_headers(envelope_error(500, f"internal error: {type(exc).__name__}"))
+        return add_headers(error_answer(request, 500,
+                                        f"internal error: {type(exc).__name__}"))
 
     @app.get("/login", include_in_schema=False)
     async def login_form():

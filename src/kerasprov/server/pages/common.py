@@ -81,6 +81,20 @@ def page(request: Request, template: str, ctx: dict) -> HTMLResponse:
         ctx=ctx, json_url=json_url, signed_in=signed_in, **ctx))
 
 
+_ERROR_TITLES = {400: "Bad request", 401: "Sign-in needed", 403: "Not allowed",
+                 404: "Not found", 409: "Conflict", 413: "Too large", 422: "Invalid request",
+                 429: "Too many requests", 500: "Internal error", 503: "Busy"}
+
+
+def error_page(request: Request, status: int, message: str) -> HTMLResponse:
+    """The HTML twin of the JSON error envelope: the message, the navigation, a way back."""
+    title = _ERROR_TITLES.get(status, "Error")
+    resp = page(request, "error.html", {"title": title, "status": status, "error": message,
+                                         "path": request.url.path})
+    resp.status_code = status
+    return resp
+
+
 def render(template: str, **ctx) -> str:
     return _env.get_template(template).render(**ctx)
 

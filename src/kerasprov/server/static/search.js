@@ -5,34 +5,24 @@
 (function () {
   const ctx = KP.ctx();
   const search = ctx.search;
-  const config = {displaylogo: false, responsive: true};
+  const config = KP.plotConfig;
   const done = ctx.trials.filter(t => t.status === "COMPLETED" && typeof t.score === "number");
   let shown = null;
 
   function isNumber(v) { return typeof v === "number" && Number.isFinite(v); }
-  // parcoords draws its labels as plain SVG text (no entities): angle brackets become look-alikes
-  function plain(s) { return String(s).replace(/</g, "\u2039").replace(/>/g, "\u203a"); }
-
-  function dimension(label, values) {
-    if (values.every(v => v === null || isNumber(v))) {
-      return {label: plain(label), values: values.map(v => (v === null ? NaN : v))};
-    }
-    // Choices, booleans, text: one tick per distinct value.
-    const names = [...new Set(values.map(v => KP.fmt(v)))].sort();
-    return {label: plain(label), values: values.map(v => names.indexOf(KP.fmt(v))),
-            tickvals: names.map((_, i) => i), ticktext: names.map(n => plain(n))};
-  }
+  // the search space says how KerasTuner sampled each hyperparameter ("log", "linear"...)
+  const sampling = {};
+  for (const s of ctx.space || []) sampling[s.name] = String(s.sampling || "").toLowerCase();
 
   function drawParcoords() {
     const div = document.getElementById("chart-parcoords");
     if (!done.length) { div.textContent = "no completed trial yet"; return; }
-    const dims = ctx.hyperparameters.map(h => dimension(h.name, done.map(t => t[h.column])));
-    const scores = done.map(t => t.score);
-    dims.push({label: plain(`${search.objective} (score)`), values: scores});
-    Plotly.newPlot(div, [{type: "parcoords", dimensions: dims,
-      line: {color: scores, colorscale: "Viridis", reversescale: !ctx.maximize, showscale: true,
-             colorbar: {title: {text: "score"}}}}],
-      {margin: {l: 70, r: 70, t: 50, b: 30}}, config);
+    const dims = ctx.hyperparameters.map(h => ({label: h.name, values: done.map(t => t[h.column]),
+                                                 log: sampling[h.name] === "log"}));
+    dims.push({label: `${search.objective} (score)`, values: done.map(t => t.score), log: false});
+    const lines = done.map(t => ({id: String(t.trial_id), score: t.score,
+                                  title: `trial ${t.trial_id}: ${KP.fmt(t.score)}`}));
+    KPChart.parcoords(div, dims, lines, ctx.maximize ? "max" : "min", showTrial);
   }
 
   function drawObjective() {
@@ -69,17 +59,27 @@
     } catch (e) { KP.showError(box, e.message); return; }
     const wanted = [search.objective, "loss"].filter((m, i, a) => data.metrics.includes(m) && a.indexOf(m) === i);
     const metrics = wanted.length ? wanted : data.metrics.slice(0, 2);
+    // One metric per y axis, stacked (a loss and an accuracy never share a scale).
     const traces = [];
-    data.run_ids.forEach((run, i) => {
-      const rows = data.epochs.filter(e => e.run_id === run);
-      for (const m of metrics) {
-        traces.push({x: rows.map(e => e.epoch), y: rows.map(e => e[m]), mode: "lines+markers",
-                     name: KP.esc(`execution ${i + 1}: ${m}`), line: {dash: m === search.objective ? "solid" : "dot"}});
-      }
+    const layout = {margin: {l: 60, r: 15, t: 10, b: 60}, legend: {orientation: "h", y: -0.2},
+                    xaxis: {title: {text: "epoch"}, dtick: 1, anchor: `y${metrics.length > 1 ? metrics.length : ""}`}};
+    const gap = 0.08, h = (1 - gap * (metrics.length - 1)) / Math.max(1, metrics.length);
+    metrics.forEach((m, k) => {
+      const axis = k ? `y${k + 1}` : "y";
+      const top = 1 - k * (h + gap);
+      layout[k ? `yaxis${k + 1}` : "yaxis"] = {title: {text: KP.esc(m)}, domain: [Math.max(0, top - h), top]};
+      data.run_ids.forEach((run, i) => {
+        const rows = data.epochs.filter(e => e.run_id === run);
+        traces.push({x: rows.map(e => e.epoch), y: rows.map(e => e[m]), mode: "lines+markers", yaxis: axis,
+                     name: KP.esc(`execution ${i + 1}: ${m}`), legendgroup: `e${i}`,
+                     line: {dash: m === search.objective ? "solid" : "dot"}});
+      });
     });
     const div = document.getElementById("chart-curves");
-    Plotly.react(div, traces, {margin: {l: 60, r: 15, t: 20, b: 60}, xaxis: {title: {text: "epoch"}, dtick: 1},
-                               legend: {orientation: "h", y: -0.3}}, config);
+    for (const line of document.querySelectorAll("path.pc-line")) {
+      line.classList.toggle("selected", line.dataset.trial === trialId);
+    }
+    Plotly.react(div, traces, layout, config);
     shown = trialId;
     if (!traces.length) KP.showError(box, "this trial has no epochs (it failed before training)");
   }

@@ -47,6 +47,25 @@ const KP = {
     wrap.appendChild(t);
     return wrap;
   },
+  // plotly's options for every chart: no logo, redrawn when the page resizes, and a short
+  // toolbar (titles are HTML above the chart, so the toolbar never sits on one).
+  plotConfig: {displaylogo: false, responsive: true,
+               modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d", "toggleSpikelines",
+                                        "hoverClosestCartesian", "hoverCompareCartesian"]},
+  // A titled chart box: <div class="chart-box"><h3>title</h3><div class="chart"></div></div>
+  chartBox(parent, title, attrs) {
+    const box = KP.el("div", {class: "chart-box"});
+    box.appendChild(KP.el("h3", {}, title));
+    const div = KP.el("div", Object.assign({class: "chart"}, attrs || {}));
+    box.appendChild(div);
+    parent.appendChild(box);
+    return div;
+  },
+  // A log axis when every value is positive and they span two decades or more.
+  axisType(values) {
+    const v = values.filter(x => typeof x === "number" && Number.isFinite(x));
+    return v.length > 1 && v.every(x => x > 0) && Math.max(...v) / Math.min(...v) >= 100 ? "log" : "linear";
+  },
   showError(box, message) {
     box.textContent = message || "";
     box.hidden = !message;
