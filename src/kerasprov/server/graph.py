@@ -1,6 +1,6 @@
-"""Geometry of the graphs the UI draws (pure functions: no store, no HTTP): the dataflow
-(data sets as nodes, transformations as edges, in layers from left to right) and a lineage
-subgraph (tasks and files in columns by depth)."""
+"""Geometry of the dataflow graph the UI draws (a pure function: no store, no HTTP): data
+sets as nodes, transformations as edges, in layers from left to right. (A lineage subgraph
+is laid out in the browser by the vendored dagre: static/lineage.js.)"""
 
 from __future__ import annotations
 
@@ -108,45 +108,3 @@ def layout(sets: list[str], io: list[tuple[str, str, str]]) -> dict:
     width = max((n["x"] + n["w"] for n in out_nodes), default=0) + margin
     height = max((n["y"] + n["h"] for n in out_nodes), default=0) + margin + 40
     return {"nodes": out_nodes, "edges": out_edges, "width": width, "height": height}
-
-
-_W, _H, _GAP_X, _GAP_Y, _MARGIN = 210, 44, 90, 26, 20
-
-
-def lineage_layout(nodes: list[dict], edges: list[dict], direction: str) -> dict:
-    """Columns by depth, data flowing left to right: upstream nodes to the left of the
-    entity (``up``), downstream ones to its right (``down``)."""
-    depth_max = max((n["depth"] for n in nodes), default=0)
-    columns: dict[int, list[dict]] = {}
-    for n in nodes:
-        col = depth_max - n["depth"] if direction == "up" else n["depth"]
-        columns.setdefault(col, []).append(n)
-    rows = max((len(c) for c in columns.values()), default=1)
-    placed = {}
-    for col, members in columns.items():
-        offset = (rows - len(members)) * (_H + _GAP_Y) / 2
-        for i, n in enumerate(members):
-            placed[n["id"]] = {**n, "x": _MARGIN + col * (_W + _GAP_X),
-                               "y": _MARGIN + offset + i * (_H + _GAP_Y), "w": _W, "h": _H}
-    out_edges, seen = [], set()
-    for e in edges:
-        a, b = placed.get(e["src"]), placed.get(e["dst"])
-        if a is None or b is None or (e["src"], e["dst"]) in seen:
-            continue
-        seen.add((e["src"], e["dst"]))
-        x1, y1 = a["x"] + a["w"], a["y"] + a["h"] / 2
-        x2, y2 = b["x"], b["y"] + b["h"] / 2
-        if x2 <= x1:  # same column (a run's own tasks): loop below
-            x1, y1 = a["x"] + a["w"] / 2, a["y"] + a["h"]
-            x2, y2 = b["x"] + b["w"] / 2, b["y"] + b["h"]
-            path = f"M{x1:.0f},{y1:.0f} C{x1 + 40:.0f},{y1 + 50:.0f} {x2 + 40:.0f}," \
-                   f"{y2 + 50:.0f} {x2:.0f},{y2:.0f}"
-        else:
-            mx = (x1 + x2) / 2
-            path = f"M{x1:.0f},{y1:.0f} C{mx:.0f},{y1:.0f} {mx:.0f},{y2:.0f} {x2:.0f},{y2:.0f}"
-        out_edges.append({"src": e["src"], "dst": e["dst"], "relation": e["relation"],
-                          "path": path})
-    width = max((n["x"] + n["w"] for n in placed.values()), default=0) + _MARGIN
-    height = max((n["y"] + n["h"] for n in placed.values()), default=0) + _MARGIN + 50
-    return {"nodes": list(placed.values()), "edges": out_edges, "width": width,
-            "height": height}

@@ -64,6 +64,31 @@ def split_metrics(columns: list[str]) -> list[dict]:
     return charts
 
 
+def whole_epochs(rows: list[dict]) -> list[dict]:
+    """Epochs are counts: a column that held a NULL came back as floats ("epoch 9.0")."""
+    for r in rows:
+        for k, v in r.items():
+            if (k == "epoch" or k.endswith("_epoch")) and isinstance(v, float) \
+                    and v.is_integer():
+                r[k] = int(v)
+    return rows
+
+
+def short_sha(v: Any) -> str | None:
+    """The first 12 hex digits of a sha256: enough to tell files apart on a page."""
+    return str(v)[:12] if v else None
+
+
+def readable_size(v: Any) -> str:
+    if not isinstance(v, (int, float)) or isinstance(v, bool):
+        return "—"
+    for unit in ("B", "KB", "MB", "GB"):
+        if abs(v) < 1024 or unit == "GB":
+            return f"{v:.0f} {unit}" if unit == "B" else f"{v:.1f} {unit}"
+        v /= 1024
+    return str(v)
+
+
 def app_store(request: Request):
     """The app's store (a database kerasprov opens: the app refuses others at start)."""
     return request.app.state.store
@@ -142,6 +167,7 @@ def _qs(query: dict, **changes: Any) -> str:
     return "?" + urlencode({k: v for k, v in merged.items() if v is not None})
 
 
-_env.filters.update(fmt=_fmt, dur=_dur,
+_env.filters.update(fmt=_fmt, dur=_dur, size=readable_size, sha=short_sha,
+                    basename=lambda p: str(p or "").replace("\\", "/").rsplit("/", 1)[-1],
                     pretty=lambda v: json.dumps(v, indent=2, ensure_ascii=False, default=str))
 _env.globals["qs"] = _qs

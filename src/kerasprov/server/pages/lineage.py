@@ -13,40 +13,66 @@ from fastapi.responses import HTMLResponse, Response
 from ...errors import BadRequest
 from ...provexport import serialize
 from ...query.records import records
-from ..graph import lineage_layout
-from .common import app_store, as_json, page
+from ...query.task_values import task_inputs
+from .common import app_store, as_json, page, whole_epochs
 from .run import PROV_FORMATS
 
 router = APIRouter()
 
 
 def lineage_context(store, entity: str | None, direction: str = "up") -> dict:
-    """The lineage page's data: the subgraph, its rows, the SQL, links to re-centre."""
+    """The lineage page's data: the subgraph (laid out in the browser by dagre), its rows,
+    the SQL, links to re-centre."""
     if not entity:
         raise BadRequest("choose what to trace: /lineage?entity=<file path, run id or sha256>")
     lin = store.lineage(entity, direction or "up")
-    rows = records(lin.df, seconds=True)
+    rows = whole_epochs(records(lin.df, seconds=True))
     nodes = lin.nodes()
     runs = {r.get("run_id") for r in rows}
+    tasks = {}   # task id -> (transformation, run id), as the edges recorded them
+    epochs = {}  # file node -> the epoch a generating task wrote it at
+    for r in rows:
+        for task, tr in (("src_task", "src_transformation"),
+                         ("dst_task", "dst_transformation")):
+            if r.get(task):
+                tasks.setdefault(r[task], (r.get(tr), r.get("run_id")))
+        if r.get("relation") == "generated" and r.get("epoch") is not None:
+            epochs.setdefault(r["dst"], r["epoch"])
+    inputs = task_inputs(store, [n["id"][5:] for n in nodes if n["kind"] == "task"])
     for n in nodes:
         key = n["id"].split(":", 1)[1]
+        n["title"] = n["id"]
         if n["kind"] == "task":
-            run = next((r.get("run_id") for r in rows if key in (r.get("src_task"),
-                                                                  r.get("dst_task"))), None)
-            n["sub"], n["href"] = run or "", f"/runs/{quote(run, safe='')}" if run else ""
+            tr, run = tasks.get(key, (None, None))
+            run = run or ""
+            # the transformation once, the run id once (the query's label repeats the run)
+            n["label"] = tr or n["label"].split(" (", 1)[0]
+            n["sub"], n["href"] = run, f"/runs/{quote(run, safe='')}" if run else ""
+            n["values"] = [[k, _short(v)] for k, v in inputs.get(key, {}).items()]
         else:
             sha = None if key.startswith("path:") else key
-            n["sub"] = f"sha256 {sha[:12]}" if sha else "not hashed"
+            n["epoch"] = epochs.get(n["id"])
+            n["sub"] = " · ".join(x for x in (
+                f"epoch {n['epoch']}" if n["epoch"] is not None else "",
+                f"sha256 {sha[:12]}" if sha else "not hashed") if x)
             n["href"] = "/lineage?" + urlencode({"entity": sha or key[5:],
                                                  "direction": direction})
+            n["values"] = []
+    edges = list({(r["src"], r["dst"]): {"src": r["src"], "dst": r["dst"],
+                                         "relation": r.get("relation")}
+                  for r in rows if r.get("src") and r.get("dst")}.values())
     table = [{k: (v[:12] if k == "sha256" and isinstance(v, str) else v)
               for k, v in r.items() if k in ("depth", "relation", "run_id", "transformation",
                                              "data_set", "path", "sha256", "epoch",
                                              "learning_rate")} for r in rows]
     return {"title": f"Lineage of {lin.entity}", "entity": lin.entity, "kind": lin.kind,
             "direction": direction, "note": lin.note, "sql": lin.sql, "rows": table,
-            "runs": sorted(r for r in runs if r), "nodes": nodes,
-            "graph": lineage_layout(nodes, rows, direction)}
+            "runs": sorted(r for r in runs if r), "nodes": nodes, "edges": edges}
+
+
+def _short(v) -> str:
+    text = f"{v:.6g}" if isinstance(v, float) else str(v)
+    return text if len(text) <= 24 else text[:23] + "…"
 
 
 @router.get("/lineage.json")

@@ -15,7 +15,16 @@ from ...provexport import serialize
 from ...query.api import check_run, run_sections
 from ...query.records import records
 from ...store.schema import quote, set_table, task_column
-from .common import app_store, as_json, column_names, page, read, split_metrics
+from .common import (
+    app_store,
+    as_json,
+    column_names,
+    page,
+    read,
+    short_sha,
+    split_metrics,
+    whole_epochs,
+)
 
 router = APIRouter()
 BUILTIN_TRANSFORMATIONS = (TRAINING, ADAPTATION, TESTING)
@@ -49,6 +58,7 @@ def run_context(store, run_id: str) -> dict:
                      if k != "run_id" and not k.endswith("_task_id")} for r in rows]
 
         hyper = set_rows("itrainingmodel")
+        data = {"fit": set_rows("itrainingdata"), "evaluate": set_rows("itestingdata")}
         config = set_rows("itrainingconfig")
         layers = set_rows("ilayers", order=" ORDER BY layer_index" if "layer_index" in
                           be.table_columns("ds_ilayers") else "")
@@ -84,12 +94,43 @@ def run_context(store, run_id: str) -> dict:
         ep.pop("run_id", None)
     metric_charts = split_metrics(epoch_cols)
     execution.pop("environment", None)
+    for rows in (epochs, adaptations, tests, files):
+        whole_epochs(rows)
+    files = sorted(files, key=lambda f: (str(f.get("kind") or ""), f.get("epoch") is None,
+                                         f.get("epoch") or 0, str(f.get("path") or "")))
     return {"title": f"Run {run_id}", "run_id": run_id, "run": run, "execution": execution,
             "hyperparameters": hyper[0] if hyper else {}, "config": config[0] if config else {},
             "layers": layers, "epochs": epochs, "charts": metric_charts,
             "adaptations": adaptations, "tests": tests, "tasks": tasks, "files": files,
-            "transformations": transformations, "environment": environment,
+            "transformations": transformations, "environment": environment, "data": data,
+            "summary": decisive(run, transformations, data, tests),
             "prov_formats": list(PROV_FORMATS)}
+
+
+def decisive(run: dict, transformations: list[dict], data: dict, tests: list[dict]) -> dict:
+    """What decides a run, for the top of its page: the inputs of its own transformations
+    (a Filter's value), the data it was fit and evaluated on (fingerprints), its test
+    metrics and its best validation metrics."""
+    inputs = []
+    for t in transformations:
+        for s in t["sets"]:
+            for row in s["rows"]:
+                values = {k: v for k, v in row.items() if v is not None}
+                if values:
+                    inputs.append({"transformation": t["task"]["transformation_tag"],
+                                   "role": s["role"], "values": values})
+    fingerprints = []
+    for call, rows in data.items():
+        for row in rows:
+            fingerprints.append({"call": call, "role": row.get("role"),
+                                 "shape": row.get("shape"), "dtype": row.get("dtype"),
+                                 "sha256": short_sha(row.get("sha256"))})
+    skip = ("timestamp", "elapsed_time")
+    test = {k: v for k, v in (tests[-1] if tests else {}).items()
+            if k not in skip and not k.endswith("_task_id")
+            and k not in ("dataflow_tag", "run_id") and v is not None}
+    best = {k: v for k, v in run.items() if k.startswith("best_val_") and v is not None}
+    return {"inputs": inputs, "data": fingerprints, "test": test, "best": best}
 
 
 @router.get("/runs/{run_id:path}.json")

@@ -7,19 +7,19 @@
   const lrDiv = document.getElementById("chart-lr");
   const drawn = new Map();   // metric -> {div, series}
   let plotted = 0;           // epochs already in the traces
-  const config = {displaylogo: false, responsive: true};
+  const config = KP.plotConfig;
 
   function column(epochs, name) { return epochs.map(e => (e[name] === undefined ? null : e[name])); }
   function xs(epochs) { return epochs.map(e => e.epoch); }
   function layout(title, ytitle) {
-    return {title: {text: KP.esc(title), font: {size: 14}}, margin: {l: 55, r: 15, t: 40, b: 64},
+    // the title is the HTML heading above the chart: plotly's toolbar cannot cover it
+    return {margin: {l: 55, r: 15, t: 24, b: 64},
             xaxis: {title: {text: "epoch"}, dtick: 1}, yaxis: {title: {text: KP.esc(ytitle)}},
             legend: {orientation: "h", y: -0.28}, hovermode: "x unified"};
   }
 
   function drawChart(chart, epochs) {
-    const div = KP.el("div", {class: "chart", id: `chart-${drawn.size}`, "data-metric": chart.metric});
-    chartsBox.appendChild(div);
+    const div = KP.chartBox(chartsBox, chart.metric, {id: `chart-${drawn.size}`, "data-metric": chart.metric});
     const traces = chart.series.map(s => ({
       x: xs(epochs), y: column(epochs, s.column), name: s.name, mode: "lines+markers",
       line: {dash: s.name === "validation" ? "dash" : "solid"}}));
@@ -42,6 +42,7 @@
     for (const chart of ctx.charts) drawChart(chart, ctx.epochs);
     const l = layout("learning rate", "learning rate");
     l.hovermode = "closest";
+    l.yaxis.type = KP.axisType(column(ctx.epochs, "learning_rate"));
     Plotly.newPlot(lrDiv, lrTraces(ctx.epochs, ctx.adaptations), l, config);
     plotted = ctx.epochs.length;
   }
