@@ -99,6 +99,21 @@ def _condition(col: str, text: str, sql_type: str) -> tuple[str, Any]:
     return f"CAST({quote(col)} AS VARCHAR) {op} ?", value
 
 
+def _chart_choices(ctx: dict) -> dict:
+    """What the runs page's charts offer: a metric's curves (train and validation share
+    one chart), and a hyperparameter (or varying input) against a final metric."""
+    metrics = ctx["metrics"]
+    curve = [m[5:] for m in metrics if m.startswith("last_") and not m.startswith("last_val_")]
+    curve.sort(key=lambda m: m != "loss")  # the one metric every run has, first
+    best = next((m for m in ("best_val_accuracy", "best_val_loss", "test_accuracy")
+                 if m in metrics), metrics[0] if metrics else "")
+    return {"curve_metrics": curve or ["loss"], "scatter_x": [*ctx["varying"],
+                                                             *ctx["hyperparameters"]],
+            "scatter_y": best,
+            "scatter_x_default": "learning_rate" if "learning_rate" in ctx["hyperparameters"]
+            else next(iter([*ctx["varying"], *ctx["hyperparameters"]]), "")}
+
+
 @router.get("/.json")
 def runsas_json(request: Request):
     return as_json(runs_context(app_store(request), dict(request.query_params)))
@@ -108,4 +123,5 @@ def runsas_json(request: Request):
 def runs_page(request: Request):
     ctx = runs_context(app_store(request), dict(request.query_params))
     ctx["query"] = dict(request.query_params)
+    ctx.update(_chart_choices(ctx))
     return page(request, "runs.html", ctx)

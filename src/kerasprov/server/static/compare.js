@@ -15,11 +15,10 @@
                             shape: chart.metric === "learning_rate" ? "hv" : "linear"}});
       }
     });
-    const div = KP.el("div", {class: "chart", id: `chart-${i}`, "data-metric": chart.metric,
-                               style: `height: ${260 + 18 * traces.length}px`});
-    box.appendChild(div);
-    Plotly.newPlot(div, traces, {title: {text: KP.esc(chart.metric), font: {size: 14}},
-      margin: {l: 55, r: 15, t: 40, b: 40 + 18 * traces.length}, xaxis: {dtick: 1},
-      legend: {orientation: "h", yanchor: "top", y: -0.22, font: {size: 10}}}, {displaylogo: false, responsive: true});
+    const div = KP.chartBox(box, chart.metric, {id: `chart-${i}`, "data-metric": chart.metric});
+    div.style.height = `${260 + 18 * traces.length}px`;  // room for one legend line per trace
+    Plotly.newPlot(div, traces, {margin: {l: 55, r: 15, t: 24, b: 40 + 18 * traces.length}, xaxis: {dtick: 1},
+      yaxis: {type: KP.axisType(traces.flatMap(t => t.y))},
+      legend: {orientation: "h", yanchor: "top", y: -0.22, font: {size: 10}}}, KP.plotConfig);
   });
 })();

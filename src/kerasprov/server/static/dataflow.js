@@ -20,6 +20,16 @@
   const inConsole = document.getElementById("in-console");
   const distinct = document.getElementById("distinct");
   let timer = null;
+  const runButton = document.getElementById("run");
+  const runState = document.getElementById("run-state");
+
+  // Run runs what the SQL box shows only when that matches the choices on the page: while
+  // a new query is being written, or after the choices gave an error (an invalid
+  // condition), Run is off; editing the SQL by hand turns it back on.
+  function runnable(ok, why) {
+    runButton.disabled = !ok;
+    runState.textContent = ok ? "" : why;
+  }
 
   function markNodes() {
     for (const g of document.querySelectorAll(".ds-node")) {
@@ -78,27 +88,43 @@
     generate();
   }
 
-  function generateSoon() { clearTimeout(timer); timer = setTimeout(generate, 350); }
+  function generateSoon() {
+    clearTimeout(timer);
+    runnable(false, "writing the SQL…");
+    timer = setTimeout(generate, 350);
+  }
+
+  // The default projection: the run first (rows of different runs stay apart), then every
+  // attribute of the chosen sets: what the generator projects by default, plus run_id.
+  function projection() {
+    const first = roles.source[0];
+    const picked = project.size ? [...project]
+      : chosenSets().flatMap(set => (ctx.attributes[set] || []).map(a => `${set}.${a.name}`));
+    return [`${first}.run_id`, ...picked.filter(p => p !== `${first}.run_id`)];
+  }
 
   let asked = 0;  // answers can arrive out of order: only the latest question's counts
   async function generate() {
     const mine = ++asked;
     KP.showError(error, "");
-    if (!roles.source.length) { sql.value = ""; origin.textContent = ""; return; }
+    if (!roles.source.length) { sql.value = ""; origin.textContent = ""; runnable(true, ""); return; }
+    runnable(false, "writing the SQL…");
     const select = [...conditions.entries()].map(([k, c]) => `${k} ${c}`);
     try {
       const r = await KP.postJSON(`/dataflows/${encodeURIComponent(ctx.dataflow)}/query`,
         {source: roles.source, target: roles.target.length ? roles.target : roles.source,
          include: roles.include, exclude: roles.exclude, mapping: mapping.value,
-         project: [...project], select, distinct: distinct.checked});
+         project: projection(), select, distinct: distinct.checked});
       if (mine !== asked) return;
       sql.value = r.sql;
       origin.textContent = "(written by the path-query generator; edit freely)";
       links();
+      runnable(true, "");
     } catch (e) {
       if (mine !== asked) return;
-      origin.textContent = "";
+      origin.textContent = "(out of date: fix the choice above)";
       KP.showError(error, e.message);
+      runnable(false, "Run is off until the query is valid again");
     }
   }
 
@@ -123,8 +149,8 @@
     g.addEventListener("click", () => choose(g.dataset.set));
     g.addEventListener("keydown", ev => { if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); choose(g.dataset.set); } });
   }
-  sql.addEventListener("input", links);
+  sql.addEventListener("input", () => { links(); runnable(true, ""); origin.textContent = "(edited by hand)"; });
   distinct.addEventListener("change", generate);
   mapping.addEventListener("change", generate);
-  document.getElementById("run").addEventListener("click", run);
+  runButton.addEventListener("click", () => { if (!runButton.disabled) run(); });
 })();
