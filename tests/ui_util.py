@@ -69,15 +69,17 @@ def free_port() -> int:
 
 
 class Server:
-    """``kerasprov ui`` in a real subprocess on a free 127.0.0.1 port."""
+    """``kerasprov ui`` (or ``serve``) in a real subprocess on a free 127.0.0.1 port."""
 
-    def __init__(self, store):
+    def __init__(self, store, command: str = "ui"):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "KERAS_BACKEND": "torch"}
+        env.pop("KERASPROV_TOKEN", None)
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "kerasprov", "ui", "--store", str(store), "--port",
+            [sys.executable, "-m", "kerasprov", command, "--store", str(store), "--port",
              str(self.port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-            env={**os.environ, "KERAS_BACKEND": "torch"})
+            env=env)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -110,9 +112,11 @@ XSS_LAYER = "<img src=x onerror=alert(1)>"
 
 def train(dataflow: str = "uitest", epochs: int = 4, sleep: float = 0.0, lr: float = 1e-2,
           hyperparameters: dict | None = None, layer_name: str = "hidden",
-          filter_name: str = "none", workdir: str | None = None) -> None:
+          filter_name: str = "none", workdir: str | None = None,
+          checkpoint: bool = False) -> None:
     """A tiny real training: a Filter transformation (with a generated file), fit with a
-    learning-rate step at epoch 2 (an adaptation), then evaluate."""
+    learning-rate step at epoch 2 (an adaptation), then evaluate. ``checkpoint`` saves
+    ``best.keras`` in ``workdir`` at every epoch (one file version per epoch)."""
     import pathlib
 
     import keras
@@ -140,6 +144,9 @@ def train(dataflow: str = "uitest", epochs: int = 4, sleep: float = 0.0, lr: flo
     model.compile(optimizer=keras.optimizers.Adam(lr), loss="categorical_crossentropy",
                   metrics=["accuracy"])
     callbacks = [keras.callbacks.LearningRateScheduler(lambda e, r: r * 0.5 if e == 2 else r)]
+    if checkpoint and workdir:
+        callbacks.append(keras.callbacks.ModelCheckpoint(
+            str(pathlib.Path(workdir) / "best.keras"), save_best_only=False))
     if sleep:
         callbacks.append(keras.callbacks.LambdaCallback(
             on_epoch_end=lambda epoch, logs: time.sleep(sleep)))
