@@ -90,7 +90,7 @@ def test_search_page(site, page, tmp_path):
     page.goto(site["url"] + "/searches")
     link = page.locator("table a[href^='/searches/']").first
     link.click()
-    page.wait_for_selector("#chart-parcoords .plot-container")
+    page.wait_for_selector("#chart-parcoords svg.pc")
     rows = page.locator("tr.trial-row")
     assert rows.count() == 5
     ranks = [int(t) for t in page.locator("tr.trial-row td:first-child").all_inner_texts()]
@@ -99,13 +99,28 @@ def test_search_page(site, page, tmp_path):
     assert "FAILED" in statuses and statuses[0] == "COMPLETED"
     assert XSS_HP in page.locator("#trials").inner_text()  # shown as text, never run
 
-    (par,) = _traces(page, "chart-parcoords")
-    assert par["type"] == "parcoords"
-    assert par["n"] == 6  # units, note, fail, act, lr + the score
-    assert par["labels"][-1].startswith("val_loss") and par["labels"][1] == "note"
+    # Parallel coordinates drawn in SVG under the page's CSP: one axis per hyperparameter
+    # plus the score, with ticks; one line per completed trial through every axis.
+    axes = page.locator("#chart-parcoords g.pc-axis").evaluate_all("""gs => gs.map(g => ({
+        label: g.dataset.axis, scale: g.dataset.scale,
+        ticks: Array.from(g.querySelectorAll('.tick text')).map(t => t.firstChild.nodeValue)}))""")
+    assert [a["label"] for a in axes] == ["units", "note", "fail", "act", "lr",
+                                          "val_loss (score)"]
+    assert all(a["ticks"] for a in axes)
+    scales = {a["label"]: a["scale"] for a in axes}
+    # the tuner sampled lr on a log scale, units linearly; choices are categories
+    assert scales["lr"] == "log" and scales["units"] == "linear"
+    assert scales["act"] == "category" and set(axes[3]["ticks"]) == {"relu", "tanh"}
+    assert all(float(t) > 0 for t in axes[4]["ticks"])
+    completed = statuses.count("COMPLETED")
+    lines = page.locator("#chart-parcoords path.pc-line").evaluate_all(
+        "ps => ps.map(p => ({trial: p.dataset.trial, d: p.getAttribute('d')}))")
+    assert len(lines) == completed
+    assert all(ln["d"].count("L") == len(axes) - 1 for ln in lines)  # through every axis
+    # the hostile value is an axis tick, as text
+    assert page.locator("#chart-parcoords script").count() == 0
     assert "ValueError: boom" in page.locator("tr.trial-row td.error-cell").last.inner_text()
     objective = _traces(page, "chart-objective")
-    completed = statuses.count("COMPLETED")
     assert sum(v is not None for v in objective[0]["y"]) == completed
 
     # The best trial's curves are shown first; a click shows another trial's two executions.
@@ -119,7 +134,29 @@ def test_search_page(site, page, tmp_path):
     assert any(n.startswith("execution 1") for n in names) and any(
         n.startswith("execution 2") for n in names)
     assert all(c["x"] == [0, 1, 2] for c in curves)
+    # one metric per y axis: val_loss and loss never share a scale
+    axes_of = page.evaluate("""() => {
+        const div = document.getElementById('chart-curves'), out = {};
+        div.data.forEach(t => { const m = t.name.split(': ')[1];
+                                (out[m] = out[m] || new Set()).add(t.yaxis || 'y'); });
+        return Object.fromEntries(Object.entries(out).map(([m, s]) => [m, [...s]]));
+    }""")
+    assert sorted(axes_of) == ["loss", "val_loss"]
+    assert all(len(a) == 1 for a in axes_of.values())
+    assert axes_of["loss"] != axes_of["val_loss"]
+    drawn = page.locator("#chart-curves .scatterlayer path.js-line").count()
+    assert drawn == len(curves)  # every trace has a drawn line
     assert page.locator("#curves-trial").inner_text() == tid
+    # clicking a parcoords line shows that trial's curves too
+    best = page.locator("tr.trial-row").first.get_attribute("data-trial")
+    page.locator(f"#chart-parcoords path.pc-line[data-trial='{best}']").dispatch_event("click")
+    page.wait_for_function(f"() => window.KP_SEARCH.shown() === {best!r}")
+    assert page.locator("#chart-parcoords path.pc-line.selected").get_attribute(
+        "data-trial") == best
+    # a phone: the page fits 390 px (the parallel coordinates scroll inside their box)
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.wait_for_timeout(300)
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
     out = Path(os.environ.get("KERASPROV_SCREENSHOTS") or tmp_path)
     out.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(out / "search.png"), full_page=True)

@@ -159,9 +159,15 @@ def test_graph_several_sources_targets_include_exclude_and_mapping(site, page):
     page.check('input[name="role"][value="exclude"]')
     page.click('.ds-node[data-set="ilayers"]')
     page.select_option("#mapping", "hybrid")
+    # The page's default projection: the run, then every attribute of the chosen sets.
+    attrs = httpx.get(site["url"] + "/dataflows/uitest.json").json()["attributes"]
+    project = ["ifilter.run_id"] + [f"{s}.{a['name']}" for s in
+                                    ("ifilter", "itrainingmodel", "otestingmodel")
+                                    for a in attrs[s]]
     want = kerasprov.open_store(str(site["store"])).query(
         "uitest", ["ifilter", "itrainingmodel"], ["otestingmodel"], include=["otrainingmodel"],
-        exclude=["ilayers"], mapping="hybrid", execute=False).sql
+        exclude=["ilayers"], mapping="hybrid", project=project, distinct=True,
+        execute=False).sql
     page.wait_for_function("want => document.getElementById('sql').value === want", arg=want)
     assert sorted(page.eval_on_selector_all(".ds-node.source", "gs => gs.map(g => "
                                             "g.dataset.set)")) == ["ifilter", "itrainingmodel"]
@@ -192,18 +198,23 @@ def test_graph_clicks_write_sql_that_runs(site, page, tmp_path):
     page.wait_for_function("() => document.getElementById('sql').value.includes('0.005')")
     sql = page.input_value("#sql")
     assert '"itrainingmodel.learning_rate"' in sql and '"otestingmodel.accuracy"' in sql
+    assert sql.startswith("SELECT DISTINCT") and '"itrainingmodel.run_id"' in sql
+    # without DISTINCT the join repeats the run's row once per epoch
+    page.uncheck("#distinct")
+    page.wait_for_function("() => !document.getElementById('sql').value.includes('DISTINCT')")
+    sql = page.input_value("#sql")
     page.click("#run")
     page.wait_for_selector("#result table")
     got = page.eval_on_selector_all("#result tbody tr", "trs => trs.map(tr => "
                                     "Array.from(tr.cells).map(td => td.textContent))")
     want = httpx.post(site["url"] + "/sql.json", json={"sql": """
-        SELECT h.learning_rate, t.accuracy FROM ds_itrainingmodel h
+        SELECT h.run_id, h.learning_rate, t.accuracy FROM ds_itrainingmodel h
         JOIN ds_otrainingmodel o ON o.trainingmodel_task_id = h.trainingmodel_task_id
         JOIN ds_otestingmodel t ON t.trainingmodel_task_id = o.trainingmodel_task_id
         JOIN execution e ON e.run_id = h.run_id
         WHERE e.dataflow_tag = 'uitest' AND h.learning_rate > 0.005"""}).json()["rows"]
     assert len(got) == len(want) == 4
-    assert sorted(float(r[1]) for r in got) == pytest.approx(
+    assert sorted(float(r[2]) for r in got) == pytest.approx(
         sorted(r["accuracy"] for r in want), rel=1e-5)
     # the user edits the SQL and runs it again
     page.fill("#sql", sql + "\nLIMIT 1")
@@ -211,7 +222,8 @@ def test_graph_clicks_write_sql_that_runs(site, page, tmp_path):
     page.wait_for_function("() => document.querySelectorAll('#result tbody tr').length == 1")
     href = page.get_attribute("#csv", "href")
     csv = httpx.get(site["url"] + href).text.splitlines()
-    assert csv[0] == "itrainingmodel.learning_rate,otestingmodel.accuracy" and len(csv) == 2
+    assert csv[0] == "itrainingmodel.run_id,itrainingmodel.learning_rate," \
+        "otestingmodel.accuracy" and len(csv) == 2
     page.fill("#sql", sql)
     page.click("#run")
     page.wait_for_function("() => document.querySelectorAll('#result tbody tr').length == 4")

@@ -115,7 +115,7 @@ const KPChart = (function () {
         // a long choice is cut to fit between axes; its whole text is the tooltip
         const label = svg("text", {x: x - 6, y: y(t.at) + 4, "text-anchor": "end"},
                           t.text.length > 14 ? t.text.slice(0, 13) + "…" : t.text);
-        label.appendChild(svg("title", {}, t.text));
+        if (t.text.length > 14) label.appendChild(svg("title", {}, t.text));
         tick.appendChild(label);
         ga.appendChild(tick);
       }
