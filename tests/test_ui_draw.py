@@ -190,7 +190,8 @@ def test_graph_page_default_query_and_invalid_condition(site, page):
     page.goto(site["url"] + "/dataflows/draw")
     page.click('.ds-node[data-set="itrainingmodel"]')
     page.click('.ds-node[data-set="otestingmodel"]')
-    page.wait_for_function("() => document.getElementById('sql').value.includes('ds_otestingmodel')")
+    page.wait_for_function(
+        "() => document.getElementById('sql').value.includes('ds_otestingmodel')")
     sql = page.input_value("#sql")
     assert sql.startswith("SELECT DISTINCT") and '"itrainingmodel.run_id"' in sql
     page.click("#run")
@@ -198,8 +199,9 @@ def test_graph_page_default_query_and_invalid_condition(site, page):
     rows = page.locator("#result tbody tr").count()
     assert rows == 2  # one row per run, not one per epoch
     # the results use the page's width, not half of it
-    widths = page.evaluate("""() => [document.getElementById('result').getBoundingClientRect().width,
-                                     document.querySelector('main').clientWidth]""")
+    widths = page.evaluate("""() => [
+        document.getElementById('result').getBoundingClientRect().width,
+        document.querySelector('main').clientWidth]""")
     assert widths[0] >= 0.9 * (widths[1] - 40)
     # an invalid condition: Run is off (never the previous SQL), until it is valid again
     page.fill('[data-cond="itrainingmodel.learning_rate"]', "> 0.005 bogus")
