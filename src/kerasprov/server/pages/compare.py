@@ -64,8 +64,8 @@ def compare_context(store, run_ids: list[str]) -> dict:
                        "series": [{"name": "learning rate", "column": "learning_rate"}]})
     return {"title": "Compare runs", "run_ids": run_ids,
             "differences": differences_context(store, run_ids),
-            "runs": [{k: r.get(k) for k in ("run_id", "dataflow_tag", "status")}
-                     for r in ordered],
+            "runs": [{k: r.get(k) for k in ("run_id", "dataflow_tag", "status", "label")
+                      if k in r} for r in ordered],
             "hyperparameters": table(hp_cols), "metrics": table(["epochs", *metric_cols]),
             "charts": charts, "series": series}
 

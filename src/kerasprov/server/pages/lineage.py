@@ -65,6 +65,10 @@ def lineage_context(store, entity: str | None, direction: str = "up") -> dict:
               for k, v in r.items() if k in ("depth", "relation", "run_id", "transformation",
                                              "data_set", "path", "sha256", "epoch",
                                              "learning_rate")} for r in rows]
+    # nearest first; a file's versions in epoch order
+    table.sort(key=lambda r: (r.get("depth") or 0, str(r.get("relation")),
+                              str(r.get("path") or ""), r.get("epoch") is not None,
+                              r.get("epoch") or 0))
     return {"title": f"Lineage of {lin.entity}", "entity": lin.entity, "kind": lin.kind,
             "direction": direction, "note": lin.note, "sql": lin.sql, "rows": table,
             "runs": sorted(r for r in runs if r), "nodes": nodes, "edges": edges}

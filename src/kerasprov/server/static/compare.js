@@ -3,6 +3,7 @@
 (function () {
   const ctx = KP.ctx();
   const box = document.getElementById("charts");
+  const labels = Object.fromEntries(ctx.runs.map(r => [r.run_id, r.label]));  // people's names
   const palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"];
   ctx.charts.forEach((chart, i) => {
     const traces = [];
@@ -10,7 +11,7 @@
       const s = ctx.series[rid] || {};
       for (const part of chart.series) {
         traces.push({x: s.epoch || [], y: s[part.column] || [], mode: "lines+markers",
-                     name: `${KP.esc(rid)} ${part.name}`,
+                     name: `${KP.esc(labels[rid] || rid)} ${part.name}`,
                      line: {color: palette[k % palette.length], dash: part.name === "validation" ? "dash" : "solid",
                             shape: chart.metric === "learning_rate" ? "hv" : "linear"}});
       }
