@@ -65,9 +65,12 @@
       }
     });
     curveDiv.dataset.runs = ids.join(",");
-    Plotly.react(curveDiv, traces, {margin: {l: 55, r: 10, t: 24, b: 40}, xaxis: {title: {text: "epoch"}, dtick: 1},
-      yaxis: {title: {text: KP.esc(m)}}, showlegend: traces.length <= 8,
-      legend: {orientation: "h", yanchor: "top", y: -0.25, font: {size: 10}}}, KP.plotConfig);
+    const legend = traces.length <= 8 ? traces.length : 0;  // one line per trace, below
+    curveDiv.style.height = `${300 + 18 * legend}px`;
+    Plotly.react(curveDiv, traces, {margin: {l: 55, r: 10, t: 24, b: 50 + 18 * legend},
+      xaxis: {title: {text: "epoch", standoff: 4}, dtick: 1}, yaxis: {title: {text: KP.esc(m)}},
+      showlegend: legend > 0, legend: {orientation: "h", yanchor: "top", y: -0.25, font: {size: 10}}},
+      KP.plotConfig);
   }
 
   function drawScatter() {
