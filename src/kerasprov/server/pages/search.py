@@ -5,8 +5,9 @@ A search page holds the trials table (best first), a parallel-coordinates view o
 hyperparameters against the objective, the objective over the trials (with the best so
 far), and each trial's curves on click, fetched from ``/searches/<id>/trials/<trial>.json``.
 The data comes from the ``searches`` and ``trials`` views through ``query/searches.py``
-(the read-only ``sql`` every store kind has); charts are drawn by ``static/search.js``
-with the plotly.js bundled in the installed plotly package (served as
+(the read-only ``sql`` every store kind has). The parallel coordinates are drawn in SVG by
+``static/charts.js`` (plotly's WebGL parcoords needs eval, which the pages' CSP forbids);
+the other charts by the plotly.js bundled in the installed plotly package (served as
 ``/static/plotly.min.js``), never from a CDN, and no script is inline.
 """
 
