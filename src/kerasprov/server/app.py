@@ -50,7 +50,10 @@ def wants_page(request: Request) -> bool:
 def error_answer(request: Request, status: int, message: str, **extra) -> Response:
     if wants_page(request):
         from .pages.common import error_page
-        return error_page(request, status, message)
+        try:
+            return error_page(request, status, message)
+        except Exception:  # noqa: BLE001 - the page itself broke: the envelope still answers
+            pass
     return envelope_error(status, message, **extra)
 
 
