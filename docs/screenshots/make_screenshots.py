@@ -75,6 +75,9 @@ def main() -> None:
                         page.locator("tr.status-running").wait_for(timeout=60_000)
                         for rid in ids[:2]:
                             page.check(f'input[name="runs"][value="{rid}"]')
+                        page.wait_for_function("""() => (document.getElementById(
+                            'chart-runs-curves').dataset.runs || '').split(',').length == 2
+                            && document.querySelector('#chart-runs-curves path.js-line')""")
                     if name == "graph":
                         page.click('.ds-node[data-set="ifilter"]')
                         page.click('.ds-node[data-set="otestingmodel"]')
@@ -83,7 +86,7 @@ def main() -> None:
                         page.wait_for_function("() => !document.getElementById('run').disabled"
                                                " && document.getElementById('sql').value")
                         page.click("#run")
-                        page.wait_for_selector("#result table")
+                        page.wait_for_selector("#result table, #error:not([hidden])")
                     page.wait_for_timeout(1500)
                     page.screenshot(path=str(OUT / f"{name}{suffix}.png"), full_page=True)
                 page.close()

@@ -66,8 +66,10 @@
     });
     curveDiv.dataset.runs = ids.join(",");
     const legend = traces.length <= 8 ? traces.length : 0;  // one line per trace, below
-    curveDiv.style.height = `${300 + 18 * legend}px`;
-    Plotly.react(curveDiv, traces, {margin: {l: 55, r: 10, t: 24, b: 50 + 18 * legend},
+    const height = 300 + 18 * legend;
+    curveDiv.style.height = `${height}px`;
+    // the height goes into the layout too: plotly keeps the height of its first drawing
+    Plotly.react(curveDiv, traces, {height, margin: {l: 55, r: 10, t: 24, b: 50 + 18 * legend},
       xaxis: {title: {text: "epoch", standoff: 4}, dtick: 1}, yaxis: {title: {text: KP.esc(m)}},
       showlegend: legend > 0, legend: {orientation: "h", yanchor: "top", y: -0.25, font: {size: 10}}},
       KP.plotConfig);
