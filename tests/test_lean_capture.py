@@ -162,7 +162,8 @@ def test_file_hash_is_the_sha256_of_the_bytes_at_every_chunk_boundary(tmp_path, 
     path = tmp_path / "f.bin"
     path.write_bytes(payload)
     assert digest.file_sha256(path) == (size, hashlib.sha256(payload).hexdigest())
-    assert files.digest(path) == {"size": size, "sha256": hashlib.sha256(payload).hexdigest()}
+    assert files.digest(path) == {"size": size, "sha256": hashlib.sha256(payload).hexdigest(),
+                                  "hash_method": "full"}
 
 
 # -- learning-rate changes keep their technique -----------------------------------------------

@@ -56,6 +56,9 @@ class FitCapture:
         if cfg.adaptation:
             self.adapt_task = run.task_start(ADAPTATION, inputs=["otrainingmodel"],
                                              outputs=["oadaptation"], informed_by=self.task)
+        self.opts: dict = {}  # the optimizers recorded as training (by attribute name)
+        self.lr_opt = None  # the one whose rate is the epochs' learning_rate
+        self.unsettled: dict | None = None  # optimizers and steps, until one epoch ends
         self.lr: float | None = None
         self.epoch_lr: float | None = None
         self.sched: str | None = None
@@ -70,21 +73,53 @@ class FitCapture:
             return
         self.began = True
         model, run = self.model, self.run
-        hyps = extract.paper_hyperparameters(model, self.fit_args, self.cfg.hyps)
-        for name, value in self.cfg.hyperparameters.items():
-            hyps[str(name)] = jsonable(value, _on_repr(str(name)))
-        run.rows(self.task, TRAINING, "itrainingmodel", [hyps])
-        config = extract.training_config(model, self.fit_args)
-        config["continues_run"] = self.previous[0] if self.previous else None
-        run.rows(self.task, TRAINING, "itrainingconfig", [config])
+        opts = extract.model_optimizers(model)
+        if len(opts) > 1 or _own_train_step(model):
+            # A custom compile()/train_step may train with optimizers of its own while
+            # compile's default (RMSprop) never steps: the hyperparameters are those of the
+            # optimizers that stepped, known once the first epoch ends.
+            self.unsettled = {n: (o, extract.steps_taken(o)) for n, o in opts.items()}
+        else:
+            self._record_inputs(opts)
         run.rows(self.task, TRAINING, "ilayers", lambda: extract.layer_rows(model))
         if self.data:
             run.rows(self.task, TRAINING, "itrainingdata", files.data_rows(self.data))
         files.record_architecture(self)
-        self.lr = extract.read_lr(model.optimizer)
-        self.sched = extract.schedule_name(model.optimizer)
-        if model.optimizer is not None:
-            self.watch = LRWatch(model.optimizer, self.lr)
+
+    def _record_inputs(self, opts: dict):
+        """The hyperparameters and configuration of this fit, with ``opts`` its optimizers."""
+        model, run = self.model, self.run
+        hyps = extract.paper_hyperparameters(model, self.fit_args, self.cfg.hyps, opts)
+        for name, value in self.cfg.hyperparameters.items():
+            hyps[str(name)] = jsonable(value, _on_repr(str(name)))
+        run.rows(self.task, TRAINING, "itrainingmodel", [hyps])
+        config = extract.training_config(model, self.fit_args, opts)
+        config["continues_run"] = self.previous[0] if self.previous else None
+        run.rows(self.task, TRAINING, "itrainingconfig", [config])
+        self.opts = opts
+        self.lr_opt = next(iter(opts.values())) if len(opts) == 1 else None
+        self.lr = extract.read_lr(self.lr_opt)
+        self.sched = extract.schedule_name(self.lr_opt)
+        if self.lr_opt is not None:
+            self.watch = LRWatch(self.lr_opt, self.lr)
+
+    def settle_optimizers(self):
+        """Record the inputs with the optimizers that stepped since the fit began (none
+        when none did: never compile's default that a custom train_step left unused)."""
+        held, self.unsettled = self.unsettled, None
+        stepped = {}
+        for name, (opt, before) in held.items():
+            after = extract.steps_taken(opt)
+            if before is not None and after is not None and after > before:
+                stepped[name] = opt
+        self._record_inputs(stepped)
+        self.epoch_lr = self.lr
+
+    def _epoch_rate(self) -> float | None:
+        if len(self.opts) < 2:
+            return self.epoch_lr
+        rates = [extract.read_lr(o) for o in self.opts.values()]
+        return rates[0] if all(same_float(r, rates[0]) for r in rates) else None
 
     # -- learning rate --------------------------------------------------------------------
     def settle_lr(self, epoch: int, fallback: str, read: bool = False):
@@ -105,7 +140,7 @@ class FitCapture:
 
     def check_lr(self, epoch: int, technique: str):
         """Read the rate now; a change is recorded with ``technique``."""
-        self.record_lr(epoch, extract.read_lr(self.model.optimizer), technique)
+        self.record_lr(epoch, extract.read_lr(self.lr_opt), technique)
 
     def record_lr(self, epoch: int, lr: float | None, technique: str):
         if lr is None:
@@ -129,6 +164,8 @@ class FitCapture:
         self.settle_lr(epoch, self.sched or "unknown", read=self.sched is not None)
 
     def epoch_end(self, epoch, logs):
+        if self.unsettled is not None:
+            self.settle_optimizers()
         t0 = time.perf_counter()
         row = {"epoch": int(epoch), "timestamp": time.time(),
                "elapsed_time": t0 - self.t_epoch}
@@ -141,7 +178,7 @@ class FitCapture:
                 # Keras hands Python floats: taken as they are here (jsonable for the rest),
                 # written as their shortest float32 decimal by the writer thread.
                 row[key] = value if type(value) is float else jsonable(value, _on_repr(key))
-        row["learning_rate"] = self.epoch_lr
+        row["learning_rate"] = self._epoch_rate()
         self.run.rows(self.task, TRAINING, "otrainingmodel", lambda: [_shortest(row)],
                       sync=True)
 
@@ -149,6 +186,11 @@ class FitCapture:
         run = self.run
         status = run_status(error)
         msg = None if error is None else f"{type(error).__name__}: {error}"[:10_000]
+        try:
+            if self.unsettled is not None:  # no epoch ended
+                self.settle_optimizers()
+        except Exception as exc:
+            warn_once("optimizers", f"could not record the fit's optimizers ({exc!r})")
         try:
             files.fit_finished(self)
         except Exception as exc:
@@ -160,6 +202,13 @@ class FitCapture:
         run.task_end(self.task, status, msg)
         run.trained = True
         run.end(status, msg)
+
+
+def _own_train_step(model) -> bool:
+    """Whether the model's class replaces Keras's ``train_step`` (which steps compile's
+    optimizer): then which optimizer steps is seen, not assumed."""
+    return getattr(type(model), "train_step", None) is not getattr(keras.Model, "train_step",
+                                                                   None)
 
 
 def _shortest(row: dict) -> dict:

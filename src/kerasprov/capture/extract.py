@@ -80,30 +80,70 @@ def read_lr(opt) -> float | None:
             return None
 
 
-def paper_hyperparameters(model, fit_args: dict, selected: tuple[str, ...]) -> dict:
-    opt = model.optimizer
-    inner = inner_optimizer(opt) if opt is not None else None
-    sched = _schedule(inner) if inner is not None else None
+def model_optimizers(model) -> dict[str, Any]:
+    """The optimizers ``model`` holds by attribute name: compile's ``optimizer``, and any a
+    custom ``compile()`` keeps itself (the GAN guides' ``d_optimizer``, ``g_optimizer``)."""
+    import keras
+    found: dict[str, Any] = {}
+    opt = getattr(model, "optimizer", None)
+    if opt is not None:
+        found["optimizer"] = opt
+    for name, value in list(vars(model).items()):
+        if isinstance(value, keras.optimizers.Optimizer) and name.lstrip("_") != "optimizer" \
+                and all(value is not v for v in found.values()):
+            found[name.lstrip("_")] = value
+    return found
+
+
+def steps_taken(opt) -> int | None:
+    """How many updates ``opt`` has applied (its ``iterations``)."""
+    try:
+        import keras
+        return int(keras.ops.convert_to_numpy(inner_optimizer(opt).iterations))
+    except Exception:
+        return None
+
+
+def _common(values: list):
+    """The value all optimizers share, else None (their own columns say each one)."""
+    first = values[0] if values else None
+    return first if all(v == first for v in values) else None
+
+
+def _opt_values(inner, sched) -> dict:
+    cfg = (_safe(sched.get_config) or {}) if sched is not None else {}
+    lr = _num(cfg.get("initial_learning_rate")) if sched is not None else None
+    decay = _num(cfg.get("decay_rate")) if sched is not None else None
+    if decay is None:
+        decay = _num(getattr(inner, "weight_decay", None))
+    return {"optimizer_name": type(inner).__name__,
+            "learning_rate": lr if lr is not None else read_lr(inner), "decay": decay,
+            "momentum": _num(getattr(inner, "momentum", None))}
+
+
+def paper_hyperparameters(model, fit_args: dict, selected: tuple[str, ...],
+                          optimizers: dict[str, Any] | None = None) -> dict:
+    """The paper's hyperparameters of a fit. ``optimizers`` are the ones that train (by
+    attribute name; default: compile's). With several, each gets ``<name>`` (its class)
+    and ``<name>_learning_rate`` columns, and the shared columns hold what they share."""
+    if optimizers is None:
+        optimizers = {"optimizer": model.optimizer} if model.optimizer is not None else {}
+    each = {}
+    for name, opt in optimizers.items():
+        inner = inner_optimizer(opt)
+        each[name] = _opt_values(inner, _schedule(inner))
+    keys = {"OPTIMIZER_NAME": "optimizer_name", "LEARNING_RATE": "learning_rate",
+            "DECAY": "decay", "MOMENTUM": "momentum"}
     values: dict[str, Any] = {}
-    if "OPTIMIZER_NAME" in selected:
-        values["optimizer_name"] = type(inner).__name__ if inner is not None else None
-    if "LEARNING_RATE" in selected:
-        if sched is not None:
-            cfg = _safe(sched.get_config) or {}
-            values["learning_rate"] = _num(cfg.get("initial_learning_rate"))
-            if values["learning_rate"] is None:
-                values["learning_rate"] = read_lr(opt)
-        else:
-            values["learning_rate"] = read_lr(opt)
-    if "DECAY" in selected:
-        decay = None
-        if sched is not None:
-            decay = _num((_safe(sched.get_config) or {}).get("decay_rate"))
-        if decay is None and inner is not None:
-            decay = _num(getattr(inner, "weight_decay", None))
-        values["decay"] = decay
-    if "MOMENTUM" in selected:
-        values["momentum"] = _num(getattr(inner, "momentum", None)) if inner is not None else None
+    for hyp, key in keys.items():
+        if hyp in selected:
+            values[key] = _common([v[key] for v in each.values()])
+    if len(each) > 1:
+        for name, v in each.items():
+            if "OPTIMIZER_NAME" in selected:
+                values[name] = v["optimizer_name"]
+            if "LEARNING_RATE" in selected:
+                values[f"{name}_learning_rate"] = v["learning_rate"]
     if "NUM_EPOCHS" in selected:
         values["num_epochs"] = epochs_to_run(fit_args)
     if "BATCH_SIZE" in selected:
@@ -129,18 +169,27 @@ def effective_batch_size(fit_args: dict) -> int | None:
     x = fit_args.get("x")
     if hasattr(x, "shape") or isinstance(x, (list, tuple, dict)):
         return 32  # Keras's default for array inputs
-    return None  # a dataset/generator batches itself
+    # A pipeline that batches itself and says by how much: a torch DataLoader (or its
+    # batch sampler), a PyDataset or Sequence that keeps a batch_size attribute.
+    for holder in (x, getattr(x, "batch_sampler", None)):
+        size = getattr(holder, "batch_size", None) if holder is not None else None
+        if isinstance(size, int) and not isinstance(size, bool) and size > 0:
+            return size
+    return None  # a generator, or a pipeline that does not say
 
 
-def training_config(model, fit_args: dict) -> dict:
+def training_config(model, fit_args: dict, optimizers: dict[str, Any] | None = None) -> dict:
     import keras
-    opt = model.optimizer
+    if optimizers is None:
+        optimizers = {"optimizer": model.optimizer} if model.optimizer is not None else {}
+    configs = {name: _safe(opt.get_config) for name, opt in optimizers.items()}
+    # One optimizer: its config, as before; several: each under its attribute name.
+    opt_config = next(iter(configs.values())) if len(configs) == 1 else configs or None
     compile_cfg = getattr(getattr(model, "_compile_config", None), "config", None) or {}
     trainable = sum(_size(w) for w in model.trainable_weights)
     total = sum(_size(w) for w in model.weights)
     return {
-        "optimizer_config": json.dumps(jsonable(_safe(opt.get_config) if opt else None),
-                                       sort_keys=True),
+        "optimizer_config": json.dumps(jsonable(opt_config), sort_keys=True),
         "loss": _text(compile_cfg.get("loss")),
         "metrics": json.dumps(jsonable(compile_cfg.get("metrics"))),
         "trainable_params": trainable,
@@ -163,6 +212,13 @@ def training_config(model, fit_args: dict) -> dict:
         # Set through keras.utils.set_random_seed before this fit (None: not set that way).
         "random_seed": SEEDS.get("seed"),
     }
+
+
+def model_identity(model) -> dict:
+    """Which model a Testing task evaluated (``ds_itestingmodel``): a run that only
+    evaluates a loaded model has its name from here."""
+    return {"model_name": getattr(model, "name", None), "model_class": type(model).__name__,
+            "total_params": _safe(lambda: sum(_size(w) for w in model.weights))}
 
 
 _LAYER_KEYS = ("activation", "units", "filters", "kernel_size", "strides", "padding", "rate",

@@ -21,6 +21,12 @@ Content hashes:
   the same data always share the hash; a sampled hash can miss a change in a row that was
   not sampled, which the recorded method says.
 
+Only regular files are read, within bounds (``hash_bounds``: 120 s and 64 GiB by default).
+A FIFO, a device, a socket (or a symlink to one) is never opened: it is recorded with no
+sha256 and the reason in ``hash_method`` (``"not a regular file: fifo"``), as is a file
+that was missing, deleted or changed before it was hashed, or over a bound. A hashed file
+has ``hash_method = "full"``, a directory ``"directory"``.
+
 A file or array is hashed shortly after the event is emitted (milliseconds, while training
 goes on). A file overwritten or an array modified in place within that interval is recorded
 with its newer content.
@@ -34,10 +40,11 @@ import threading
 import time
 from pathlib import Path
 
-from ..digest import dir_sha256, file_sha256
+from ..digest import NotHashed, dir_sha256, file_kind, file_sha256
 from ..errors import warn_once
 
 FULL_HASH_LIMIT = 64 << 20
+HASH_MAX_BYTES = 64 << 30
 SAMPLE_BYTES = 16 << 20
 
 USED, GENERATED = "used", "generated"
@@ -46,19 +53,48 @@ _active: list = []  # FitCaptures whose fit is running (any thread)
 _active_lock = threading.Lock()
 
 
-# -- hashing (writer thread) ----------------------------------------------------------------
+# -- hashing (hash thread) ------------------------------------------------------------------
+def hash_bounds() -> tuple[float, int]:
+    """Seconds and bytes one file or directory may take to hash before it is recorded
+    without a sha256 (``KERASPROV_HASH_MAX_SECONDS``, default 120;
+    ``KERASPROV_HASH_MAX_BYTES``, default 64 GiB): the writer waits for each hash, so an
+    endless or stalled read must not hold the run's later events."""
+    def env(name, default, kind):
+        try:
+            value = kind(os.environ.get(name) or default)
+            return value if value > 0 else default
+        except ValueError:
+            warn_once(f"env:{name}", f"{name} is not a positive number; {default} is used")
+            return default
+    return (env("KERASPROV_HASH_MAX_SECONDS", 120.0, float),
+            env("KERASPROV_HASH_MAX_BYTES", HASH_MAX_BYTES, int))
+
+
 def digest(path: str | os.PathLike) -> dict:
-    """``{"size", "sha256"}`` of a file or directory; both None when it does not exist."""
+    """``{"size", "sha256", "hash_method"}`` of a path. ``hash_method`` is ``"full"`` (a
+    file) or ``"directory"`` when hashed, else why not: ``"not a regular file: fifo"``,
+    ``"not found"``... (then ``sha256`` is None). Nothing but a regular file is opened."""
+    seconds, max_bytes = hash_bounds()
+    deadline = time.monotonic() + seconds
     try:
-        if os.path.isdir(path):
-            size, sha = dir_sha256(path)
-        else:
-            size, sha = file_sha256(path)
-        return {"size": size, "sha256": sha}
-    except OSError as exc:
+        st = os.stat(path)
+        kind = file_kind(st.st_mode)
+        if kind == "directory":
+            size, sha = dir_sha256(path, deadline, max_bytes)
+            return {"size": size, "sha256": sha, "hash_method": "directory"}
+        if kind == "regular" and st.st_size > max_bytes:
+            raise NotHashed(f"over the hash size limit ({max_bytes} bytes)")
+        size, sha = file_sha256(path, deadline, max_bytes)
+        return {"size": size, "sha256": sha, "hash_method": "full"}
+    except NotHashed as exc:
+        size = st.st_size if kind == "regular" else None
+        return {"size": size, "sha256": None, "hash_method": exc.reason}
+    except OSError as exc:  # a typo in a declared path is worth a line
         warn_once(f"file:{path}", f"could not read {path} to hash it ({exc}); it is recorded "
                                   "without size and sha256")
-        return {"size": None, "sha256": None}
+        why = "not found" if isinstance(exc, FileNotFoundError) else \
+            f"unreadable: {exc.strerror or type(exc).__name__}"[:200]
+        return {"size": None, "sha256": None, "hash_method": why}
 
 
 def _numpy(value):
@@ -201,15 +237,15 @@ def hash_in_background(path: str):
     return background(digest_if_unchanged, path, mark)
 
 
-def _mark(path: str) -> tuple[int, int] | None:
+def _mark(path: str) -> tuple[int, int, str] | None:
     try:
         st = os.stat(path)
     except OSError:
         return None
-    return st.st_mtime_ns, st.st_size
+    return st.st_mtime_ns, st.st_size, file_kind(st.st_mode)
 
 
-def digest_if_unchanged(path: str, mark: tuple[int, int] | None) -> dict:
+def digest_if_unchanged(path: str, mark: tuple[int, int, str] | None) -> dict:
     """``digest(path)`` if the file is still the version ``mark`` saw when it was recorded.
 
     The writer hashes files a little after the event: a checkpoint saved again at a later
@@ -217,14 +253,21 @@ def digest_if_unchanged(path: str, mark: tuple[int, int] | None) -> dict:
     and "which epoch wrote this file" would point at the wrong epoch. A version overwritten
     before it could be hashed keeps its size and no sha256 (its bytes are gone).
     """
-    if mark is None or os.path.isdir(path):
+    if mark is None or mark[2] != "regular":
         return digest(path)
     if _mark(path) != mark:
-        return {"size": mark[1], "sha256": None}
+        return _changed(path, mark)
     out = digest(path)
     if _mark(path) != mark:  # written again while it was being read
-        return {"size": mark[1], "sha256": None}
+        return _changed(path, mark)
     return out
+
+
+def _changed(path: str, mark: tuple) -> dict:
+    gone = _mark(path) is None
+    return {"size": mark[1], "sha256": None,
+            "hash_method": "deleted before it was hashed" if gone else
+            "changed before it was hashed"}
 
 
 def artifacts_dir(run) -> Path:
@@ -264,7 +307,8 @@ def record_architecture(cap) -> None:
             fh.write(data)
         # The bytes just written, hashed from memory: reading the file back costs an open
         # and a read for the same digest (digest.file_sha256 of this file gives it too).
-        return {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+        return {"size": len(data), "sha256": hashlib.sha256(data).hexdigest(),
+                "hash_method": "full"}
 
     emit_file(cap.run, cap.task, path, GENERATED, kind="architecture", lazy=write)
 

@@ -247,9 +247,11 @@ def _evaluate(self, *args, **kwargs):
         st = _state(self, kwargs.get("callbacks"))
         run = _run_for(self, st)
         data = _evaluate_data(args, kwargs)
-        task = run.task_start(TESTING, inputs=["otrainingmodel",
+        task = run.task_start(TESTING, inputs=["otrainingmodel", "itestingmodel",
                                                *(["itestingdata"] if data else [])],
                               outputs=["otestingmodel"], informed_by=run.training_task)
+        run.rows(task, TESTING, "itestingmodel", [extract.model_identity(self)],
+                 links={"trainingmodel_task_id": run.training_task})
         if data:  # fingerprinted on the hash thread
             run.rows(task, TESTING, "itestingdata", files.data_rows(data),
                      links={"trainingmodel_task_id": run.training_task})

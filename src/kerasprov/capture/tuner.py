@@ -46,6 +46,7 @@ import time
 from ..errors import warn_once
 from . import distributed, session
 from .importhook import after_import
+from .tuner_rows import best_metrics, error_text, integer, number, space_row
 from .values import jsonable
 
 SEARCH, TRIAL = "Search", "Trial"
@@ -157,6 +158,7 @@ class _TrialState:
     def __init__(self, task: str, tuner_id: str | None):
         self.task, self.tuner_id = task, tuner_id
         self.attempts = 0
+        self.values_pending = True  # ds_itrial's row: when the model is built (trial_values)
         self.open = True
 
 
@@ -222,13 +224,14 @@ class SearchRecord:
             warn_once("search-end", f"could not record the end of the search ({exc!r})")
 
     def _close(self, error: BaseException | None) -> None:
-        run, msg = self.run, _message(error)
+        run, msg = self.run, error_text(error)
         status = "finished" if error is None else "failed"
         with self.lock:
             self._new_space()
             for trial_id, st in self.trials.items():
                 if st.open:  # never ended (the search stopped or raised during it)
                     trial = self.oracle.trials.get(trial_id)
+                    self._values(st, trial)
                     t_status = getattr(trial, "status", None)
                     final = _TASK_STATUS.get(t_status, "failed" if error else "finished")
                     run.task_end(st.task, final, getattr(trial, "message", None) or msg)
@@ -259,10 +262,22 @@ class SearchRecord:
                                                          tuner_id)
             run.emit("task_start", task=st.task, transformation=TRIAL, inputs=["itrial"],
                      outputs=["otrial"], informed_by=self.task, start=time.time())
-            row = {"trial_id": str(trial.trial_id)}
-            for name, value in trial.hyperparameters.values.items():
-                row.setdefault(str(name), jsonable(value))
-            run.rows(st.task, TRIAL, "itrial", [row], links={"search_task_id": self.task})
+
+    def trial_values(self, trial_id) -> None:
+        """Record the trial's hyperparameter values (``ds_itrial``) once its first execution
+        starts: its model is built then, so the conditional hyperparameters that build
+        registered (Hyperband's ``units_1`` when ``num_layers=2``) are in the trial."""
+        with self.lock:
+            self._values(self.trials.get(trial_id), self.oracle.trials.get(trial_id))
+
+    def _values(self, st: _TrialState | None, trial) -> None:
+        if st is None or trial is None or not st.values_pending:
+            return
+        st.values_pending = False
+        row = {"trial_id": str(trial.trial_id)}
+        for name, value in trial.hyperparameters.values.items():
+            row.setdefault(str(name), jsonable(value))
+        self.run.rows(st.task, TRIAL, "itrial", [row], links={"search_task_id": self.task})
 
     def _end_trial(self, orig, trial, *args, **kwargs):
         trial_id = trial if isinstance(trial, str) else getattr(trial, "trial_id", None)
@@ -281,16 +296,17 @@ class SearchRecord:
                 trial = self.oracle.trials.get(trial_id)
                 if st is None or trial is None:
                     return
+                self._values(st, trial)
                 st.attempts += 1
                 status = str(trial.status)
-                message = trial.message or _message(error)
+                message = trial.message or error_text(error)
                 run = self.run
                 run.rows(st.task, TRIAL, "otrial", [{
                     "trial_id": str(trial_id), "status": status,
-                    "score": _number(trial.score), "best_step": _int(trial.best_step),
+                    "score": number(trial.score), "best_step": integer(trial.best_step),
                     "attempt": st.attempts, "tuner_id": st.tuner_id,
                     "message": message[:10_000] if message else None,
-                    "metrics": _metrics(trial), "timestamp": time.time()}],
+                    "metrics": best_metrics(trial), "timestamp": time.time()}],
                     links={"search_task_id": self.task})
                 retrying = status == "INVALID" and trial_id in getattr(
                     self.oracle, "_retry_queue", ())
@@ -335,13 +351,13 @@ class SearchRecord:
             "oracle": type(oracle).__name__,
             "objective": ",".join(directions) if directions else str(objective.name),
             "direction": str(objective.direction),
-            "max_trials": _int(oracle.max_trials),
-            "executions_per_trial": _int(getattr(tuner, "executions_per_trial", None)),
+            "max_trials": integer(oracle.max_trials),
+            "executions_per_trial": integer(getattr(tuner, "executions_per_trial", None)),
             "project_dir": os.path.abspath(os.path.join(str(tuner.directory),
                                                         str(tuner.project_name))),
-            "project_name": str(tuner.project_name), "seed": _int(oracle.seed),
-            "max_retries_per_trial": _int(getattr(oracle, "max_retries_per_trial", None)),
-            "max_consecutive_failed_trials": _int(getattr(
+            "project_name": str(tuner.project_name), "seed": integer(oracle.seed),
+            "max_retries_per_trial": integer(getattr(oracle, "max_retries_per_trial", None)),
+            "max_consecutive_failed_trials": integer(getattr(
                 oracle, "max_consecutive_failed_trials", None)),
             "resumed": bool(oracle.trials), "parallel": self.role == "chief",
             "tuner_id": str(getattr(tuner, "tuner_id", "")) or None,
@@ -363,7 +379,7 @@ class SearchRecord:
             if hp.name in self.space:
                 continue
             self.space.add(hp.name)
-            rows.append(_space_row(hp))
+            rows.append(space_row(hp))
         if rows:
             self.run.rows(self.task, SEARCH, "isearchspace", rows)
 
@@ -380,57 +396,11 @@ class SearchRecord:
             best = []
         if best and best[0].status == "COMPLETED":
             row["best_trial_id"] = str(best[0].trial_id)
-            row["best_score"] = _number(best[0].score)
+            row["best_score"] = number(best[0].score)
             row["best_hyperparameters"] = json.dumps(
                 {k: jsonable(v) for k, v in best[0].hyperparameters.values.items()},
                 sort_keys=True)
         return row
-
-
-def _space_row(hp) -> dict:
-    cfg = hp.get_config()
-    row = {"name": str(cfg.get("name")), "type": type(hp).__name__,
-           "default": json.dumps(jsonable(cfg.get("default")))}
-    for key in ("min_value", "max_value", "step"):
-        if cfg.get(key) is not None:
-            row[key] = float(cfg[key])
-    if cfg.get("sampling") is not None:
-        row["sampling"] = str(cfg["sampling"])
-    if "values" in cfg:
-        row["choices"] = json.dumps([jsonable(v) for v in cfg["values"]])
-        row["ordered"] = bool(cfg.get("ordered"))
-    if cfg.get("value") is not None:  # Fixed
-        row["choices"] = json.dumps([jsonable(cfg["value"])])
-    if cfg.get("conditions"):
-        row["conditions"] = json.dumps(cfg["conditions"], default=str)
-    return row
-
-
-def _metrics(trial) -> str | None:
-    try:
-        names = list(trial.metrics.metrics)
-        best = {n: _number(trial.metrics.get_best_value(n)) for n in names}
-        return json.dumps(best, sort_keys=True) if best else None
-    except Exception:
-        return None
-
-
-def _number(value):
-    try:
-        return None if value is None else float(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _int(value):
-    try:
-        return None if value is None else int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _message(error: BaseException | None) -> str | None:
-    return None if error is None else f"{type(error).__name__}: {error}"[:10_000]
 
 
 # -- the run hook: an execution of a trial ---------------------------------------------------
@@ -443,6 +413,8 @@ def _run_hook(run) -> None:
         run.upstream_sets.append("itrial")
     ctx.executions += 1
     rec = ctx.search
+    if rec.run is not None:
+        rec.trial_values(ctx.trial_id)
     if rec.run is not None and not rec.retagged:
         rec.retagged = True  # the search joins the dataflow its models name
         if run.dataflow != rec.run.dataflow:

@@ -222,6 +222,7 @@ class File(Event, total=False, extra_items=Any):
     kind: Short | None
     size: Count | None
     sha256: Annotated[StrictStr, Field(pattern=r"^[0-9a-f]{64}$")] | None
+    hash_method: Short | None
     epoch: Count | None
     time: Seconds | None
 

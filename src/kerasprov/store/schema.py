@@ -69,7 +69,7 @@ FIXED_DDL = [
         start_time {timestamp}, end_time {timestamp}, error {text}, informed_by {text})""",
     """CREATE TABLE IF NOT EXISTS file (run_id {text}, task_id {text}, path {text},
         role {text}, size {integer}, sha256 {text}, epoch {integer}, time {timestamp},
-        kind {text})""",
+        kind {text}, hash_method {text})""",
     """CREATE TABLE IF NOT EXISTS agent (run_id {text}, agent_id {text}, role {text},
         job {text}, rank {integer}, world_size {integer}, local_rank {integer}, host {text},
         pid {integer}, devices {text}, distribution {text}, activity {text}, source {text},
@@ -83,11 +83,12 @@ FIXED_DDL = [
 ]
 
 MIGRATIONS = [(1, "initial schema"), (2, "agent: the processes of a distributed run"),
-              (3, "extra_value: attributes beyond a set's columns, as rows")]
+              (3, "extra_value: attributes beyond a set's columns, as rows"),
+              (4, "file.hash_method: how a file was hashed, or why it was not")]
 #: Columns a migration adds to a fixed table (a new table is one more FIXED_DDL entry):
 #: version -> [(table, column, lattice type)]. A fresh store has them from FIXED_DDL, an
 #: older one gets them from ``ingest.ddl.ensure_schema``.
-ADDED_COLUMNS: dict[int, list[tuple[str, str, str]]] = {}
+ADDED_COLUMNS: dict[int, list[tuple[str, str, str]]] = {4: [("file", "hash_method", "text")]}
 
 
 def fixed_ddl(dialect: str) -> list[str]:

@@ -176,13 +176,21 @@ def _runs_sql(be, tables, extra: set[str] = frozenset()) -> str:
         taken.add(a)
         return quote(a)
 
-    if "ds_itrainingconfig" in tables:  # which model: a teacher and its student differ here
-        ccols = _cols(be, "ds_itrainingconfig")
-        picked = [(c, a) for c, a in (("model_name", "model"), ("model_class", "model_class"))
-                  if c in ccols]
-        if picked:
-            joins.append("LEFT JOIN ds_itrainingconfig c ON c.run_id = e.run_id")
-            out += [f"c.{quote(c)} AS {quote(a)}" for c, a in picked]
+    # Which model: a teacher and its student differ here. A run that only evaluated (a
+    # loaded model) has its model from the Testing task's input (ds_itestingmodel).
+    sources = []
+    for table, alias_, sql in (
+            ("ds_itrainingconfig", "c", "ds_itrainingconfig"),
+            ("ds_itestingmodel", "tm", "(SELECT run_id, MIN(model_name) AS model_name, "
+                                       "MIN(model_class) AS model_class FROM ds_itestingmodel "
+                                       "GROUP BY run_id)")):
+        if table in tables and {"model_name", "model_class"} <= set(_cols(be, table)):
+            joins.append(f"LEFT JOIN {sql} {alias_} ON {alias_}.run_id = e.run_id")
+            sources.append(alias_)
+    for c, a in (("model_name", "model"), ("model_class", "model_class")):
+        if sources:
+            out.append(f"COALESCE({', '.join(f'{x}.{quote(c)}' for x in sources)}, NULL) "
+                       f"AS {quote(a)}")
     if "ds_itrainingmodel" in tables:
         joins.append("LEFT JOIN ds_itrainingmodel h ON h.run_id = e.run_id")
         hcols = _cols(be, "ds_itrainingmodel")

@@ -20,9 +20,11 @@ class FileRow(NamedTuple):
     epoch: int | None
     time: Any
     kind: str | None
+    hash_method: str | None  # how it was hashed, or why it has no sha256 (capture/files.py)
 
 
-FILE_TYPES = ["text", "text", "text", "text", "integer", "text", "integer", "timestamp", "text"]
+FILE_TYPES = ["text", "text", "text", "text", "integer", "text", "integer", "timestamp", "text",
+              "text"]
 AGENT_COLS = ["run_id", "agent_id", "role", "job", "rank", "world_size", "local_rank", "host",
               "pid", "devices", "distribution", "activity", "source", "time"]
 AGENT_TYPES = ["text"] * 4 + ["integer"] * 3 + ["text", "integer"] + ["text"] * 4 + [
@@ -34,7 +36,7 @@ def file_event(b: Batch, ev: dict, ts) -> None:
     b.gathered["file"].append(FileRow(
         ev["run"], text(ev["task"]), text(ev["path"]), text(ev["role"]),
         integer(ev.get("size")), text(ev.get("sha256")), integer(ev.get("epoch")),
-        ev.get("time", ts), text(ev.get("kind"))))
+        ev.get("time", ts), text(ev.get("kind")), text(ev.get("hash_method"))))
 
 
 @on("agent")  # may come from a stream that is not a run (a worker)
