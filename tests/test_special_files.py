@@ -4,7 +4,8 @@ A FIFO, a character device, a symlink to ``/dev/zero`` or ``/dev/urandom``, a so
 directory, given to ``use_file`` or used as a save path: the script ends, its epochs are
 stored, and each special file has a ``file`` row with no sha256 and the reason in
 ``hash_method``. Regular files are still hashed (a sparse file in full, or, over the size
-bound, recorded with that reason), on DuckDB and on a real PostgreSQL.
+bound, recorded with that reason), on DuckDB, on a real PostgreSQL and through a live
+``kerasprov serve``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from pg_util import pg_admin_url, pg_url  # noqa: F401  (fixtures)
+from test_server import TOKEN, Server
 
 import kerasprov
 from kerasprov.capture import files
@@ -70,11 +72,18 @@ REASONS = {
 }
 
 
-@pytest.fixture(params=["duckdb", "postgres"])
-def store_url(request, tmp_path):
+@pytest.fixture(params=["duckdb", "postgres", "served"])
+def store_url(request, tmp_path, monkeypatch):
     if request.param == "postgres":
-        return request.getfixturevalue("pg_url")
-    return str(tmp_path / "store")
+        yield request.getfixturevalue("pg_url")
+        return
+    if request.param == "duckdb":
+        yield str(tmp_path / "store")
+        return
+    srv = Server(str(tmp_path / "served"), tmp_path).start()  # a client of kerasprov serve
+    monkeypatch.setenv("KERASPROV_TOKEN", TOKEN)
+    yield srv.url
+    srv.kill()
 
 
 def test_special_files_are_recorded_with_the_reason_and_the_run_ends(store_url, tmp_path):
@@ -116,6 +125,9 @@ def test_special_files_are_recorded_with_the_reason_and_the_run_ends(store_url, 
     assert images["hash_method"] == "directory" and images["size"] == 1
     expect = hashlib.sha256(f"a.txt\0{hashlib.sha256(b'a').hexdigest()}\n".encode())
     assert images["sha256"] == expect.hexdigest()
+    # The W3C PROV document says why a file has no sha256.
+    provn = store.prov(runs["run_id"][0]).get_provn()
+    assert "not a regular file: fifo" in provn and "not a regular file: socket" in provn
 
 
 def test_a_file_deleted_or_changed_before_it_is_hashed_keeps_its_size(tmp_path):

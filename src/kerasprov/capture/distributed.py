@@ -307,7 +307,8 @@ def place(run) -> object:
         run.id = f"{main}-r{proc.rank}"
         return lambda r: _emit_agent(r, main, job, proc, activity=r.id)
     run.muted = True  # rank 0 writes this run
-    _emit_agent(_WorkerStream(f"{main}-w{proc.rank}"), main, job, proc, activity=None)
+    _emit_agent(_WorkerStream(f"{main}-w{proc.rank}", run.outbox), main, job, proc,
+                activity=None)
     return None
 
 
@@ -325,10 +326,11 @@ class _WorkerStream:
 
     closing = True
 
-    def __init__(self, stream_id: str):
-        from .session import get_outbox
+    def __init__(self, stream_id: str, outbox):
+        # The run's outbox, handed over: importing session here would close a loop
+        # (session places each new run through this module).
         self.id = stream_id
-        self.outbox = get_outbox()
+        self.outbox = outbox
 
     def emit(self, type_: str, sync: bool = False, close: bool = False, **payload) -> None:
         event = {"v": 1, "run": self.id, "seq": 0, "type": type_, "ts": time.time()}

@@ -14,7 +14,7 @@ import sys
 import time
 from typing import Any
 
-from .values import jsonable, short_float
+from .values import describe_array, is_array, jsonable, short_float
 
 PAPER_HYPS = ("OPTIMIZER_NAME", "LEARNING_RATE", "DECAY", "MOMENTUM", "NUM_EPOCHS",
               "BATCH_SIZE", "NUM_LAYERS")
@@ -367,7 +367,6 @@ def _class_weight(value) -> str | None:
 def _described(value) -> str | None:
     if value is None:
         return None
-    from .files import describe_array, is_array
     return describe_array(value) if is_array(value) else type(value).__name__
 
 

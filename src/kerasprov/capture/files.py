@@ -42,6 +42,7 @@ from pathlib import Path
 
 from ..digest import NotHashed, dir_sha256, file_kind, file_sha256
 from ..errors import warn_once
+from .values import describe_array, is_array  # noqa: F401 (callers use files.*)
 
 FULL_HASH_LIMIT = 64 << 20
 HASH_MAX_BYTES = 64 << 30
@@ -140,21 +141,6 @@ def array_fingerprint(value) -> dict:
 
 
 # -- what the training thread may touch ----------------------------------------------------
-def is_array(value) -> bool:
-    """An array, tensor or DataFrame (not a scalar), judged without converting it."""
-    if isinstance(value, type) or not (hasattr(value, "dtype") or hasattr(value, "dtypes")):
-        return False
-    try:
-        return len(tuple(value.shape)) > 0
-    except (AttributeError, TypeError, ValueError):  # no shape, or an unknown rank
-        return False
-
-
-def describe_array(value) -> str:
-    shape = tuple(int(d) if d is not None else None for d in value.shape)
-    return f"<{type(value).__name__} shape={shape} dtype={getattr(value, 'dtype', 'mixed')}>"
-
-
 def data_items(role: str, value) -> list[tuple[str, object]]:
     """Split a fit/evaluate argument into (role, leaf) pairs: arrays or data pipelines."""
     if value is None:

@@ -116,3 +116,18 @@ def run_status(error: BaseException | None) -> str:
     if isinstance(error, (KeyboardInterrupt, SystemExit)):
         return "interrupted"
     return "failed"
+
+
+def is_array(value) -> bool:
+    """An array, tensor or DataFrame (not a scalar), judged without converting it."""
+    if isinstance(value, type) or not (hasattr(value, "dtype") or hasattr(value, "dtypes")):
+        return False
+    try:
+        return len(tuple(value.shape)) > 0
+    except (AttributeError, TypeError, ValueError):  # no shape, or an unknown rank
+        return False
+
+
+def describe_array(value) -> str:
+    shape = tuple(int(d) if d is not None else None for d in value.shape)
+    return f"<{type(value).__name__} shape={shape} dtype={getattr(value, 'dtype', 'mixed')}>"

@@ -456,6 +456,8 @@ class _Builder:
             attrs.append((self.kp["sha256"], sha))
         if _value(f.get("size")) is not None:
             attrs.append((self.kp["size"], _value(f["size"])))
+        if f.get("hash_method"):  # how it was hashed, or why not (a FIFO, a device...)
+            attrs.append((self.kp["hash_method"], str(f["hash_method"])))
         if f.get("path"):
             attrs.append((self.doc.valid_qualified_name("prov:label"),
                           str(f["path"]).replace("\\", "/").rsplit("/", 1)[-1]))

@@ -259,8 +259,8 @@ def show_sections(sections: dict[str, pd.DataFrame]) -> list[tuple[str, str]]:
             files["sha256"] = [s[:12] if isinstance(s, str) else s for s in files["sha256"]]
         if "task_id" in files.columns:
             files["task_id"] = [_short_task(t, run_id) for t in files["task_id"]]
-        order = [c for c in ("role", "kind", "epoch", "size", "sha256", "task_id", "time",
-                             "path") if c in files.columns]
+        order = [c for c in ("role", "kind", "epoch", "size", "sha256", "hash_method",
+                             "task_id", "time", "path") if c in files.columns]
         files = files[order + [c for c in files.columns if c not in order]]
     out.append(("files", table_text(_drop(files, ()), drop_empty=True)))
     return out
