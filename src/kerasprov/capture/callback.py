@@ -16,7 +16,7 @@ import keras
 
 from ..errors import warn_once
 from ..names import ADAPTATION, TESTING, TRAINING
-from . import extract, files
+from . import extract, files, state
 from .batch import BATCH_SET
 from .lrwatch import LRWatch
 from .options import ProvenanceConfig
@@ -284,9 +284,8 @@ class ProvenanceCallback(_Timed):
 
     def on_train_begin(self, logs=None):
         if self.capture is None:  # used without the patched fit: capture on our own
-            from .patch import start_fit
-            self.capture = start_fit(self.model, self.config, {"epochs": self.params.get(
-                "epochs")})
+            self.capture = state.start_fit(self.model, self.config, {
+                "epochs": self.params.get("epochs")})
             self._standalone = True
         self._timed(FitCapture.train_begin)
 

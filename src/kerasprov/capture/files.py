@@ -42,6 +42,7 @@ from pathlib import Path
 
 from ..digest import NotHashed, dir_sha256, file_kind, file_sha256
 from ..errors import warn_once
+from .state import STATE_ATTR
 from .values import describe_array, is_array  # noqa: F401 (callers use files.*)
 
 FULL_HASH_LIMIT = 64 << 20
@@ -349,7 +350,6 @@ def model_saved(model, filepath, kind: str) -> None:
         emit_file(cap.run, cap.task, filepath, GENERATED, kind="checkpoint",
                   epoch=getattr(cap, "epoch", None))
         return
-    from .patch import STATE_ATTR
     st = getattr(model, STATE_ATTR, None)
     run = getattr(st, "run", None)
     if run is None:

@@ -15,8 +15,9 @@ import time
 
 from ..errors import warn_once
 from ..names import TESTING
-from . import extract, files, loaded, session
+from . import extract, files, loaded, session, state
 from .options import ProvenanceConfig
+from .state import LAST_FIT_ATTR, STATE_ATTR
 from .values import jsonable, run_status
 
 # This module imports no Keras at import time (nor callback.py/batch.py, which subclass
@@ -25,10 +26,8 @@ from .values import jsonable, run_status
 # must not find this module half-imported. Keras is in sys.modules whenever a wrapper runs.
 
 _ORIG: dict[str, object] = {}
-_autolog: dict[str, object] = {"on": False, "config": None}
+_autolog = state.autolog
 _local = threading.local()
-STATE_ATTR = "_kerasprov_state"
-LAST_FIT_ATTR = "_kerasprov_last_fit"  # (run id, Training task) of the model's last fit
 
 
 class ModelState:
@@ -128,6 +127,9 @@ def start_fit(model, cfg: ProvenanceConfig, fit_args: dict):
     object.__setattr__(model, LAST_FIT_ATTR, (run.id, cap.task))
     loaded.used_by(model, run, cap.task)
     return cap
+
+
+state.start_fit = start_fit  # for a ProvenanceCallback used without the patched fit
 
 
 def _new_run(cfg: ProvenanceConfig) -> session.Run:

@@ -44,7 +44,7 @@ import threading
 import time
 
 from ..errors import warn_once
-from . import distributed, session
+from . import distributed, session, state
 from .importhook import after_import
 from .tuner_rows import best_metrics, error_text, integer, number, space_row
 from .values import jsonable
@@ -116,13 +116,12 @@ def _search(self, *fit_args, **fit_kwargs):
 def _dataflow_of(fit_kwargs: dict) -> str | None:
     """The search is recorded when its models are: the dataflow they name."""
     from .callback import ProvenanceCallback
-    from .patch import _autolog
     callbacks = fit_kwargs.get("callbacks") or []
     for cb in callbacks if isinstance(callbacks, (list, tuple)) else [callbacks]:
         if isinstance(cb, ProvenanceCallback):
             return cb.config.dataflow_tag
-    if _autolog["on"]:
-        return _autolog["config"].dataflow_tag
+    if state.autolog["on"]:
+        return state.autolog["config"].dataflow_tag
     return _seen["tag"]
 
 
