@@ -187,3 +187,25 @@ def test_a_store_made_before_hash_method_gets_the_column(tmp_path, monkeypatch):
     assert rows["path"].tolist() == ["/dev/zero", "/x"]
     assert rows["hash_method"].tolist()[0] == "not a regular file: character device"
     assert rows["hash_method"].isna().tolist()[1]
+
+
+def test_a_hash_that_never_returns_is_given_up_and_the_next_jobs_go_on(tmp_path, monkeypatch):
+    """A read that never returns (a hung mount) holds the hash thread: the writer's wait
+    ends after the time bound with the reason, and a new thread hashes what comes next."""
+    import threading
+
+    from kerasprov.capture import hashworker
+    monkeypatch.setenv("KERASPROV_HASH_MAX_SECONDS", "0.5")
+    never = threading.Event()
+    try:
+        stuck = hashworker.background(never.wait, on_timeout={"sha256": None, "why": "x"})
+        behind = hashworker.background(lambda: 42)  # queued behind it, nobody waits on stuck
+        assert behind() == 42
+        path = tmp_path / "f.bin"
+        path.write_bytes(b"abc")
+        later = files.hash_in_background(str(path))
+        assert stuck() == {"sha256": None, "why": "x"}
+        assert later() == {"size": 3, "sha256": hashlib.sha256(b"abc").hexdigest(),
+                           "hash_method": "full"}
+    finally:
+        never.set()

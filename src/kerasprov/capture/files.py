@@ -42,11 +42,11 @@ from pathlib import Path
 
 from ..digest import NotHashed, dir_sha256, file_kind, file_sha256
 from ..errors import warn_once
+from .hashworker import background, hash_bounds
 from .state import STATE_ATTR
 from .values import describe_array, is_array  # noqa: F401 (callers use files.*)
 
 FULL_HASH_LIMIT = 64 << 20
-HASH_MAX_BYTES = 64 << 30
 SAMPLE_BYTES = 16 << 20
 
 USED, GENERATED = "used", "generated"
@@ -56,22 +56,6 @@ _active_lock = threading.Lock()
 
 
 # -- hashing (hash thread) ------------------------------------------------------------------
-def hash_bounds() -> tuple[float, int]:
-    """Seconds and bytes one file or directory may take to hash before it is recorded
-    without a sha256 (``KERASPROV_HASH_MAX_SECONDS``, default 120;
-    ``KERASPROV_HASH_MAX_BYTES``, default 64 GiB): the writer waits for each hash, so an
-    endless or stalled read must not hold the run's later events."""
-    def env(name, default, kind):
-        try:
-            value = kind(os.environ.get(name) or default)
-            return value if value > 0 else default
-        except ValueError:
-            warn_once(f"env:{name}", f"{name} is not a positive number; {default} is used")
-            return default
-    return (env("KERASPROV_HASH_MAX_SECONDS", 120.0, float),
-            env("KERASPROV_HASH_MAX_BYTES", HASH_MAX_BYTES, int))
-
-
 def digest(path: str | os.PathLike) -> dict:
     """``{"size", "sha256", "hash_method"}`` of a path. ``hash_method`` is ``"full"`` (a
     file) or ``"directory"`` when hashed, else why not: ``"not a regular file: fifo"``,
@@ -199,29 +183,15 @@ def emit_file(run, task: str | None, path, role: str, kind: str | None = None,
              epoch=epoch, time=time.time(), lazy=lazy)
 
 
-_pool = None
-_pool_lock = threading.Lock()
-
-
-def background(fn, *args):
-    """Run ``fn(*args)`` now on kerasprov's hash thread (one thread, in order); returns a
-    callable that waits for its result (the ``lazy`` part of an event, for the writer).
-    Reading files and hashing buffers release the GIL: training goes on meanwhile."""
-    global _pool
-    with _pool_lock:
-        if _pool is None:
-            from concurrent.futures import ThreadPoolExecutor
-            _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kerasprov-hash")
-        return _pool.submit(fn, *args).result
-
-
 def hash_in_background(path: str):
     """Start hashing ``path`` now, off the training thread (reading and hashing release
     the GIL); returns a callable for its digest. Now, not when the writer gets to the
     event: a file saved again a moment later (a checkpoint at the next epoch) must not give
     this version the later bytes' hash."""
     mark = _mark(path)  # a stat (microseconds): which version of the file this is
-    return background(digest_if_unchanged, path, mark)
+    stuck = {"size": mark[1] if mark else None, "sha256": None,
+             "hash_method": "hashing took longer than the hash time limit"}
+    return background(digest_if_unchanged, path, mark, on_timeout=stuck)
 
 
 def _mark(path: str) -> tuple[int, int, str] | None:
