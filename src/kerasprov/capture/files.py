@@ -21,7 +21,7 @@ Content hashes:
   the same data always share the hash; a sampled hash can miss a change in a row that was
   not sampled, which the recorded method says.
 
-Only regular files are read, within bounds (``hash_bounds``: 120 s and 64 GiB by default).
+Only regular files are read, within bounds (``hash_bounds``: 600 s and 64 GiB by default).
 A FIFO, a device, a socket (or a symlink to one) is never opened: it is recorded with no
 sha256 and the reason in ``hash_method`` (``"not a regular file: fifo"``), as is a file
 that was missing, deleted or changed before it was hashed, or over a bound. A hashed file

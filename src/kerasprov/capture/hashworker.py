@@ -21,13 +21,13 @@ from typing import Any
 
 from ..errors import warn_once
 
-HASH_MAX_SECONDS = 120.0
+HASH_MAX_SECONDS = 600.0  # about 64 GiB (the size bound) at 110 MB/s
 HASH_MAX_BYTES = 64 << 30
 
 
 def hash_bounds() -> tuple[float, int]:
     """Seconds and bytes one file or directory may take to hash before it is recorded
-    without a sha256 (``KERASPROV_HASH_MAX_SECONDS``, default 120;
+    without a sha256 (``KERASPROV_HASH_MAX_SECONDS``, default 600;
     ``KERASPROV_HASH_MAX_BYTES``, default 64 GiB): the writer waits for each hash, so an
     endless or stalled read must not hold the run's later events."""
     def env(name, default, kind):
