@@ -169,12 +169,16 @@ def test_a_fifo_is_refused_before_any_open(tmp_path):
 
 
 def test_a_store_made_before_hash_method_gets_the_column(tmp_path, monkeypatch):
-    """A store whose ``file`` table predates migration 3 is altered, its rows kept."""
+    """A store whose ``file`` table predates hash_method's migration is altered, its rows
+    kept."""
     from kerasprov.store.embedded import EmbeddedStore
+    from kerasprov.store.schema import ADDED_COLUMNS
     store = EmbeddedStore(tmp_path / "store")
     with store.unit(ingest=False) as be:
         be.execute("ALTER TABLE file DROP COLUMN hash_method")
-        be.execute("DELETE FROM _migrations WHERE version = 3")
+        (version,) = [v for v, cols in ADDED_COLUMNS.items() if ("file", "hash_method",
+                                                                  "text") in cols]
+        be.execute("DELETE FROM _migrations WHERE version = ?", [version])
         be.execute("INSERT INTO file (run_id, path, role) VALUES ('old', '/x', 'used')")
     monkeypatch.setenv("KERASPROV_STORE", str(tmp_path / "store"))
     kerasprov.configure(store=tmp_path / "store")
