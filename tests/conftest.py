@@ -1,4 +1,16 @@
-"""Shared fixtures: every test gets its own store directory; Keras runs on torch by default."""
+"""Shared fixtures and markers for every test module.
+
+Fixtures: ``store_dir`` (a fresh embedded store), ``browser``/``page`` (headless Chromium),
+and, through ``pytest_plugins``, ``pg_admin_url``/``pg_url``/``unit`` (pg_util: one real
+PostgreSQL per session) and ``built``/``store`` (analysis_util: one trained store per
+process). A module uses them by name; no import needed.
+
+Markers (registered in pyproject.toml), applied here so that new tests get them too:
+``pg`` (needs the PostgreSQL server: a ``pg_*`` fixture, or a ``postgres`` parameter),
+``browser`` (needs Chromium: the ``browser`` or ``page`` fixture), ``slow`` (trains Keras
+models or runs whole scripts: marked in the module, or listed in ``SLOW`` below).
+``scripts/test --fast`` leaves all three out.
+"""
 
 import os
 
@@ -6,6 +18,28 @@ os.environ.setdefault("KERAS_BACKEND", "torch")
 
 import pytest  # noqa: E402
 import ui_util  # noqa: E402
+
+pytest_plugins = ["pg_util", "analysis_util"]
+
+#: Test modules (or ``module::test`` names) that take long and are not marked ``slow`` in
+#: their own file: they train Keras models in subprocesses, run the demo, or search.
+SLOW: frozenset[str] = frozenset()
+
+_PG_FIXTURES = {"pg_admin_url", "pg_url", "pg_backend"}
+_BROWSER_FIXTURES = {"browser", "page"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if names & _PG_FIXTURES or "postgres" in map(str, params.values()):
+            item.add_marker(pytest.mark.pg)
+        if names & _BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
+        module = item.nodeid.split("::")[0].rsplit("/", 1)[-1].removesuffix(".py")
+        if module in SLOW or f"{module}::{item.originalname}" in SLOW:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture
@@ -48,4 +82,3 @@ def page(browser):
     yield pg
     pg.close()
     assert not problems, problems
-

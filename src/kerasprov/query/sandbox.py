@@ -33,6 +33,7 @@ import logging
 
 from ..errors import QueryError, SQLRefused, SQLSyntaxError
 from ..store.readonly import DEFAULT_MAX_BYTES
+from ..store.sqlerrors import syntax_error
 from . import sqlallow
 
 DEFAULT_LIMIT = 10_000
@@ -128,20 +129,48 @@ def _check_tree(query: str, dialect: str) -> None:
 
 def _sqlglot_syntax_error(query: str, exc) -> str:
     """``syntax error near "x" (line L, column C)`` from a sqlglot ParseError."""
-    from ..store.sqlerrors import syntax_error
     errors = getattr(exc, "errors", None) or []
     first = errors[0] if errors else {}
     token = str(first.get("highlight") or "")
     line, col = first.get("line"), first.get("col")
     if not (isinstance(line, int) and isinstance(col, int)) or "\n" in token:
-        return "syntax error: the query cannot be read (an unterminated string, quoted " \
-               "name or comment?)"
+        where = _unterminated(query)
+        what = "unterminated quoted string or comment" if where is not None else \
+            "the query cannot be read"
+        return syntax_error(query, what, where)
     lines = query.split("\n")
     start = max(0, col - len(token))  # sqlglot's column is where the token ends
     offset = sum(len(ln) + 1 for ln in lines[:max(0, line - 1)]) + start
     shown = token.replace('"', "'")[:40]
     return syntax_error(query, f'syntax error at or near "{shown}"' if token else
                         "syntax error", min(offset, len(query)))
+
+
+def _unterminated(query: str) -> int | None:
+    """Where a string, quoted name or comment opens that never closes (None: nowhere)."""
+    i, n = 0, len(query)
+    while i < n:
+        if query.startswith("--", i):
+            end = query.find("\n", i)
+            i = n if end < 0 else end + 1
+        elif query.startswith("/*", i):
+            end = query.find("*/", i + 2)
+            if end < 0:
+                return i
+            i = end + 2
+        elif query[i] in "'\"":
+            end = i + 1
+            while True:
+                end = query.find(query[i], end)
+                if end < 0:
+                    return i
+                if not query.startswith(query[i] * 2, end):
+                    break
+                end += 2  # a doubled quote stands for itself
+            i = end + 1
+        else:
+            i += 1
+    return None
 
 
 def _statement_name(node) -> str:

@@ -1,12 +1,13 @@
 """Request bodies bounded while they stream, before any route or token check runs.
 
 A ``Content-Length`` over the bound is refused at once. A body without one (``Transfer-
-Encoding: chunked``) is counted as it arrives: ``bounded`` wraps the ASGI ``receive`` so
-that whatever reads the body (``request.body()``, ``.stream()``, ``.form()``) gets
-PayloadTooLarge (413) past the bound, and ``drain`` reads and drops a body nothing will
-read (a GET, a refused request), so an oversized one is answered 413 too. Nothing keeps
-more than the bound in memory; the server (uvicorn) drops whatever the client sends after
-the answer.
+Encoding: chunked``) is read first, up to the bound (``read_capped``): past it the answer
+is 413 whatever the route (one that reads its body, one that ignores it, a request that
+is refused anyway), and under it the route gets the body as if it had just arrived
+(``replay``). ``bounded`` wraps the ASGI ``receive`` of every request as well, so whatever
+reads a body (``request.body()``, ``.stream()``, ``.form()``) gets PayloadTooLarge (413)
+past the bound. Nothing keeps more than the bound in memory; the server (uvicorn) drops
+whatever the client sends after the answer.
 """
 
 from __future__ import annotations
@@ -33,18 +34,37 @@ def streamed(headers: Headers) -> bool:
     return "content-length" not in headers and "transfer-encoding" in headers
 
 
-async def drain(receive, limit: int) -> bool:
-    """Read and drop a request body; False as soon as it passes ``limit`` bytes."""
-    size = 0
+async def read_capped(receive, limit: int, keep: bool = True) -> bytes | None:
+    """Read a whole request body, or None as soon as it passes ``limit`` bytes (what was
+    read is dropped). ``keep=False`` drops it as it comes (nothing will use it)."""
+    parts, size = [], 0
     while True:
         message = await receive()
         if message["type"] != "http.request":
-            return True  # the client went away
-        size += len(message.get("body", b""))
+            break  # the client went away
+        chunk = message.get("body", b"")
+        size += len(chunk)
         if size > limit:
-            return False
+            return None
+        if keep and chunk:
+            parts.append(chunk)
         if not message.get("more_body", False):
-            return True
+            break
+    return b"".join(parts)
+
+
+def replay(body: bytes, receive):
+    """``receive`` that gives ``body`` (already read) first, then what the server says next
+    (a disconnect)."""
+    sent = False
+
+    async def replayed():
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+    return replayed
 
 
 def bounded(receive, limit: int):

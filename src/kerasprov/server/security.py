@@ -43,7 +43,7 @@ from starlette.datastructures import Headers, QueryParams
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from ..errors import PayloadTooLarge
-from .bodies import body_too_large, bounded, drain, streamed
+from .bodies import body_too_large, bounded, read_capped, replay, streamed
 
 #: Host names every server answers to: a loopback address is never an attacker's DNS name.
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
@@ -371,14 +371,14 @@ class SecurityMiddleware:
                     (k, v) for k, v in _RAW_HEADERS if k not in present)]}
             await send(message)
 
-        headers = Headers(scope=scope)
         limit = self.policy.body_limit(scope["path"])
         response = self.check(scope)
-        if streamed(headers) and (response is not None or scope["method"] in SAFE_METHODS):
-            # Nothing reads this body, and a chunked one has no length to judge: drop it up to
-            # the bound, so an oversized one is answered 413 like a declared one.
-            if not await drain(receive, limit):
+        if streamed(Headers(scope=scope)):  # no length to judge it by: read up to the bound
+            body = await read_capped(receive, limit, keep=response is None)
+            if body is None:
                 response = body_too_large(limit)
+            elif response is None:
+                receive = replay(body, receive)
         if response is not None:
             return await response(scope, receive, send_with_headers)
         try:

@@ -254,12 +254,12 @@ class DuckDBBackend(DuckDBBulk, Backend):
     def _read_only_df(self, query, limit, timeout, max_bytes):
         import duckdb
 
-        from ..errors import QueryError, SQLRefused
-        from .sqlerrors import duckdb_message
+        from ..errors import SQLRefused
+        from .sqlerrors import duckdb_error
         try:
             statements = self.con.extract_statements(query)
         except duckdb.Error as exc:
-            raise QueryError(duckdb_message(exc, query)) from None
+            raise duckdb_error(exc, query) from None
         if len(statements) != 1:
             raise SQLRefused("only one SQL statement is allowed")
         if statements[0].type != duckdb.StatementType.SELECT:
@@ -281,7 +281,7 @@ class DuckDBBackend(DuckDBBulk, Backend):
         except duckdb.Error as exc:
             if deadline.fired:
                 raise timed_out(timeout) from None
-            raise QueryError(duckdb_message(exc, query)) from None
+            raise duckdb_error(exc, query) from None
         finally:
             _stop_and_close(cur)
             deadline.disarm()  # only now: the result is closed

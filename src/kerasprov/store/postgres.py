@@ -225,9 +225,9 @@ class PostgresBackend(Backend):
                 raise timed_out(timeout) from None
             if over_limit(exc):
                 raise QueryError(over_limit(exc)) from None
-            from .sqlerrors import postgres_message  # DETAIL, HINT and a caret kept
-            raise QueryError(postgres_message(
-                exc, query, 'DECLARE "kerasprov_sandbox" CURSOR FOR ')) from None
+            from .sqlerrors import postgres_error  # DETAIL, HINT and a caret kept
+            raise postgres_error(exc, query, 'DECLARE "kerasprov_sandbox" CURSOR FOR ') \
+                from None
         finally:
             deadline.disarm()  # the cursor is closed: a cancel now could only hit ROLLBACK
             with contextlib.suppress(Exception):

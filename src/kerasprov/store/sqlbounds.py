@@ -8,11 +8,11 @@ the machine's memory and spill to 90 % of the free disk: one ``string_agg`` over
   manager may hold (hash tables, sorts, aggregates);
 - ``max_temp_directory_size``: ``KERASPROV_SQL_TEMP`` (default ``1GiB``), what it may spill
   to its temporary directory (``<store>/kerasprov.duckdb.tmp``) once memory is full;
-- an address-space cap on the process (``RLIMIT_AS``) of its size before its first query
-  plus three times the memory limit, while a query runs: DuckDB does not count every
-  allocation against ``memory_limit`` (a vector of 2,048 strings built by ``repeat`` or
-  ``lpad`` is allocated outside it, 2 GB for strings of 1 MB), and the cap makes those
-  fail as well.
+- an address-space cap on the process (``RLIMIT_AS``): while a query runs, the process
+  may map at most three times the memory limit more than it did (counting what earlier
+  queries left mapped for reuse). DuckDB does not count every allocation against
+  ``memory_limit`` (a vector of 2,048 strings built by ``repeat`` or ``lpad`` is allocated
+  outside it: 2 GB for strings of 1 MB); the cap makes those fail as well.
 
 Going over any of them is one clear QueryError naming the bound and how to raise it. The
 settings are put back after the query (ingest and kerasprov's own reads are not bounded).
@@ -103,7 +103,8 @@ def duckdb_bounds(con):
 _as_lock = threading.Lock()
 _as_users = 0
 _as_saved: tuple[int, int] | None = None
-_as_first: int | None = None  # the process's size before its first bounded query
+_as_start = 0      # the process's size when the running queries began
+_as_retained = 0   # address space earlier bounded queries left mapped (and reusable)
 #: Room for what any query needs beyond what the process already mapped (thread stacks).
 _AS_MARGIN = 128 * 1024 * 1024
 
@@ -123,13 +124,14 @@ def _vm_size() -> int | None:
 def _address_space(headroom: int):
     """Cap this process's address space (Linux ``RLIMIT_AS``) while the body runs.
 
-    The cap is the process's size before its first bounded query plus ``headroom``, or its
-    size now plus a small margin if that is more: DuckDB's allocator keeps the address
-    space of freed memory and reuses it, so measuring from "now" alone would let each
-    query add ``headroom`` again. Process-wide: overlapping queries share the first one's
-    cap, and the last one out puts the old limit back.
+    The cap is the process's size now plus ``headroom``, less what earlier bounded queries
+    left mapped: DuckDB's allocator keeps the address space of memory it freed and reuses
+    it, so without that each query could add ``headroom`` again. (What the rest of the
+    process maps between queries, e.g. importing a library, is not counted.)
+    Process-wide: overlapping queries share the first one's cap, and the last one out puts
+    the old limit back.
     """
-    global _as_users, _as_saved, _as_first
+    global _as_users, _as_saved, _as_start, _as_retained
     try:
         import resource
     except ImportError:  # not a POSIX system: DuckDB's own limit still holds
@@ -139,9 +141,9 @@ def _address_space(headroom: int):
         if _as_users == 0:
             size = _vm_size()
             if size is not None:
-                _as_first = size if _as_first is None else _as_first
+                _as_start = size
                 soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-                cap = max(_as_first + headroom, size + _AS_MARGIN)
+                cap = size + max(_AS_MARGIN, headroom - _as_retained)
                 if hard != resource.RLIM_INFINITY:
                     cap = min(cap, hard)
                 if soft == resource.RLIM_INFINITY or cap < soft:
@@ -156,6 +158,10 @@ def _address_space(headroom: int):
     finally:
         with _as_lock:
             _as_users -= 1
-            if _as_users == 0 and _as_saved is not None:
-                resource.setrlimit(resource.RLIMIT_AS, _as_saved)
-                _as_saved = None
+            if _as_users == 0:
+                size = _vm_size()
+                if size is not None and _as_start:
+                    _as_retained += max(0, size - _as_start)
+                if _as_saved is not None:
+                    resource.setrlimit(resource.RLIMIT_AS, _as_saved)
+                    _as_saved = None

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from ..errors import QueryError, SQLSyntaxError
+
 MAX_MESSAGE_CHARS = 2000
 MAX_MESSAGE_LINES = 14
 _CONTEXT = 60  # characters of the query line shown on each side of the caret
@@ -59,6 +61,8 @@ def syntax_error(query: str, what: str, offset: int | None) -> str:
     words (``syntax error at or near "x"``, ``unterminated string literal``); ``offset``
     the 0-based character where it stopped reading, if known."""
     what = what.strip().rstrip(".")
+    if not what.lower().startswith("syntax error"):
+        what = f"syntax error: {what}"
     near, at_end = None, False
     m = re.search(r'\s+at or near\s+(".*")$', what)
     if m:
@@ -69,8 +73,9 @@ def syntax_error(query: str, what: str, offset: int | None) -> str:
     if offset is not None and offset >= len(query.rstrip()):
         at_end = True
     if near is None and not at_end and offset is not None:
-        token = re.match(r"\s*(\w+|'[^']*'?|\"[^\"]*\"?|\S)", query[offset:])
-        near = f'"{token.group(1)[:40]}"' if token else None
+        token = re.match(r"\s*(/\*|--|\w+|'[^']*'?|\"[^\"]*\"?|\S)", query[offset:])
+        text = token.group(1)[:40] if token else ""
+        near = (f'"{text}"' if '"' not in text else f"'{text}'") if text else None
     where = ""
     if offset is not None:
         line, col = line_column(query, offset)
@@ -85,20 +90,24 @@ def byte_offset_to_char(query: str, offset: int) -> int:
     return len(query.encode("utf-8")[:max(0, offset)].decode("utf-8", "ignore"))
 
 
-def duckdb_message(exc: object, query: str) -> str:
-    """A DuckDB error as the person should read it: the whole message, hints and caret
-    (a parse error: one line with its place)."""
+def duckdb_error(exc: object, query: str) -> QueryError:
+    """A DuckDB error as the person should read it: the whole message, hints and caret; a
+    parse error in one line with its place (SQLSyntaxError); over the memory bounds, what
+    they are and how to raise them."""
     text = str(exc).strip()
     if text.startswith("Out of Memory Error"):
         from .sqlbounds import over_limit_message
-        return over_limit_message(first_line(text).removeprefix("Out of Memory Error: "))
+        return QueryError(over_limit_message(
+            first_line(text).removeprefix("Out of Memory Error: ")))
     if text.startswith("Parser Error:"):
-        return syntax_error(query, first_line(text).removeprefix("Parser Error:"), None)
-    return bounded(text)
+        return SQLSyntaxError(syntax_error(
+            query, first_line(text).removeprefix("Parser Error:"), None))
+    return QueryError(bounded(text))
 
 
-def postgres_message(exc, query: str, wrapped_by: str = "") -> str:
-    """A psycopg error with its DETAIL and HINT, and a caret in the person's query.
+def postgres_error(exc, query: str, wrapped_by: str = "") -> QueryError:
+    """A psycopg error with its DETAIL and HINT, and a caret in the person's query; a
+    syntax error in one line with its place (SQLSyntaxError).
 
     ``wrapped_by`` is the text that preceded the query in the statement sent (a cursor's
     ``DECLARE "name" CURSOR FOR ``): PostgreSQL counts its position from there.
@@ -106,7 +115,7 @@ def postgres_message(exc, query: str, wrapped_by: str = "") -> str:
     diag = getattr(exc, "diag", None)
     primary = getattr(diag, "message_primary", None)
     if not primary:
-        return bounded(first_line(exc))
+        return QueryError(bounded(first_line(exc)))
     offset = None
     position = getattr(diag, "statement_position", None)
     if position and str(position).isdigit():
@@ -114,11 +123,11 @@ def postgres_message(exc, query: str, wrapped_by: str = "") -> str:
         if not 0 <= offset <= len(query):
             offset = None
     if getattr(diag, "sqlstate", None) == "42601":  # syntax_error
-        return syntax_error(query, primary, offset)
+        return SQLSyntaxError(syntax_error(query, primary, offset))
     parts = [primary]
     for label, value in (("DETAIL", diag.message_detail), ("HINT", diag.message_hint)):
         if value:
             parts.append(f"{label}: {value}")
     if offset is not None:
         parts.append(caret(query, offset))
-    return bounded("\n".join(parts))
+    return QueryError(bounded("\n".join(parts)))
