@@ -22,11 +22,37 @@ import ui_util  # noqa: E402
 pytest_plugins = ["pg_util", "analysis_util"]
 
 #: Test modules (or ``module::test`` names) that take long and are not marked ``slow`` in
-#: their own file: they train Keras models in subprocesses, run the demo, or search.
-SLOW: frozenset[str] = frozenset()
+#: their own file: they train Keras models (in this process or in scripts), start servers
+#: and CLI processes, run the demo or a tuner search. What is left is the inner loop
+#: (``scripts/test --fast``): the SQL sandbox, ingest, hostile input, the analyses on one
+#: shared trained store.
+SLOW: frozenset[str] = frozenset("""
+test_bad_input test_batch_capture test_capture test_cli_analysis test_concurrency test_crash
+test_demo test_diff test_distributed test_faults test_fidelity test_files test_fingerprint
+test_ingest_gaps test_jax_backend test_lean_capture test_lineage test_lineage_ui
+test_live_and_cli test_many_trainers test_never_breaks test_prov_interop test_remote_crash
+test_replay test_search_ui test_server test_store_kinds test_transform test_tuner
+test_ui_api test_ui_browser test_ui_token test_web_security
+test_sql_sandbox::test_cli_and_ui_show_the_hints
+test_sql_sandbox::test_streaming_recursive_cte_stops_at_its_timeout
+test_hostile_ingest::test_forged_journal_lines_never_block_the_store
+test_hostile_ingest::test_broken_stores_give_one_line_and_exit_2
+""".split())
 
 _PG_FIXTURES = {"pg_admin_url", "pg_url", "pg_backend"}
 _BROWSER_FIXTURES = {"browser", "page"}
+
+
+def _module(path) -> str:
+    return os.path.basename(str(path)).removesuffix(".py")
+
+
+def pytest_ignore_collect(collection_path, config):
+    """Under ``-m "not slow"`` a module that is slow as a whole is not even imported."""
+    if "not slow" in (config.getoption("markexpr") or "") and \
+            _module(collection_path) in SLOW:
+        return True
+    return None
 
 
 def pytest_collection_modifyitems(config, items):
@@ -37,7 +63,7 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.pg)
         if names & _BROWSER_FIXTURES:
             item.add_marker(pytest.mark.browser)
-        module = item.nodeid.split("::")[0].rsplit("/", 1)[-1].removesuffix(".py")
+        module = _module(item.nodeid.split("::")[0])
         if module in SLOW or f"{module}::{item.originalname}" in SLOW:
             item.add_marker(pytest.mark.slow)
 

@@ -105,8 +105,6 @@ _as_users = 0
 _as_saved: tuple[int, int] | None = None
 _as_start = 0      # the process's size when the running queries began
 _as_retained = 0   # address space earlier bounded queries left mapped (and reusable)
-#: Room for what any query needs beyond what the process already mapped (thread stacks).
-_AS_MARGIN = 128 * 1024 * 1024
 
 
 def _vm_size() -> int | None:
@@ -125,9 +123,10 @@ def _address_space(headroom: int):
     """Cap this process's address space (Linux ``RLIMIT_AS``) while the body runs.
 
     The cap is the process's size now plus ``headroom``, less what earlier bounded queries
-    left mapped: DuckDB's allocator keeps the address space of memory it freed and reuses
-    it, so without that each query could add ``headroom`` again. (What the rest of the
-    process maps between queries, e.g. importing a library, is not counted.)
+    left mapped (but at least a third of ``headroom``): DuckDB's allocator keeps the
+    address space of memory it freed and reuses it, so without that each query could add
+    ``headroom`` again. (What the rest of the process maps between queries, e.g. importing
+    a library, is not counted.)
     Process-wide: overlapping queries share the first one's cap, and the last one out puts
     the old limit back.
     """
@@ -143,7 +142,9 @@ def _address_space(headroom: int):
             if size is not None:
                 _as_start = size
                 soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-                cap = size + max(_AS_MARGIN, headroom - _as_retained)
+                # At least one memory limit of new room: what was retained is not always
+                # reusable for the next query's pattern (one large block, another arena).
+                cap = size + max(headroom // ADDRESS_SPACE_FACTOR, headroom - _as_retained)
                 if hard != resource.RLIM_INFINITY:
                     cap = min(cap, hard)
                 if soft == resource.RLIM_INFINITY or cap < soft:
