@@ -234,13 +234,15 @@ def test_sql_that_builds_gigabytes_stops_with_one_clear_error(body_store, name):
 def test_a_sort_past_the_temp_bound_stops_and_the_temp_folder_is_bounded(body_store):
     q = ("SELECT count(*) FROM (SELECT i::VARCHAR || repeat('x', 60) AS s "
          "FROM range(4000000) t(i) ORDER BY s DESC)")
-    out, _ = _sql_cli(body_store, q, KERASPROV_SQL_MEMORY="64MiB", KERASPROV_SQL_TEMP="32MiB")
+    out, _ = _sql_cli(body_store, q, KERASPROV_SQL_MEMORY="64MB",
+                      KERASPROV_SQL_TEMP_LIMIT="32MB")
     assert out.returncode != 0 and "32 MiB of temporary files" in out.stderr, out.stderr
     tmp = body_store / "kerasprov.duckdb.tmp"
     size = sum(p.stat().st_size for p in tmp.rglob("*") if p.is_file()) if tmp.exists() else 0
     assert size <= 32 * MiB
     # With room, the same sort runs: the bound is what stopped it.
-    ok, _ = _sql_cli(body_store, q, KERASPROV_SQL_MEMORY="2GiB", KERASPROV_SQL_TEMP="2GiB")
+    ok, _ = _sql_cli(body_store, q, KERASPROV_SQL_MEMORY="2GB",
+                     KERASPROV_SQL_TEMP_LIMIT="2GB")
     assert ok.returncode == 0 and "4000000" in ok.stdout, ok.stderr
 
 
@@ -262,7 +264,7 @@ def test_over_the_bound_leaves_the_process_and_store_as_they_were(body_store, mo
         (mem,), = be.fetchall("SELECT current_setting('memory_limit')")
         assert "128" not in mem and "MiB" not in mem, mem
     monkeypatch.setenv("KERASPROV_SQL_MEMORY", "lots")
-    with pytest.raises(BadRequest, match="KERASPROV_SQL_MEMORY must be a size such as"):
+    with pytest.raises(BadRequest, match="KERASPROV_SQL_MEMORY must be a size such as 512MB"):
         store.sql("SELECT 1")
 
 

@@ -4,9 +4,9 @@ DuckDB runs inside our process (the CLI, the UI, ``serve``), and by default may 
 the machine's memory and spill to 90 % of the free disk: one ``string_agg`` over
 ``repeat(...)`` took 11 GB. A sandboxed query therefore runs under:
 
-- ``memory_limit``: ``KERASPROV_SQL_MEMORY`` (default ``1GiB``), what DuckDB's buffer
+- ``memory_limit``: ``KERASPROV_SQL_MEMORY`` (default ``1GB``), what DuckDB's buffer
   manager may hold (hash tables, sorts, aggregates);
-- ``max_temp_directory_size``: ``KERASPROV_SQL_TEMP`` (default ``1GiB``), what it may spill
+- ``max_temp_directory_size``: ``KERASPROV_SQL_TEMP_LIMIT`` (default ``1GB``), what it may spill
   to its temporary directory (``<store>/kerasprov.duckdb.tmp``) once memory is full;
 - an address-space cap on the process (``RLIMIT_AS``): while a query runs, the process
   may map at most three times the memory limit more than it did (counting what earlier
@@ -25,25 +25,27 @@ import os
 import re
 import threading
 
-DEFAULT_MEMORY = "1GiB"
-DEFAULT_TEMP = "1GiB"
+DEFAULT_MEMORY = "1GB"
+DEFAULT_TEMP = "1GB"
 MEMORY_ENV = "KERASPROV_SQL_MEMORY"
 #: While a query runs, the process may grow by this many times the memory limit.
 ADDRESS_SPACE_FACTOR = 3
-TEMP_ENV = "KERASPROV_SQL_TEMP"
+TEMP_ENV = "KERASPROV_SQL_TEMP_LIMIT"
 
-_UNITS = {"": 1, "b": 1, "bytes": 1, "k": 1000, "kb": 1000, "kib": 1024, "m": 1000**2,
-          "mb": 1000**2, "mib": 1024**2, "g": 1000**3, "gb": 1000**3, "gib": 1024**3,
-          "t": 1000**4, "tb": 1000**4, "tib": 1024**4}
+# Read as PostgreSQL reads sizes (pgreader shares KERASPROV_SQL_TEMP_LIMIT): binary units,
+# a bare number in kB; the IEC spellings (MiB, GiB) mean the same.
+_UNITS = {"": 1024, "b": 1, "bytes": 1, "k": 1024, "kb": 1024, "kib": 1024,
+          "m": 1024**2, "mb": 1024**2, "mib": 1024**2, "g": 1024**3, "gb": 1024**3,
+          "gib": 1024**3, "t": 1024**4, "tb": 1024**4, "tib": 1024**4}
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$")
 
 
 def parse_size(text: str, name: str) -> int:
-    """``512MiB``, ``2GB``, ``1.5GiB``, ``1073741824`` -> bytes; ValueError naming ``name``."""
+    """``512MB``, ``2GB``, ``1.5GiB``, ``1048576`` (kB) -> bytes; ValueError naming ``name``."""
     m = _SIZE.match(str(text))
     unit = m.group(2).lower() if m else ""
     if not m or unit not in _UNITS:
-        raise ValueError(f"{name} must be a size such as 512MiB or 2GiB; received {text!r}")
+        raise ValueError(f"{name} must be a size such as 512MB or 2GB; received {text!r}")
     return int(float(m.group(1)) * _UNITS[unit])
 
 
@@ -61,7 +63,7 @@ def memory_limit() -> int:
 
 
 def temp_limit() -> int:
-    """Bytes a sandboxed query may spill to temporary files (``KERASPROV_SQL_TEMP``)."""
+    """Bytes a sandboxed query may spill to temporary files (``KERASPROV_SQL_TEMP_LIMIT``)."""
     return _setting(TEMP_ENV, DEFAULT_TEMP)
 
 
