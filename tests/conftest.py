@@ -1,4 +1,16 @@
-"""Shared fixtures: every test gets its own store directory; Keras runs on torch by default."""
+"""Shared fixtures and markers for every test module.
+
+Fixtures: ``store_dir`` (a fresh embedded store), ``browser``/``page`` (headless Chromium),
+and, through ``pytest_plugins``, ``pg_admin_url``/``pg_url``/``unit`` (pg_util: one real
+PostgreSQL per session) and ``built``/``store`` (analysis_util: one trained store per
+process). A module uses them by name; no import needed.
+
+Markers (registered in pyproject.toml), applied here so that new tests get them too:
+``pg`` (needs the PostgreSQL server: a ``pg_*`` fixture, or a ``postgres`` parameter),
+``browser`` (needs Chromium: the ``browser`` or ``page`` fixture), ``slow`` (trains Keras
+models or runs whole scripts: marked in the module, or listed in ``SLOW`` below).
+``scripts/test --fast`` leaves all three out.
+"""
 
 import os
 
@@ -6,6 +18,54 @@ os.environ.setdefault("KERAS_BACKEND", "torch")
 
 import pytest  # noqa: E402
 import ui_util  # noqa: E402
+
+pytest_plugins = ["pg_util", "analysis_util"]
+
+#: Test modules (or ``module::test`` names) that take long and are not marked ``slow`` in
+#: their own file: they train Keras models (in this process or in scripts), start servers
+#: and CLI processes, run the demo or a tuner search. What is left is the inner loop
+#: (``scripts/test --fast``): the SQL sandbox, ingest, hostile input, the analyses on one
+#: shared trained store.
+SLOW: frozenset[str] = frozenset("""
+test_bad_input test_batch_capture test_capture test_cli_analysis test_concurrency test_crash
+test_demo test_diff test_distributed test_faults test_fidelity test_files test_fingerprint
+test_ingest_gaps test_jax_backend test_lean_capture test_lineage test_lineage_ui
+test_live_and_cli test_many_trainers test_never_breaks test_prov_interop test_remote_crash
+test_replay test_search_ui test_server test_store_kinds test_transform test_tuner
+test_ui_api test_ui_browser test_ui_token test_web_security
+test_sql_sandbox::test_cli_and_ui_show_the_hints
+test_sql_sandbox::test_streaming_recursive_cte_stops_at_its_timeout
+test_hostile_ingest::test_forged_journal_lines_never_block_the_store
+test_hostile_ingest::test_broken_stores_give_one_line_and_exit_2
+""".split())
+
+_PG_FIXTURES = {"pg_admin_url", "pg_url", "pg_backend"}
+_BROWSER_FIXTURES = {"browser", "page"}
+
+
+def _module(path) -> str:
+    return os.path.basename(str(path)).removesuffix(".py")
+
+
+def pytest_ignore_collect(collection_path, config):
+    """Under ``-m "not slow"`` a module that is slow as a whole is not even imported."""
+    if "not slow" in (config.getoption("markexpr") or "") and \
+            _module(collection_path) in SLOW:
+        return True
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if names & _PG_FIXTURES or "postgres" in map(str, params.values()):
+            item.add_marker(pytest.mark.pg)
+        if names & _BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
+        module = _module(item.nodeid.split("::")[0])
+        if module in SLOW or f"{module}::{item.originalname}" in SLOW:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture
@@ -48,4 +108,3 @@ def page(browser):
     yield pg
     pg.close()
     assert not problems, problems
-

@@ -1,13 +1,20 @@
-"""A real PostgreSQL server for tests: started once per session in a temporary directory.
+"""A real PostgreSQL server for tests: started once per test session, shared by every module.
 
 ``KERASPROV_TEST_PG_URL`` (e.g. set by ``scripts/pg-test-server``) points the tests at a
 server that is already running. Otherwise the Debian binaries in /usr/lib/postgresql/*/bin
 start a throw-away cluster on a free loopback port; PostgreSQL refuses to run as root, so as
 root the server runs as the ``postgres`` user. Each test gets its own fresh database.
+
+tests/conftest.py loads this module as a plugin (``pytest_plugins``), so ``pg_admin_url``,
+``pg_url`` and ``unit`` need no import. Modules that still import them (``from pg_util
+import pg_admin_url``) get a fixture of their own, and pytest would run a session fixture
+once per such module: the server itself is therefore one per process (``shared_admin_url``),
+stopped when the session ends.
 """
 
 from __future__ import annotations
 
+import atexit
 import glob
 import os
 import shutil
@@ -98,24 +105,51 @@ def _wait_ready(url: str, timeout: float = 30.0) -> None:
             time.sleep(0.2)
 
 
-@pytest.fixture(scope="session")
-def pg_admin_url():
-    """URL of a running PostgreSQL server's ``postgres`` database (session-wide)."""
-    pytest.importorskip("psycopg", reason="psycopg (the 'postgres' extra) is not installed")
+_shared: dict[str, object] = {}  # "server": PgServer, or "error": why it did not start
+
+
+def shared_admin_url() -> str:
+    """The URL of this process's one test server (started on first use), or of the server
+    ``KERASPROV_TEST_PG_URL`` names."""
     given = os.environ.get("KERASPROV_TEST_PG_URL")
     if given:
         _wait_ready(given)
-        yield given
-        return
-    if pg_bin() is None:
+        return given
+    if "error" in _shared:  # failed once: fail fast in every later module
+        raise RuntimeError(f"the test PostgreSQL did not start: {_shared['error']}")
+    if "server" not in _shared:
+        server = PgServer()
+        try:
+            server.start()
+            _wait_ready(server.url())
+        except Exception as exc:
+            _shared["error"] = repr(exc)
+            server.stop()
+            raise
+        _shared["server"] = server
+        atexit.register(stop_shared)  # also when this module is not loaded as a plugin
+    return _shared["server"].url()
+
+
+def stop_shared() -> None:
+    server = _shared.pop("server", None)
+    if server is not None:
+        server.stop()
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    """A plugin hook: the session's server goes when the session ends."""
+    stop_shared()
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url():
+    """URL of a running PostgreSQL server's ``postgres`` database (one per session)."""
+    pytest.importorskip("psycopg", reason="psycopg (the 'postgres' extra) is not installed")
+    if not os.environ.get("KERASPROV_TEST_PG_URL") and pg_bin() is None:
         pytest.skip("PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb); "
                     "install the Debian package 'postgresql' or set KERASPROV_TEST_PG_URL")
-    server = PgServer().start()
-    try:
-        _wait_ready(server.url())
-        yield server.url()
-    finally:
-        server.stop()
+    return shared_admin_url()
 
 
 @pytest.fixture

@@ -51,6 +51,11 @@ class QueryError(KerasProvError):
     status = 400
 
 
+class SQLSyntaxError(SQLRefused, QueryError):
+    """User SQL does not parse: ``syntax error near "x" (line 1, column 8)``. A refusal
+    (nothing ran) and a query error (the text is wrong) at once."""
+
+
 class PathQueryError(KerasProvError):
     """Unknown data set/attribute, or no path between the chosen data sets."""
 

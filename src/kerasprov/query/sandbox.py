@@ -10,22 +10,30 @@ Layers, each meant to hold on its own:
    SELECT ... INTO, FOR UPDATE); no table outside the store (system catalogs, other
    databases, file paths). SQL it cannot parse is refused, not guessed at.
 2. **The engine's own parser** where it exposes one (DuckDB's ``json_serialize_sql``): the
-   same allow-list is applied to the functions and tables DuckDB itself sees, so a text
-   that sqlglot and DuckDB read differently cannot hide a call.
+   same allow-list is applied to the functions and tables DuckDB itself sees, and every
+   kind of node in DuckDB's tree must be on ``sqlallow.DUCKDB_NODES`` /
+   ``DUCKDB_EXPRESSIONS``, so a text that sqlglot and DuckDB read differently cannot hide a
+   call, a ``SHOW`` or a write, and a kind of node nobody listed is refused.
 3. **The engine**: DuckDB is opened with external access disabled (no file or network
    function works, and it cannot be re-enabled); PostgreSQL runs the query in a READ ONLY
    transaction with a statement timeout, as the least-privileged ``kerasprov_reader`` role
    (see ``store/pgreader.py``); MonetDB in a transaction that is always rolled back.
 4. **Limits**: every backend's ``read_only_df`` stops the query at its timeout (until the
-   last row is fetched and the result closed) and caps the result in rows and bytes.
+   last row is fetched and the result closed) and caps the result in rows and bytes; on
+   DuckDB it runs under a memory limit and a bounded temp directory (``store/sqlbounds``).
+
+A query that does not parse is refused with one line in SQL's words, ``syntax error near
+"FORM" (line 1, column 10)`` (``SQLSyntaxError``); DuckDB's reading is preferred where it
+has one, since it is the engine that would run the text.
 """
 
 from __future__ import annotations
 
 import logging
 
-from ..errors import QueryError, SQLRefused
+from ..errors import QueryError, SQLRefused, SQLSyntaxError
 from ..store.readonly import DEFAULT_MAX_BYTES
+from ..store.sqlerrors import syntax_error
 from . import sqlallow
 
 DEFAULT_LIMIT = 10_000
@@ -68,11 +76,29 @@ def check_sql(sql: object, dialect: str | None = None, engine=None) -> str:
     query = check_text(sql)
     dialects = [_SQLGLOT_DIALECTS.get(dialect, "postgres")] if dialect else \
         sorted(set(_SQLGLOT_DIALECTS.values()))
+    refs = engine.sql_references(query) if engine is not None else None
     for d in dialects:
-        _check_tree(query, d)
-    if engine is not None:
-        check_references(engine.sql_references(query))
+        try:
+            _check_tree(query, d)
+        except _Unparsed as exc:
+            for ref in refs or ():  # the engine's own reading of a text that does not parse
+                if ref.kind == "error" and ref.name.startswith("syntax:"):
+                    raise SQLSyntaxError(ref.name.split(":", 1)[1].strip()) from None
+            if refs is None:
+                raise SQLSyntaxError(exc.message) from None
+            raise SQLRefused(f"the sandbox cannot parse this query as {d} SQL, so it does "
+                             f"not run it: its parser stops with a {exc.message}; write "
+                             f"it another way") from None
+    check_references(refs)
     return query
+
+
+class _Unparsed(Exception):
+    """sqlglot could not parse the text; ``message``: where, in SQL's words."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
 
 
 def check_references(refs) -> None:
@@ -88,9 +114,7 @@ def _check_tree(query: str, dialect: str) -> None:
     try:
         trees = [t for t in sqlglot.parse(query, dialect=dialect) if t is not None]
     except SqlglotError as exc:
-        first = (str(exc).strip().splitlines() or ["syntax error"])[0]
-        raise SQLRefused(f"the sandbox cannot parse this query as {dialect} SQL, so it does "
-                         f"not run it: {first}") from None
+        raise _Unparsed(_sqlglot_syntax_error(query, exc)) from None
     except RecursionError:
         raise SQLRefused("the query is nested too deeply for the sandbox to check") from None
     if len(trees) != 1:
@@ -101,6 +125,52 @@ def _check_tree(query: str, dialect: str) -> None:
                          f"{_statement_name(root)}")
     for node in root.walk():
         _check_node(node, exp)
+
+
+def _sqlglot_syntax_error(query: str, exc) -> str:
+    """``syntax error near "x" (line L, column C)`` from a sqlglot ParseError."""
+    errors = getattr(exc, "errors", None) or []
+    first = errors[0] if errors else {}
+    token = str(first.get("highlight") or "")
+    line, col = first.get("line"), first.get("col")
+    if not (isinstance(line, int) and isinstance(col, int)) or "\n" in token:
+        where = _unterminated(query)
+        what = "unterminated quoted string or comment" if where is not None else \
+            "the query cannot be read"
+        return syntax_error(query, what, where)
+    lines = query.split("\n")
+    start = max(0, col - len(token))  # sqlglot's column is where the token ends
+    offset = sum(len(ln) + 1 for ln in lines[:max(0, line - 1)]) + start
+    shown = token.replace('"', "'")[:40]
+    return syntax_error(query, f'syntax error at or near "{shown}"' if token else
+                        "syntax error", min(offset, len(query)))
+
+
+def _unterminated(query: str) -> int | None:
+    """Where a string, quoted name or comment opens that never closes (None: nowhere)."""
+    i, n = 0, len(query)
+    while i < n:
+        if query.startswith("--", i):
+            end = query.find("\n", i)
+            i = n if end < 0 else end + 1
+        elif query.startswith("/*", i):
+            end = query.find("*/", i + 2)
+            if end < 0:
+                return i
+            i = end + 2
+        elif query[i] in "'\"":
+            end = i + 1
+            while True:
+                end = query.find(query[i], end)
+                if end < 0:
+                    return i
+                if not query.startswith(query[i] * 2, end):
+                    break
+                end += 2  # a doubled quote stands for itself
+            i = end + 1
+        else:
+            i += 1
+    return None
 
 
 def _statement_name(node) -> str:
@@ -165,7 +235,11 @@ def _refuse_function(name: str, in_from: bool) -> None:
         allowed = ", ".join(sorted(sqlallow.TABLE_FUNCTIONS))
         raise SQLRefused(f"table function {name}() is not allowed in FROM: only {allowed} "
                          f"and the store's tables and views")
-    raise SQLRefused(f"function {name}() is not allowed: {sqlallow.refusal_reason(name)}")
+    import difflib
+    close = difflib.get_close_matches(name.lower(), sqlallow.ALLOWED_NAMES, n=1, cutoff=0.75)
+    hint = f'; did you mean "{close[0]}"?' if close else ""
+    raise SQLRefused(f"function {name}() is not allowed: "
+                     f"{sqlallow.refusal_reason(name)}{hint}")
 
 
 def _check_table(node, exp) -> None:
@@ -205,7 +279,14 @@ def _check_reference(ref) -> None:
     if ref.kind == "error":
         if ref.name.startswith("refused:"):
             raise SQLRefused(ref.name.split(":", 1)[1].strip())
+        if ref.name.startswith("syntax:"):
+            raise SQLSyntaxError(ref.name.split(":", 1)[1].strip())
         raise QueryError(ref.name)
+    if ref.kind in ("node", "expression"):
+        allowed = sqlallow.DUCKDB_NODES if ref.kind == "node" else sqlallow.DUCKDB_EXPRESSIONS
+        if ref.name.upper() not in allowed:
+            raise SQLRefused(sqlallow.node_refusal(ref.name))
+        return
     if ref.kind == "table":
         _check_table_name(ref.name, ref.schema, ref.catalog)
         return

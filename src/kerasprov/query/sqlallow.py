@@ -121,6 +121,24 @@ GenerateSeries ExplodingGenerateSeries
 TABLE_FUNCTION_CLASSES = frozenset({"GenerateSeries", "ExplodingGenerateSeries", "Explode",
                                     "Unnest"})
 
+#: DuckDB's parse tree (``json_serialize_sql``, reported by ``store/duckdb_tree.py``): the
+#: kinds of node a query may contain. Anything else is refused, so a kind a future DuckDB
+#: adds, or one that reads settings and files (``SHOW_REF``: SHOW, DESCRIBE, SUMMARIZE in
+#: FROM), or a write (``DELETE_QUERY_NODE`` in a CTE) never runs.
+DUCKDB_NODES = frozenset("""
+SELECT_NODE SET_OPERATION_NODE RECURSIVE_CTE_NODE CTE_NODE
+BASE_TABLE SUBQUERY JOIN EXPRESSION_LIST EMPTY TABLE_FUNCTION PIVOT
+ORDER_MODIFIER LIMIT_MODIFIER LIMIT_PERCENT_MODIFIER DISTINCT_MODIFIER
+ASCENDING DESCENDING ORDER_DEFAULT
+GENERIC_TYPE_INFO DECIMAL_TYPE_INFO STRING_TYPE_INFO LIST_TYPE_INFO STRUCT_TYPE_INFO
+ENUM_TYPE_INFO USER_TYPE_INFO ARRAY_TYPE_INFO INTEGER_LITERAL_TYPE_INFO ANY_TYPE_INFO
+""".split())  # the *_TYPE_INFO: how DuckDB 1.x describes a CAST's type (2.x: TYPE expressions)
+#: Expression classes of DuckDB's parse tree (function names are checked on their own).
+DUCKDB_EXPRESSIONS = frozenset("""
+BETWEEN CASE CAST COLLATE COLUMN_REF COMPARISON CONJUNCTION CONSTANT FUNCTION LAMBDA
+LAMBDA_REF OPERATOR PARAMETER POSITIONAL_REFERENCE STAR SUBQUERY WINDOW TYPE
+""".split())
+
 #: Table names no store table has: system catalogs of DuckDB and PostgreSQL (every
 #: pg_catalog relation starts with ``pg_``), and what DuckDB would read as a file path.
 SYSTEM_TABLE_PREFIXES = ("pg_", "duckdb_", "sqlite_", "pragma_")
@@ -129,6 +147,19 @@ SYSTEM_TABLE_PREFIXES = ("pg_", "duckdb_", "sqlite_", "pragma_")
 #: (on PostgreSQL only those the reader role may read, i.e. the store's).
 STORE_SCHEMAS = frozenset({"main", "public"})
 INFORMATION_SCHEMA_VIEWS = frozenset({"tables", "columns", "views"})
+
+
+def node_refusal(kind: str) -> str:
+    """Why a kind of node in DuckDB's parse tree is refused."""
+    k = kind.upper()
+    if k == "SHOW_REF":
+        return ("SHOW, DESCRIBE and SUMMARIZE are not allowed in a query: they read settings "
+                "and the catalog (the store's tables and columns are in "
+                "information_schema.columns)")
+    if k.endswith("_QUERY_NODE") or k.startswith(("INSERT", "UPDATE", "DELETE", "MERGE")):
+        return "the store is read-only here: a statement that writes is not allowed"
+    return (f"the query contains a {kind} (as DuckDB reads it), which is not on the "
+            f"sandbox's list of query parts")
 
 
 def refusal_reason(name: str) -> str:

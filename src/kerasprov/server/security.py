@@ -11,6 +11,10 @@ refuses, before any route runs:
   let through: on ``serve`` it still needs the token;
 - a POST body that is not JSON (415). Forms and ``text/plain`` are what a page on another
   site can send without a CORS preflight; ``/login`` is the one form;
+- a body larger than its route's bound (413), checked first, before authentication, and
+  counted while it streams: a chunked body with no ``Content-Length`` is cut off at the
+  bound, whether a route reads it (``/login``, the JSON API), ignores it (every GET) or the
+  request is refused anyway. Nothing buffers more than the bound;
 - on ``serve``, a request without the bearer token or a valid session cookie. The cookie
   holds a session id signed with a per-process secret, never the token itself, and wrong
   tokens are rate-limited per client address.
@@ -37,6 +41,9 @@ from urllib.parse import urlsplit
 
 from starlette.datastructures import Headers, QueryParams
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+
+from ..errors import PayloadTooLarge
+from .bodies import body_too_large, bounded, read_capped, replay, streamed
 
 #: Host names every server answers to: a loopback address is never an attacker's DNS name.
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
@@ -65,6 +72,7 @@ SESSION_COOKIE = "kerasprov_session"
 SQL_GET_PATHS = ("/sql.json", "/sql.csv", "/sql")
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 _FORM_PATHS = ("/login", "/logout")
+FORM_MAX_BODY = 64 * 1024
 
 
 def add_headers(response: Response) -> Response:
@@ -248,8 +256,14 @@ class Policy:
     hosts: frozenset[str] = frozenset(LOOPBACK_NAMES)
     token: str | None = None
     max_body: int = 16 * 1024 * 1024
+    #: The sign-in and sign-out forms hold one token: no reason to take megabytes there.
+    form_max_body: int = FORM_MAX_BODY
     sessions: Sessions = field(default_factory=Sessions)
     limiter: FailureLimiter = field(default_factory=FailureLimiter)
+
+    def body_limit(self, path: str) -> int:
+        """The most bytes a request body to ``path`` may have."""
+        return min(self.form_max_body, self.max_body) if path in _FORM_PATHS else self.max_body
 
     def host_ok(self, host_header: str | None) -> bool:
         if "*" in self.hosts:
@@ -337,8 +351,8 @@ def refusal(status: int, message: str, html_page: bool, **extra) -> Response:
 
 
 class SecurityMiddleware:
-    """Pure ASGI (no BaseHTTPMiddleware): checks run before the app reads the body, and the
-    headers go on every response, streamed ones included."""
+    """Pure ASGI (no BaseHTTPMiddleware): checks run before the app reads the body, the body
+    is counted while it streams, the headers go on every response (streamed ones too)."""
 
     def __init__(self, app, policy: Policy):
         self.app, self.policy = app, policy
@@ -346,18 +360,33 @@ class SecurityMiddleware:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        started = False
 
         async def send_with_headers(message):
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 present = {k.lower() for k, _ in message.get("headers", [])}
                 message = {**message, "headers": [*message.get("headers", []), *(
                     (k, v) for k, v in _RAW_HEADERS if k not in present)]}
             await send(message)
 
+        limit = self.policy.body_limit(scope["path"])
         response = self.check(scope)
+        if streamed(Headers(scope=scope)):  # no length to judge it by: read up to the bound
+            body = await read_capped(receive, limit, keep=response is None)
+            if body is None:
+                response = body_too_large(limit)
+            elif response is None:
+                receive = replay(body, receive)
         if response is not None:
             return await response(scope, receive, send_with_headers)
-        return await self.app(scope, receive, send_with_headers)
+        try:
+            return await self.app(scope, bounded(receive, limit), send_with_headers)
+        except PayloadTooLarge:
+            if started:  # the route answered and then read on: nothing left to say
+                raise
+            return await body_too_large(limit)(scope, receive, send_with_headers)
 
     def check(self, scope) -> Response | None:
         """The refusal for this request, or None to let it through."""
@@ -365,6 +394,11 @@ class SecurityMiddleware:
         headers = Headers(scope=scope)
         method, path = scope["method"], scope["path"]
         page = _wants_html(method, path, headers)
+        # First of all, before the token: a body too large is refused whoever sends it.
+        length = headers.get("content-length")
+        if length is not None and length.strip().isdigit() and \
+                int(length) > p.body_limit(path):
+            return body_too_large(p.body_limit(path))
         host = headers.get("host")
         if not p.host_ok(host):
             name = (host or "")[:100]
@@ -394,9 +428,6 @@ class SecurityMiddleware:
                     return RedirectResponse("/login", status_code=303)
                 return refusal(401, "missing or wrong token (Authorization: Bearer ...)",
                                False)
-        length = headers.get("content-length")
-        if length is not None and length.isdigit() and int(length) > p.max_body:
-            return refusal(413, f"request body larger than {p.max_body} bytes", False)
         if method not in SAFE_METHODS:
             media = headers.get("content-type", "").split(";")[0].strip().lower()
             wanted = "application/x-www-form-urlencoded" if path in _FORM_PATHS \

@@ -247,13 +247,19 @@ class DuckDBBackend(DuckDBBulk, Backend):
         cols = unique_columns([d[0] for d in cur.description])
         return pd.DataFrame(cur.fetchall(), columns=cols)
     def read_only_df(self, query, limit, timeout, max_bytes=DEFAULT_MAX_BYTES):
+        from .sqlbounds import duckdb_bounds
+        with duckdb_bounds(self.con):  # memory and temporary files: see sqlbounds
+            return self._read_only_df(query, limit, timeout, max_bytes)
+
+    def _read_only_df(self, query, limit, timeout, max_bytes):
         import duckdb
 
-        from ..errors import QueryError, SQLRefused
+        from ..errors import SQLRefused
+        from .sqlerrors import duckdb_error
         try:
             statements = self.con.extract_statements(query)
         except duckdb.Error as exc:
-            raise QueryError(_first_line(exc)) from None
+            raise duckdb_error(exc, query) from None
         if len(statements) != 1:
             raise SQLRefused("only one SQL statement is allowed")
         if statements[0].type != duckdb.StatementType.SELECT:
@@ -275,32 +281,16 @@ class DuckDBBackend(DuckDBBulk, Backend):
         except duckdb.Error as exc:
             if deadline.fired:
                 raise timed_out(timeout) from None
-            raise QueryError(_first_line(exc)) from None
+            raise duckdb_error(exc, query) from None
         finally:
             _stop_and_close(cur)
             deadline.disarm()  # only now: the result is closed
         return frame(fetched, columns, max_bytes)
 
     def sql_references(self, query):
-        """DuckDB's own parse tree (``json_serialize_sql``), walked for functions and tables."""
-        import json
-
-        import duckdb
-        try:
-            (text,) = self.con.execute("SELECT json_serialize_sql(?::VARCHAR)",
-                                       [query]).fetchone()
-        except duckdb.Error:
-            return None  # no json extension: the other layers still hold
-        tree = json.loads(text)
-        if tree.get("error"):
-            msg = str(tree.get("error_message") or "DuckDB cannot parse the query")
-            if "only select" in msg.lower():
-                return [SQLReference("error", f"refused: only SELECT queries are allowed "
-                                              f"({_first_line(msg)})")]
-            return [SQLReference("error", _first_line(msg))]
-        refs: list[SQLReference] = []
-        _walk_duckdb(tree.get("statements", []), refs)
-        return refs
+        """DuckDB's own parse tree (``json_serialize_sql``): see ``duckdb_tree``."""
+        from .duckdb_tree import references
+        return references(self.con, query)
 
     def close(self):
         self.con.close()
@@ -317,33 +307,3 @@ def _stop_and_close(cur) -> None:
 
 def _first_line(exc: object) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-
-
-def _walk_duckdb(node: Any, refs: list[SQLReference]) -> None:
-    """Collect function calls, table functions and base tables of a json_serialize_sql tree."""
-    stack = [node]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, list):
-            stack.extend(node)
-            continue
-        if not isinstance(node, dict):
-            continue
-        kind = node.get("type")
-        if kind == "BASE_TABLE":
-            refs.append(SQLReference("table", str(node.get("table_name", "")),
-                                     str(node.get("schema_name") or ""),
-                                     str(node.get("catalog_name") or "")))
-        elif kind == "TABLE_FUNCTION" and isinstance(node.get("function"), dict):
-            fn = node["function"]
-            refs.append(SQLReference("table_function", str(fn.get("function_name", "")),
-                                     str(fn.get("schema") or ""), str(fn.get("catalog") or "")))
-            stack.append(fn.get("arguments", []))
-            stack.extend(v for k, v in node.items() if k != "function")
-            continue
-        elif node.get("class") in ("FUNCTION", "WINDOW") and "function_name" in node \
-                and not node.get("is_operator"):
-            refs.append(SQLReference("function", str(node["function_name"]),
-                                     str(node.get("schema") or ""),
-                                     str(node.get("catalog") or "")))
-        stack.extend(node.values())

@@ -223,7 +223,11 @@ class PostgresBackend(Backend):
         except psycopg.Error as exc:
             if deadline.fired:
                 raise timed_out(timeout) from None
-            raise QueryError(over_limit(exc) or _first_line(exc)) from None
+            if over_limit(exc):
+                raise QueryError(over_limit(exc)) from None
+            from .sqlerrors import postgres_error  # DETAIL, HINT and a caret kept
+            raise postgres_error(exc, query, 'DECLARE "kerasprov_sandbox" CURSOR FOR ') \
+                from None
         finally:
             deadline.disarm()  # the cursor is closed: a cancel now could only hit ROLLBACK
             with contextlib.suppress(Exception):
