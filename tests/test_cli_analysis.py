@@ -123,7 +123,7 @@ def test_analyze(kp, runs):
 @pytest.mark.parametrize("args, message", [
     (["show", "nope"], "no run 'nope'"),
     (["show"], "missing RUN_ID"),
-    (["compare", "nope"], "at least two different runs"),
+    (["compare", "nope"], "give at least two different runs"),
     (["query", "--dataflow", "alexnet", "--source", "itrainingmodel"], "missing --target"),
     (["query", "--dataflow", "alexnet", "--source", "x", "--target", "otestingmodel"],
      "unknown source data set 'x'"),

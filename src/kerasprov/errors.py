@@ -80,6 +80,18 @@ class BadStore(StoreUnavailable):
     exit_code = 2
 
 
+class NoStore(BadStore):
+    """A reader was pointed at a store that does not exist. Readers never create a store
+    (only capture does), so a mistyped ``--store`` is said instead of answered with an
+    empty one."""
+
+    status = 404
+
+    def __init__(self, where: str, why: str = ""):
+        super().__init__(f"no kerasprov store at {where}{f' ({why})' if why else ''}; "
+                         "give --store or set KERASPROV_STORE", store=where)
+
+
 class ProvenanceWarning(UserWarning):
     """Capture, storage or delivery had a problem; training goes on."""
 

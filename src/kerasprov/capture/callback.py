@@ -266,6 +266,8 @@ class ProvenanceCallback(_Timed):
         hyperparameters: extra name -> value pairs, each its own typed column.
         batch_every: also record the metrics every N training batches (``ds_obatch``);
             off by default, so no batch hook is overridden.
+        run_name: a name for people, e.g. ``"baseline"`` (default: an automatic label).
+        tags: ``["gpu", "ablation"]``, or a dict whose items become ``key=value`` tags.
 
     Example:
     ```python
@@ -274,10 +276,11 @@ class ProvenanceCallback(_Timed):
     """
 
     def __init__(self, dataflow_tag: str, adaptation: bool = False, hyps: dict | None = None,
-                 hyperparameters: dict | None = None, batch_every: int | None = None):
+                 hyperparameters: dict | None = None, batch_every: int | None = None,
+                 run_name: str | None = None, tags: list[str] | dict | None = None):
         super().__init__()
         self.config = ProvenanceConfig(dataflow_tag, adaptation, hyps, hyperparameters,
-                                       batch_every)
+                                       batch_every, run_name, tags)
         self.capture = None
         self._standalone = False
         quiet_batch_hooks(self)

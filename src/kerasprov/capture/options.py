@@ -7,7 +7,7 @@ hook in ``kerasprov/__init__.py`` patches Keras the moment it is imported).
 
 from __future__ import annotations
 
-from ..names import check_tag
+from ..names import check_run_name, check_tag, check_tags
 from . import extract
 
 
@@ -25,8 +25,11 @@ class ProvenanceConfig:
     """What ``model.provenance(...)`` asked for."""
 
     def __init__(self, dataflow_tag: str, adaptation: bool = False, hyps: dict | None = None,
-                 hyperparameters: dict | None = None, batch_every: int | None = None):
+                 hyperparameters: dict | None = None, batch_every: int | None = None,
+                 run_name: str | None = None, tags: list[str] | dict | None = None):
         self.dataflow_tag = check_tag(dataflow_tag, "dataflow_tag")
+        self.run_name = check_run_name(run_name)  # None: an automatic label (query/)
+        self.tags = check_tags(tags)
         self.batch_every = check_batch_every(batch_every)
         self.adaptation = bool(adaptation)
         self.hyps = extract.select_hyps(hyps)

@@ -37,7 +37,8 @@ class ModelState:
 
 
 def provenance(self, dataflow_tag: str, adaptation: bool = False, hyps: dict | None = None,
-               hyperparameters: dict | None = None, batch_every: int | None = None):
+               hyperparameters: dict | None = None, batch_every: int | None = None,
+               run_name: str | None = None, tags: list[str] | dict | None = None):
     """Capture the provenance of this model's next ``fit`` and later ``evaluate`` calls.
 
     Args:
@@ -48,11 +49,17 @@ def provenance(self, dataflow_tag: str, adaptation: bool = False, hyps: dict | N
         hyperparameters: extra name -> value pairs, each stored in its own column.
         batch_every: also record the metrics every N training batches (``ds_obatch``);
             off by default.
+        run_name: a name for people (``"baseline"``), shown in run lists, legends and
+            diffs, and accepted by every command that takes a run. Default: an automatic
+            label from the dataflow and what varies between its runs.
+        tags: labels to find the run by: ``["gpu", "ablation"]``, or a dict whose items
+            become ``key=value`` tags.
 
     Returns:
         The model, so calls can be chained.
     """
-    cfg = ProvenanceConfig(dataflow_tag, adaptation, hyps, hyperparameters, batch_every)
+    cfg = ProvenanceConfig(dataflow_tag, adaptation, hyps, hyperparameters, batch_every,
+                           run_name, tags)
     old = getattr(self, STATE_ATTR, None)
     if old is not None and old.run is not None and not old.run.ended:
         old.run.end("finished")
@@ -61,7 +68,8 @@ def provenance(self, dataflow_tag: str, adaptation: bool = False, hyps: dict | N
 
 
 def autolog(dataflow_tag: str | None = None, adaptation: bool = True, hyps: dict | None = None,
-            disable: bool = False) -> None:
+            disable: bool = False, run_name: str | None = None,
+            tags: list[str] | dict | None = None) -> None:
     """Capture every model's fit/evaluate, as if each had called ``model.provenance``.
 
     Args:
@@ -69,11 +77,14 @@ def autolog(dataflow_tag: str | None = None, adaptation: bool = True, hyps: dict
         adaptation: record learning-rate changes.
         hyps: the paper's hyperparameters to record (``None``: all).
         disable: turn autolog off again.
+        run_name: the name of every run captured from now on (default: automatic labels).
+        tags: tags of every run captured from now on (see ``Model.provenance``).
     """
     if disable:
         _autolog.update(on=False, config=None)
         return
-    cfg = ProvenanceConfig(dataflow_tag or session.default_dataflow(), adaptation, hyps)
+    cfg = ProvenanceConfig(dataflow_tag or session.default_dataflow(), adaptation, hyps,
+                           run_name=run_name, tags=tags)
     _autolog.update(on=True, config=cfg)
 
 
@@ -136,8 +147,8 @@ def _new_run(cfg: ProvenanceConfig) -> session.Run:
     """The pending run of earlier user transformations, else a new run."""
     run = session.adopt_pending()
     if run is None:
-        return session.Run(cfg.dataflow_tag)
-    run.retag(cfg.dataflow_tag)
+        return session.Run(cfg.dataflow_tag, name=cfg.run_name, tags=cfg.tags)
+    run.retag(cfg.dataflow_tag, name=cfg.run_name, tags=cfg.tags)
     return run
 
 

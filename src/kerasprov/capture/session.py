@@ -72,9 +72,11 @@ def flush(timeout: float = 10.0) -> bool:
 class Run:
     """One run: allocates sequence numbers and task ids, emits events (training thread)."""
 
-    def __init__(self, dataflow: str, hooks: bool = True):
+    def __init__(self, dataflow: str, hooks: bool = True, name: str | None = None,
+                 tags: list[str] | None = None):
         self.id = new_run_id()
         self.dataflow = dataflow
+        self.name, self.tags = name, list(tags or [])
         self.seq = 0
         self.outbox = get_outbox()
         self.ended = False
@@ -94,7 +96,7 @@ class Run:
                 except Exception as exc:
                     warn_once(f"run-hook:{getattr(hook, '__name__', hook)}",
                               f"provenance capture could not place run {self.id} ({exc!r})")
-        self.emit("run_start", dataflow=dataflow, lazy=_env_payload, **self.identity)
+        self._start()
         with _lock:
             _open_runs.append(self)
         for fn in after:
@@ -113,12 +115,22 @@ class Run:
         self.seq += 1
         self.outbox.put(event, sync=sync, close=close)
 
-    def retag(self, dataflow: str) -> None:
-        if dataflow != self.dataflow:
-            self.dataflow = dataflow
+    def _start(self) -> None:
+        names = {"name": self.name} if self.name else {}
+        if self.tags:
+            names["tags"] = self.tags
+        self.emit("run_start", dataflow=self.dataflow, lazy=_env_payload, **names,
+                  **self.identity)
+
+    def retag(self, dataflow: str, name: str | None = None,
+              tags: list[str] | None = None) -> None:
+        """The run's dataflow (and name, tags) as its fit gives them."""
+        name, tags = name or self.name, list(tags or self.tags)
+        if (dataflow, name, tags) != (self.dataflow, self.name, self.tags):
+            self.dataflow, self.name, self.tags = dataflow, name, tags
             # Same identity (start time) and environment: ingest moves the run's earlier
             # tasks (user transformations) to the new dataflow.
-            self.emit("run_start", dataflow=dataflow, lazy=_env_payload, **self.identity)
+            self._start()
 
     def task_start(self, transformation: str, inputs=(), outputs=(), informed_by=None) -> str:
         self._task_n += 1

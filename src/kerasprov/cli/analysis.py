@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from .base import cli, emit, handle_errors, need, open_reader, output_options, store_option
+from .base import cli, emit, handle_errors, open_reader, output_options, resolved, store_option
 
 
 @cli.group()
@@ -19,7 +19,8 @@ def analyze():
 @handle_errors
 def analyze_adaptation(run_id, store, fmt):
     """Learning-rate changes of RUN_ID: epoch, learning_rate, technique (paper Table 1)."""
-    emit(open_reader(store).adaptation(need(run_id, "RUN_ID")), fmt)
+    st = open_reader(store)
+    emit(st.adaptation(resolved(st, run_id, "RUN_ID")), fmt)
 
 
 @analyze.command("impact")
@@ -43,7 +44,8 @@ def analyze_impact(transformation, parameter, metric, dataflow, store, fmt):
 @handle_errors
 def analyze_convergence(run_id, metric, store, fmt):
     """Per epoch of RUN_ID: training metric, validation metric and the gap."""
-    emit(open_reader(store).convergence(need(run_id, "RUN_ID"), metric), fmt)
+    st = open_reader(store)
+    emit(st.convergence(resolved(st, run_id, "RUN_ID"), metric), fmt)
 
 
 @cli.command()

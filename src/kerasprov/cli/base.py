@@ -4,6 +4,7 @@ thin shell over one Store method (the logic lives in query/)."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import sys
@@ -16,7 +17,41 @@ from ..query.records import records
 FORMATS = ("table", "json", "csv")
 
 
-@click.group()
+class _UsageLine(click.ClickException):
+    exit_code = 2  # click's code for a usage mistake
+
+
+@contextlib.contextmanager
+def _one_line():
+    """A usage mistake (an unknown option, a value outside the choices, which the message
+    lists) as one line naming where help is, not click's usage block."""
+    try:
+        yield
+    except click.exceptions.NoArgsIsHelpError:
+        raise  # `kerasprov` alone prints the help
+    except click.UsageError as exc:
+        where = exc.ctx.command_path if exc.ctx is not None else "kerasprov"
+        raise _UsageLine(f"{exc.format_message().rstrip('.')} (see '{where} --help')") \
+            from None
+
+
+class Group(click.Group):
+    """The ``kerasprov`` group and its subgroups: usage mistakes are one line."""
+
+    def make_context(self, *args, **kwargs):
+        with _one_line():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx):
+        with _one_line():
+            return super().invoke(ctx)
+
+    def group(self, *args, **kwargs):
+        kwargs.setdefault("cls", Group)
+        return super().group(*args, **kwargs)
+
+
+@click.group(cls=Group)
 @click.version_option(package_name="kerasprov")
 def cli():
     """kerasprov: provenance of Keras training runs, queryable with SQL."""
@@ -84,6 +119,22 @@ def open_reader(store):
     """The store a read command reads."""
     from ..query.api import open_store
     return open_store(store)
+
+
+def resolved(st, ref, what: str = "RUN") -> str:
+    """The run id a person's reference names (an id, a unique prefix, a run name, a label
+    or ``latest``)."""
+    return st.resolve_run(need(ref, what))
+
+
+def resolved_many(st, refs, what: str = "RUN_IDS (at least two)") -> list[str]:
+    """``resolved`` for each of two or more references (a command that sets runs side by
+    side says first that it needs two)."""
+    refs = need(refs, what)
+    if len(set(refs)) < 2:
+        from ..errors import BadRequest
+        raise BadRequest(f"give at least two different runs; got {list(refs)}")
+    return [resolved(st, r) for r in refs]
 
 
 def need(value, what: str):

@@ -6,15 +6,29 @@ import json
 
 import click
 
+from ..names import RUN_STATUSES
 from ..query.records import records
-from .base import cli, emit, handle_errors, need, open_reader, output_options
+from .base import (
+    cli,
+    emit,
+    handle_errors,
+    need,
+    open_reader,
+    output_options,
+    resolved,
+    resolved_many,
+)
+
+LIMIT = click.IntRange(min=1)
 
 
 @cli.command()
 @click.argument("query")
-@click.option("--limit", default=10_000, show_default=True, help="Maximum rows returned.")
-@click.option("--timeout", default=30.0, show_default=True, help="Seconds before the query "
-              "is stopped.")
+@click.option("--limit", default=10_000, show_default=True, type=LIMIT,
+              help="Maximum rows returned.")
+@click.option("--timeout", default=30.0, show_default=True,
+              type=click.FloatRange(min=0, min_open=True),
+              help="Seconds before the query is stopped.")
 @output_options
 @handle_errors
 def sql(query, limit, timeout, store, fmt):
@@ -25,9 +39,9 @@ def sql(query, limit, timeout, store, fmt):
 
 @cli.command()
 @click.option("--dataflow", default=None, help="Only runs of this dataflow tag.")
-@click.option("--status", default=None,
-              help="running, finished, failed, interrupted or crashed.")
-@click.option("--limit", default=None, type=int, help="Newest N runs.")
+@click.option("--status", default=None, type=click.Choice(RUN_STATUSES),
+              help="Only runs with this status.")
+@click.option("--limit", default=None, type=LIMIT, help="Newest N runs.")
 @click.option("--all", "all_columns", is_flag=True,
               help="Table: every column (best_, min_, max_, end_time, host) as well.")
 @click.option("--search", default=None, help="Only the runs (executions) of this KerasTuner "
@@ -35,8 +49,10 @@ def sql(query, limit, timeout, store, fmt):
 @output_options
 @handle_errors
 def runs(dataflow, status, limit, all_columns, search, store, fmt):
-    """List runs: one row each with status, model, hyperparameters, epochs, final and test
-    metrics. The table leaves out columns no listed run has, and the best_/min_/max_
+    """List runs: one row each with its label (its name, else its dataflow and what varies
+    between the dataflow's runs), the inputs of its user transformations (a Filter's
+    value...), tags, status, model, hyperparameters, epochs, final and test metrics.
+    The table leaves out columns no listed run has, and the best_/min_/max_
     metrics unless --all (`kerasprov compare` and `show` have them); JSON and CSV have
     every column. --search S: the executions of a KerasTuner search, best trial first.
     A search's own run (no epochs: its Search and Trial tasks) is listed by
@@ -57,9 +73,11 @@ def runs(dataflow, status, limit, all_columns, search, store, fmt):
 @output_options
 @handle_errors
 def show(run_id, store, fmt):
-    """Everything about run RUN_ID: hyperparameters, layers, epochs, adaptations, tests,
-    tasks and files."""
-    sections = open_reader(store).run(need(run_id, "RUN_ID"))
+    """Everything about run RUN_ID (an id, a unique prefix, a run name or `latest`): its
+    user transformations' values, hyperparameters, metrics, tests, layers, epochs,
+    adaptations, tasks and files."""
+    st = open_reader(store)
+    sections = st.run(resolved(st, run_id, "RUN_ID"))
     if fmt == "json":
         click.echo(json.dumps({name: records(df) for name, df in sections.items()},
                               indent=2, ensure_ascii=False))
@@ -69,9 +87,10 @@ def show(run_id, store, fmt):
             click.echo(f"# {name}")
             emit(df, "csv")
         return
-    from ..query.display import show_sections
-    for i, (name, text) in enumerate(show_sections(sections)):
-        click.echo(("\n" if i else "") + f"== {name} ==")
+    from ..query.display import show_sections, title_of
+    click.echo(title_of(sections))
+    for name, text in show_sections(sections):
+        click.echo(f"\n== {name} ==")
         click.echo(text)
 
 
@@ -80,9 +99,12 @@ def show(run_id, store, fmt):
 @output_options
 @handle_errors
 def compare(run_ids, store, fmt):
-    """Runs side by side: differing hyperparameters, final, best and test metrics
-    (one row per field, one column per run)."""
-    emit(open_reader(store).compare(need(run_ids, "RUN_IDs (at least two)")), fmt)
+    """Runs side by side (each an id, a unique prefix, a run name or `latest`): their
+    labels, user transformations' inputs, differing hyperparameters, final, best and test
+    metrics (one row per field, one column per run)."""
+    st = open_reader(store)
+    ids = resolved_many(st, run_ids)
+    emit(st.compare(ids), fmt)
 
 
 @cli.command()
@@ -105,9 +127,12 @@ def compare(run_ids, store, fmt):
               "default: every attribute of source and target).")
 @click.option("--select", multiple=True, help="Condition over set.attribute, e.g. "
               "\"itrainingmodel.optimizer_name = 'Adam'\" (repeatable; all must hold).")
-@click.option("--distinct", is_flag=True, help="Drop repeated rows.")
+@click.option("--distinct/--all-rows", default=True, show_default=True,
+              help="Drop repeated rows (a row per path of tasks repeats the same values), "
+                   "or keep every row.")
 @click.option("--sql-only", is_flag=True, help="Print the generated SQL, do not run it.")
-@click.option("--limit", default=10_000, show_default=True, help="Maximum rows returned.")
+@click.option("--limit", default=10_000, show_default=True, type=LIMIT,
+              help="Maximum rows returned.")
 @output_options
 @handle_errors
 def query(dataflow, source, target, include, exclude, mapping, dataflow_version, versions,
@@ -117,11 +142,11 @@ def query(dataflow, source, target, include, exclude, mapping, dataflow_version,
     if versions:
         emit(open_reader(store).dataflow_versions(need(dataflow, "--dataflow")), fmt)
         return
-    q = open_reader(store).query(need(dataflow, "--dataflow"), list(need(source, "--source")),
-                            list(need(target, "--target")), list(project), list(select),
-                            limit=limit, distinct=distinct, execute=not sql_only,
-                            include=list(include), exclude=list(exclude), mapping=mapping,
-                            dataflow_version=dataflow_version)
+    q = open_reader(store).query(
+        need(dataflow, "--dataflow"), list(need(source, "--source")),
+        list(need(target, "--target")), list(project), list(select), limit=limit,
+        distinct=distinct, execute=not sql_only, include=list(include),
+        exclude=list(exclude), mapping=mapping, dataflow_version=dataflow_version)
     if sql_only:
         click.echo(q.sql)
         return

@@ -2,16 +2,65 @@
 
 from __future__ import annotations
 
+import errno
+import socket
+
 import click
 
-from .base import cli, emit, handle_errors, output_options, store_option
+from ..errors import KerasProvError
+from .base import cli, emit, handle_errors, open_reader, output_options, store_option
+
+PORT = click.IntRange(0, 65535)
+
+
+class CannotListen(KerasProvError):
+    """The address or port cannot be bound (busy, not this machine's, privileged)."""
+
+    exit_code = 2
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A listening socket on ``host:port``, bound here so that a busy port is one clear
+    line before anything is announced, and ``--port 0`` announces the port it got."""
+    try:
+        family, kind, proto, _, addr = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+    except socket.gaierror as exc:
+        raise CannotListen(f"cannot listen on {host!r}: {exc.strerror}; choose another "
+                           "--host") from None
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+        sock.bind(addr)
+        sock.listen(2048)
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            why = (f"port {port} on {host} is already in use by another program; "
+                   "choose another with --port (--port 0 picks a free one)")
+        elif exc.errno == errno.EACCES:
+            why = (f"no permission to listen on port {port} of {host} (ports below 1024 "
+                   "need privileges); choose another with --port")
+        elif exc.errno == errno.EADDRNOTAVAIL:
+            why = f"{host} is not an address of this machine; choose another --host"
+        else:
+            why = f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+        raise CannotListen(why) from None
+    return sock
+
+
+def url_of(host: str, sock: socket.socket) -> str:
+    """The address people open: the bound port (the real one for ``--port 0``)."""
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{sock.getsockname()[1]}/"
 
 
 @cli.command()
 @store_option
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to bind; use 0.0.0.0 to accept other machines (set a token).")
-@click.option("--port", default=8765, show_default=True, type=int, help="Port to listen on.")
+@click.option("--port", default=8765, show_default=True, type=PORT,
+              help="Port to listen on (0: any free port, announced).")
 @click.option("--token-file", type=click.Path(dir_okay=False), default=None,
               help="File holding the bearer token every request must carry "
                    "(default: $KERASPROV_TOKEN; none: no token required).")
@@ -46,10 +95,11 @@ def serve(store, host, port, token_file, max_body, allow_host):
             raise click.UsageError(f"--token-file {token_file} is empty")
     app = create_app(spec, token=token, max_body=max_body, ingest=True,
                      hosts=allowed_hosts(host, allow_host))
-    click.echo(f"kerasprov: serving {config.shown(spec)} at http://{host}:{port}"
+    sock = listen(host, port)
+    click.echo(f"kerasprov: serving {config.shown(spec)} at {url_of(host, sock)}"
                + (" (token required)" if token else ""), err=True)
     _warn_open(host, allow_host, bool(token))
-    serve_app(app, host, port)
+    serve_app(app, host, port, sock=sock)
 
 
 @cli.command()
@@ -65,6 +115,8 @@ def status(store, fmt):
     from ..outbox.replay import REJECTED, rejected_count
     from ..store import kinds
     spec = config.store_spec(store)
+    if kinds.kind_of(spec).sql:
+        open_reader(spec)  # a store directory that is not there is said (NoStore)
     directory = kinds.journal_dir(spec)
     emit(pd.DataFrame([{
         "store": config.shown(spec), "kind": kinds.kind_of(spec).label,
@@ -87,7 +139,8 @@ def sync(store):
 @store_option
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to bind (this machine only by default).")
-@click.option("--port", default=8765, show_default=True, type=int, help="Port to listen on.")
+@click.option("--port", default=8765, show_default=True, type=PORT,
+              help="Port to listen on (0: any free port, announced).")
 @click.option("--allow-host", "allow_host", multiple=True, metavar="NAME",
               help="Also answer to this Host name (repeatable; '*' for any). By default "
                    "only the bind address and the loopback names, against DNS rebinding.")
@@ -107,12 +160,12 @@ def ui(store, host, port, allow_host):
     if not kinds.kind_of(spec).sql:
         raise click.UsageError("ui reads a store directory or a postgresql:// or monetdb:// "
                                f"URL; a kerasprov serve already serves its UI at {spec}")
-    app = create_app(spec, hosts=allowed_hosts(host, allow_host))
-    shown = f"[{host}]" if ":" in host else host
-    click.echo(f"kerasprov UI for {config.shown(spec)}: "
-               f"http://{shown}:{port}/  (Ctrl+C to stop)")
+    app = create_app(spec, hosts=allowed_hosts(host, allow_host))  # NoStore: none there
+    sock = listen(host, port)
+    click.echo(f"kerasprov UI for {config.shown(spec)}: {url_of(host, sock)}  "
+               "(Ctrl+C to stop)")
     _warn_open(host, allow_host, False)
-    serve_app(app, host, port)
+    serve_app(app, host, port, sock=sock)
 
 
 def _warn_open(host: str, allow_host: tuple[str, ...], has_token: bool) -> None:

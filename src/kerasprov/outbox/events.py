@@ -46,6 +46,7 @@ from pydantic import (
 from typing_extensions import Required, TypedDict
 
 from ..errors import InvalidEvent
+from ..names import MAX_RUN_NAME, MAX_TAGS
 
 FORMAT_VERSION = 1
 
@@ -78,6 +79,9 @@ LinkColumn = Annotated[StrictStr, Field(pattern=r"^[a-z][a-z0-9_]{0,50}_task_id$
 Status = Annotated[StrictStr, Field(pattern=r"^[a-z][a-z_]{0,31}$")]
 Short = Annotated[StrictStr, Field(max_length=MAX_SHORT)]
 Text = Annotated[StrictStr, Field(max_length=MAX_TEXT)]
+# A run's name or tag for people (names.check_run_name/check_tags): one printable line.
+RunName = Annotated[StrictStr, Field(min_length=1, max_length=MAX_RUN_NAME,
+                                     pattern=r"^[^\x00-\x1f\x7f]+$")]
 # (A strict float accepts an int, never a bool or a string.)
 Seconds = Annotated[float, Field(ge=TIME_MIN, le=TIME_MAX, allow_inf_nan=False)]
 Seq = Annotated[StrictInt, Field(ge=0, le=MAX_SEQ)]
@@ -177,6 +181,8 @@ class RunStart(Event, total=False, extra_items=Any):
     keras_version: Short | None
     backend: Short | None
     environment: dict[str, Any] | None
+    name: RunName | None
+    tags: Annotated[list[RunName], Field(max_length=MAX_TAGS)] | None
 
 
 class RunEnd(Event, total=False, extra_items=Any):

@@ -20,14 +20,19 @@ from . import sandbox
 from .protocol import StoreAPI
 
 
-def open_store(spec: str | None = None, lock_timeout: float = 60.0) -> StoreAPI:
+def open_store(spec: str | None = None, lock_timeout: float = 60.0,
+               create: bool = False) -> StoreAPI:
     """Open the store at ``spec`` (default: ``KERASPROV_STORE``, then ``./kerasprov``).
+
+    Reading never creates a store: where none is (a mistyped path, the wrong folder, a
+    database without kerasprov's tables) it raises ``NoStore``. Capture creates stores.
 
     Args:
         spec: a store directory, a ``postgresql://`` or ``monetdb://`` URL (MonetDB needs
             ``pip install "kerasprov[monetdb]"``) or a ``http(s)://`` server URL.
         lock_timeout: seconds to wait for the embedded DuckDB file while another process
             holds it.
+        create: make the store where there is none (a server that receives events).
 
     Returns:
         An object with the ``StoreAPI`` methods: ``Store`` for a database kerasprov opens
@@ -38,7 +43,7 @@ def open_store(spec: str | None = None, lock_timeout: float = 60.0) -> StoreAPI:
     if not kind.sql:
         from .remote import HttpStore
         return HttpStore(spec)
-    return Store(kind.open(spec, lock_timeout), spec)
+    return Store(kind.open(spec, lock_timeout, create), spec)
 
 
 class Store:
@@ -95,7 +100,13 @@ class Store:
         sql += " ORDER BY start_time DESC, run_id DESC"
         if limit:
             sql += f" LIMIT {int(limit)}"
-        return self.read(sql, params)
+        from .labels import check_dataflow, check_status, with_labels
+        if status:
+            check_status(status)
+        with self.unit() as be:
+            if dataflow:
+                check_dataflow(be, dataflow, self.spec)
+            return with_labels(be, be.read_df(sql, params))
 
     def epochs(self, run_id: str) -> pd.DataFrame:
         """Per-epoch metrics and learning rate of one run."""
@@ -121,10 +132,32 @@ class Store:
 
 
     def run(self, run_id: str) -> dict[str, pd.DataFrame]:
-        """Everything about one run, as named DataFrames (for ``kerasprov show``)."""
+        """Everything about one run, as named DataFrames (for ``kerasprov show``); the
+        ``run`` section carries its ``label``, ``transformations`` the values its user
+        transformations (a Filter...) took and gave."""
+        from .labels import transformation_rows, with_labels
         with self.unit() as be:
             check_run(be, run_id, self.spec)
-            return run_sections(be, run_id)
+            sections = run_sections(be, run_id)
+            sections["run"] = with_labels(be, sections["run"], inputs=False)
+            sections["transformations"] = transformation_rows(be, run_id)
+            return sections
+
+    # -- people's names for runs (labels.py) ---------------------------------------------
+    def resolve_run(self, ref: str) -> str:
+        """The id of the run ``ref`` names: a full id, a unique prefix of one, a run name,
+        a label or ``latest``. A reference that could mean several runs is refused with
+        the runs it could mean (``BadRequest``)."""
+        from .labels import resolve_run
+        with self.unit() as be:
+            return resolve_run(be, ref, self.spec)
+
+    def run_labels(self, run_ids: Iterable[str] | None = None) -> dict[str, str]:
+        """Run id -> what people read for it: its ``run_name``, else its dataflow and what
+        varies between the dataflow's runs (``alexnet · filter_name=gray-scale``)."""
+        from .labels import run_labels
+        with self.unit() as be:
+            return run_labels(be, None if run_ids is None else [str(r) for r in run_ids])
 
     # -- comparison, path queries, analyses, PROV (see pathquery.py, analyses.py) --------
     def compare(self, run_ids: Iterable[str]) -> pd.DataFrame:
@@ -199,9 +232,12 @@ class Store:
         serialize(doc, "provn" | "json" | "xml" | "rdf" | "jsonld")``.
         """
         from ..provexport import document
+        from .labels import check_dataflow
         with self.unit() as be:
             if run_id is not None:
                 check_run(be, run_id, self.spec)
+            if dataflow is not None:
+                check_dataflow(be, dataflow, self.spec)
             return document(be, run_id=run_id, dataflow=dataflow)
 
     def adaptation(self, run_id: str) -> pd.DataFrame:
@@ -214,6 +250,10 @@ class Store:
                               dataflow: str | None = None) -> pd.DataFrame:
         """Paper Table 2: a user transformation's parameter vs test metric and epochs."""
         from .analyses import transformation_impact
+        from .labels import check_dataflow
+        if dataflow is not None:
+            with self.unit() as be:
+                check_dataflow(be, dataflow, self.spec)
         return transformation_impact(self, transformation, parameter, metric, dataflow)
 
     def convergence(self, run_id: str, metric: str = "accuracy") -> pd.DataFrame:

@@ -35,12 +35,19 @@ def compare_rows(be, ids: list[str]) -> pd.DataFrame:
             return [None] * len(ids)
         return [_plain(df.at[r, col]) if r in df.index else None for r in ids]
 
-    rows = []
+    from .labels import run_labels, transformation_inputs
+    labels = run_labels(be, ids)
+    rows = [("label", "run", [labels.get(r) for r in ids])]
     for field in _RUN_FIELDS:
         values = column(summary, field)
         if field in summary.columns and (field not in ("model", "model_class")
                                          or _any(values)):
             rows.append((field, "run", values))
+    inputs = transformation_inputs(be, ids)
+    keys = list(dict.fromkeys(k for r in ids for k in inputs[r]))
+    for tr, name in keys:  # what the person chose per run (a Filter's value): always shown
+        rows.append((f"{tr}.{name}", "transformation", [inputs[r].get((tr, name))
+                                                         for r in ids]))
     for col in hyps.columns:
         if col.endswith("_task_id"):
             continue

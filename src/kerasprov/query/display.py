@@ -150,7 +150,7 @@ def runs_for_table(df: pd.DataFrame) -> pd.DataFrame:
     and duration say it), ``host`` when every run has the same one, and the summary
     columns ``best_``/``min_``/``max_`` are left out (``--all`` keeps them)."""
     drop = [c for c in df.columns if str(c).startswith(("best_", "min_", "max_"))]
-    drop += [c for c in ("end_time",) if c in df.columns]
+    drop += [c for c in ("end_time", "run_name") if c in df.columns]  # the label says it
     if "host" in df.columns and df["host"].nunique(dropna=False) <= 1:
         drop.append("host")
     return df.drop(columns=drop)
@@ -221,6 +221,18 @@ def metrics_table(run: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(data, columns=["metric", *used], dtype=object)
 
 
+def title_of(sections: dict[str, pd.DataFrame]) -> str:
+    """``kerasprov show``'s first line: ``run <id> · <label> (<status>)``."""
+    run = sections.get("run", pd.DataFrame())
+    if run.empty:
+        return "run"
+    row = run.iloc[0]
+    label = row.get("label")
+    status = row.get("status")
+    return (f"run {row['run_id']}" + (f" · {label}" if not _missing(label) else "")
+            + (f" ({status})" if not _missing(status) else ""))
+
+
 def show_sections(sections: dict[str, pd.DataFrame]) -> list[tuple[str, str]]:
     """``kerasprov show``: (title, text) per section, as a person reads a run."""
     run = sections.get("run", pd.DataFrame())
@@ -232,9 +244,12 @@ def show_sections(sections: dict[str, pd.DataFrame]) -> list[tuple[str, str]]:
     summary = [p for p in summary if p[0] not in hyp_cols or p[0] in ("run_id",)]
     execution = _first_row(sections.get("execution", pd.DataFrame()),
                            skip=("run_id", "dataflow_tag", "status", "start_time", "end_time",
-                                 "host", "error", "last_seen"))
+                                 "host", "error", "last_seen", "run_name", "tags"))
     summary += [(("environment" if k == "environment" else k), v) for k, v in execution]
     out.append(("run", fields_text(summary)))
+    trans = sections.get("transformations")
+    if trans is not None and not trans.empty:
+        out.append(("transformations", table_text(trans)))
     out.append(("hyperparameters", fields_text(
         _first_row(sections.get("hyperparameters", pd.DataFrame()), skip=("run_id",)))))
     out.append(("config", fields_text(

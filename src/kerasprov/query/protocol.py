@@ -17,7 +17,7 @@ import pandas as pd
 #: trusted SQL, are local only).
 METHODS = ("sql", "runs", "epochs", "adaptations", "tests", "run", "check_run", "compare",
            "query", "prov", "adaptation", "transformation_impact", "convergence", "diff",
-           "lineage", "dataflow_versions", "searches", "trials")
+           "lineage", "dataflow_versions", "searches", "trials", "resolve_run", "run_labels")
 
 
 @runtime_checkable
@@ -66,3 +66,7 @@ class StoreAPI(Protocol):
     def searches(self) -> pd.DataFrame: ...
 
     def trials(self, search: str | None = None, best_history: bool = False) -> pd.DataFrame: ...
+
+    def resolve_run(self, ref: str) -> str: ...
+
+    def run_labels(self, run_ids: Iterable[str] | None = None) -> dict[str, str]: ...

@@ -83,7 +83,7 @@ def create_app(store_spec: str | None = None, token: str | None = None,
     from ..query.api import open_store
 
     app = FastAPI(title="kerasprov", docs_url=None, redoc_url=None)
-    app.state.store = open_store(store_spec)
+    app.state.store = open_store(store_spec, create=ingest)  # a viewer creates no store
     if not app.state.store.kind.sql:
         raise BadRequest("the app serves a store directory or a postgresql:// or monetdb:// "
                          f"database, not another server ({app.state.store.spec})")

@@ -9,6 +9,7 @@ armed by the first signal that ends the process if it is still alive shortly aft
 from __future__ import annotations
 
 import os
+import socket
 import threading
 
 import uvicorn
@@ -47,8 +48,9 @@ def _arm_watchdog(sig: int) -> None:
     timer.start()
 
 
-def serve_app(app, host: str, port: int) -> None:
-    """Serve ``app`` on ``host:port`` until SIGTERM or Ctrl+C (then within ~4 s)."""
+def serve_app(app, host: str, port: int, sock: socket.socket | None = None) -> None:
+    """Serve ``app`` on ``host:port`` (or on ``sock``, already bound and listening: the
+    caller says a busy port its own way) until SIGTERM or Ctrl+C (then within ~4 s)."""
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
                             timeout_graceful_shutdown=GRACE_S)
-    _Server(config).run()
+    _Server(config).run(sockets=[sock] if sock is not None else None)

@@ -17,7 +17,7 @@ import threading
 import time
 from pathlib import Path
 
-from ..errors import BadStore, StoreBusy, warn_once
+from ..errors import BadStore, NoStore, StoreBusy, warn_once
 from ..outbox.journal import list_segments, run_of
 from ..outbox.replay import finish, replay
 from .backend import DuckDBBackend, to_datetime
@@ -55,12 +55,27 @@ def pid_alive(pid: int) -> bool:
 class EmbeddedStore:
     """A store directory; each ``unit()`` is one short-lived DuckDB connection."""
 
-    def __init__(self, path: str | os.PathLike, lock_timeout: float = 60.0):
+    def __init__(self, path: str | os.PathLike, lock_timeout: float = 60.0,
+                 create: bool = True):
+        """``create``: make the directory and database if missing (capture and ingest);
+        a reader passes False and gets ``NoStore`` for a directory that holds no store."""
         self.path = Path(path)
         self.db_path = self.path / DB_NAME
         self.journals = self.path / "journals"
         self.lock_timeout = lock_timeout
         self.read_only = False
+        self.create = create
+        if not create:
+            self._check_exists()
+
+    def _check_exists(self) -> None:
+        """A store directory holds the database or the journals of a run (written by
+        capture, ingested by the first reader); anything else is no store."""
+        if self.path.is_file():
+            raise BadStore(f"the store {self.path} is a file, not a store directory")
+        if not (self.db_path.exists() or self.journals.is_dir()):
+            raise NoStore(str(self.path), "no such directory" if not self.path.exists()
+                          else f"no {DB_NAME} or journals/ in it")
 
     def _connect(self, timeout: float):
         """A DuckDB connection; read-only where the store cannot be written (a read-only
@@ -99,6 +114,8 @@ class EmbeddedStore:
         """One clear error for a store path that cannot be a store directory."""
         if self.path.exists() and not self.path.is_dir():
             raise BadStore(f"the store {self.path} is a file, not a store directory")
+        if not self.create:
+            self._check_exists()
         if not self.path.exists():
             try:
                 self.path.mkdir(parents=True, exist_ok=True)
@@ -163,7 +180,7 @@ def deliver_journals(spec: str, directory: Path | None = None, wait: float = 60.
     A training process never calls this: it only writes its journal, and whoever reads the
     store next ingests it (one writer rule; a trainer stays free of DuckDB).
     """
-    store = EmbeddedStore(spec, lock_timeout=wait)
+    store = EmbeddedStore(spec, lock_timeout=wait, create=False)  # journals or nothing
     with store.unit(ingest=False) as be:
         return ingest_journals(be, Path(directory) if directory else store.journals)
 

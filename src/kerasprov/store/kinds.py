@@ -35,8 +35,9 @@ class Kind:
         schemes: URL schemes that name it (none for a directory).
         sql: kerasprov opens the database itself (else it talks to a server's HTTP API).
         single_writer: units of work on one store take turns within a process.
-        open: ``open(spec, lock_timeout)`` -> the backend store (``unit()`` yields a Backend);
-            None where ``sql`` is False.
+        open: ``open(spec, lock_timeout, create)`` -> the backend store (``unit()`` yields
+            a Backend; ``create`` False: a reader, which gets ``NoStore`` where there is no
+            store yet); None where ``sql`` is False.
         deliver: ``deliver(spec, journal_dir, wait)`` -> events stored (``kerasprov sync``).
         trainer_delivers: a training process delivers its journal itself; else the store's
             readers ingest the journals (the embedded store: they sit in its directory).
@@ -49,16 +50,16 @@ class Kind:
     schemes: tuple[str, ...]
     sql: bool
     single_writer: bool
-    open: Callable[[str, float], object] | None
+    open: Callable[[str, float, bool], object] | None
     deliver: Callable[[str, Path, float], int]
     trainer_delivers: bool
     heartbeat: Callable[[str, list[str]], int] | None
 
 
 # -- the kinds, each importing its driver only when used ---------------------------------------
-def _open_embedded(spec, lock_timeout):
+def _open_embedded(spec, lock_timeout, create=True):
     from .embedded import EmbeddedStore
-    return EmbeddedStore(spec, lock_timeout=lock_timeout)
+    return EmbeddedStore(spec, lock_timeout=lock_timeout, create=create)
 
 
 def _deliver_embedded(spec, directory, wait):
@@ -66,9 +67,9 @@ def _deliver_embedded(spec, directory, wait):
     return deliver_journals(spec, directory, wait=wait)
 
 
-def _open_postgres(spec, lock_timeout):
+def _open_postgres(spec, lock_timeout, create=True):
     from .postgres import PostgresStore
-    return PostgresStore(spec)
+    return PostgresStore(spec, create=create)
 
 
 def _deliver_postgres(spec, directory, wait):
@@ -81,9 +82,9 @@ def _beat_postgres(spec, runs):
     return heartbeat(spec, runs)
 
 
-def _open_monetdb(spec, lock_timeout):
+def _open_monetdb(spec, lock_timeout, create=True):
     from .monetdb import MonetDBStore
-    return MonetDBStore(spec)
+    return MonetDBStore(spec, create=create)
 
 
 def _deliver_monetdb(spec, directory, wait):

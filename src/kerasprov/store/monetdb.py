@@ -23,7 +23,7 @@ from urllib.parse import unquote, urlparse
 import pandas as pd
 
 from ..config import shown
-from ..errors import QueryError, SQLRefused, StoreUnavailable
+from ..errors import NoStore, QueryError, SQLRefused, StoreUnavailable
 from .backend import Backend, to_datetime
 from .ingest import ensure_schema
 from .postgres import pg_sql
@@ -233,8 +233,9 @@ class MonetDBStore:
     one; run a single ingester (a ``kerasprov serve``) per MonetDB database.
     """
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, create: bool = True):
         self.url = url
+        self.create = create  # False: a reader, which never creates the tables
         self._lock = threading.Lock()
         self._schema_ok = False
 
@@ -259,6 +260,9 @@ class MonetDBStore:
         try:
             with self._lock:
                 if not self._schema_ok:
+                    if not self.create and "execution" not in be.table_names():
+                        raise NoStore(shown(self.url), "the database has no kerasprov "
+                                                       "tables")
                     be.begin()
                     try:
                         ensure_schema(be)

@@ -25,7 +25,7 @@ from typing import Any
 import pandas as pd
 
 from ..config import shown
-from ..errors import KerasProvError, QueryError, SQLRefused, StoreBusy, StoreUnavailable
+from ..errors import KerasProvError, NoStore, QueryError, SQLRefused, StoreBusy, StoreUnavailable
 from .backend import Backend, to_datetime
 from .ingest import LOCK_RETRIES, ensure_schema
 from .readonly import DEFAULT_MAX_BYTES, Deadline, fetch_capped, frame, timed_out
@@ -269,9 +269,10 @@ def _frame(cur, rows: list[tuple]) -> pd.DataFrame:
 class PostgresStore:
     """A PostgreSQL database as a store; ``unit()`` lends one pooled connection."""
 
-    def __init__(self, url: str, connect_timeout: float = 10.0):
+    def __init__(self, url: str, connect_timeout: float = 10.0, create: bool = True):
         self.url = url
         self.connect_timeout = connect_timeout
+        self.create = create  # False: a reader, which never creates the tables
         self._idle: list = []
         self._lock = threading.Lock()
         self._schema_ok = False
@@ -307,6 +308,8 @@ class PostgresStore:
     def ensure_schema(self, be: PostgresBackend) -> None:
         if self._schema_ok:
             return
+        if not self.create and "execution" not in be.table_names():
+            raise NoStore(shown(self.url), "the database has no kerasprov tables")
         import time
 
         from psycopg import errors as pge

@@ -63,7 +63,8 @@ FIXED_DDL = [
     """CREATE TABLE IF NOT EXISTS execution (run_id {text} PRIMARY KEY, dataflow_tag {text},
         status {text}, start_time {timestamp}, end_time {timestamp}, last_seen {timestamp},
         host {text}, username {text}, pid {integer}, script {text}, command {text},
-        keras_version {text}, backend {text}, environment {text}, error {text})""",
+        keras_version {text}, backend {text}, environment {text}, error {text},
+        run_name {text}, tags {text})""",
     """CREATE TABLE IF NOT EXISTS task (task_id {text} PRIMARY KEY, run_id {text},
         dataflow_tag {text}, transformation_tag {text}, status {text},
         start_time {timestamp}, end_time {timestamp}, error {text}, informed_by {text})""",
@@ -84,11 +85,15 @@ FIXED_DDL = [
 
 MIGRATIONS = [(1, "initial schema"), (2, "agent: the processes of a distributed run"),
               (3, "extra_value: attributes beyond a set's columns, as rows"),
-              (4, "file.hash_method: how a file was hashed, or why it was not")]
+              (4, "file.hash_method: how a file was hashed, or why it was not"),
+              (5, "execution: run_name and tags (people's names for runs)")]
 #: Columns a migration adds to a fixed table (a new table is one more FIXED_DDL entry):
 #: version -> [(table, column, lattice type)]. A fresh store has them from FIXED_DDL, an
 #: older one gets them from ``ingest.ddl.ensure_schema``.
-ADDED_COLUMNS: dict[int, list[tuple[str, str, str]]] = {4: [("file", "hash_method", "text")]}
+ADDED_COLUMNS: dict[int, list[tuple[str, str, str]]] = {
+    4: [("file", "hash_method", "text")],
+    5: [("execution", "run_name", "text"), ("execution", "tags", "text")],
+}
 
 
 def fixed_ddl(dialect: str) -> list[str]:

@@ -163,10 +163,10 @@ def _runs_sql(be, tables, extra: set[str] = frozenset()) -> str:
         duration = "EXTRACT(EPOCH FROM (e.end_time - e.start_time))"
     else:
         duration = "(epoch(e.end_time) - epoch(e.start_time))"
-    out = ["e.dataflow_tag", "e.run_id", "e.status", "e.start_time", "e.end_time",
-           f"{duration} AS duration_s", "e.host"]
-    taken = {"dataflow_tag", "run_id", "status", "start_time", "end_time", "duration_s", "host",
-             "error", "epochs", "model", "model_class"}
+    out = ["e.dataflow_tag", "e.run_id", "e.run_name", "e.tags", "e.status", "e.start_time",
+           "e.end_time", f"{duration} AS duration_s", "e.host"]
+    taken = {"dataflow_tag", "run_id", "run_name", "tags", "status", "start_time", "end_time",
+             "duration_s", "host", "error", "epochs", "model", "model_class"}
     joins = []
 
     def alias(name):

@@ -65,6 +65,8 @@ class RunRow:
     end_time: Any = None
     last_seen: Any = None
     error: str | None = None
+    run_name: str | None = None
+    tags: str | None = None  # comma-separated (a tag has no comma: names.check_tags)
 
     def values(self) -> list:
         return [getattr(self, c) for c in EXEC_COLS]
@@ -90,7 +92,7 @@ class TaskRow:
 
 EXEC_COLS = [f.name for f in fields(RunRow)]
 EXEC_TYPES = ["text", "text", "text", "timestamp", "text", "text", "integer", "text", "text",
-              "text", "text", "text", "timestamp", "timestamp", "text"]
+              "text", "text", "text", "timestamp", "timestamp", "text", "text", "text"]
 TASK_COLS = [f.name for f in fields(TaskRow)]
 TASK_TYPES = ["text", "text", "text", "text", "text", "timestamp", "timestamp", "text", "text"]
 

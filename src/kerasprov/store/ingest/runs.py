@@ -52,11 +52,13 @@ def run_start(b: Batch, ev: dict, ts) -> None:
               text(ev.get("script")), text(ev.get("command")),
               text(ev.get("keras_version")), text(ev.get("backend")),
               json.dumps(env, sort_keys=True, default=str)]
+    names = [text(ev.get("name")), ",".join(  # people's names for the run (names.py)
+        t for t in ev.get("tags") or () if isinstance(t, str) and "," not in t) or None]
     if run in b.new_runs:  # started twice in one batch: make the first one real
         _flush_runs(b)
     old = b.in_db.get(run)
     if old is None:  # timestamps stay numbers: the bulk insert converts them
-        b.new_runs[run] = RunRow(run, *values)
+        b.new_runs[run] = RunRow(run, *values, run_name=names[0], tags=names[1])
     elif old != tag:
         _flush_runs(b)
         retag(b, run, old, tag)
@@ -65,8 +67,8 @@ def run_start(b: Batch, ev: dict, ts) -> None:
         values[2] = to_datetime(values[2])
         be.execute("UPDATE execution SET dataflow_tag = ?, status = ?, start_time = ?, "
                    "host = ?, username = ?, pid = ?, script = ?, command = ?, "
-                   "keras_version = ?, backend = ?, environment = ? WHERE run_id = ?",
-                   values + [run])
+                   "keras_version = ?, backend = ?, environment = ?, run_name = ?, tags = ? "
+                   "WHERE run_id = ?", values + names + [run])
     if ("dataflow", tag) not in b.present:
         need(b, "dataflow", (tag,), [to_datetime(ev.get("ts"))])
     b.dataflows[run] = tag
