@@ -25,6 +25,10 @@ from __future__ import annotations
 
 import math
 import os
+import shlex
+import shutil
+import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -370,21 +374,69 @@ def run_demo(cfg: DemoConfig | None = None, store: str | None = None,
     run_ids = []
     for name in cfg.filters:
         echo(f"- training with filter {name!r} ...")
+        began = time.monotonic()
         run_ids.append(train_once(name, cfg, out_dir))
+        echo(f"  trained in {time.monotonic() - began:.0f} s ({_load()})")
     kerasprov.flush()
     st = kerasprov.open_store(spec)
     t1, t2, ck = table1(st, run_ids[0]), table2(st, run_ids), checkpoints(st, run_ids)
     with pd.option_context("display.width", 120, "display.max_columns", 20,
                            "display.float_format", "{:.6g}".format):
         echo("\nTable 1 - learning-rate adaptations (run " + run_ids[0] + ")")
+        if len(t1):
+            first = int(t1["epoch"].iloc[0])
+            echo(f"(epochs count from 0, as Keras's callbacks and the store number them: "
+                 f'epoch {first} is the one Keras printed as "Epoch {first + 1}/{cfg.epochs}")')
         echo(t1.to_string(index=False) if len(t1) else "(no change)")
         echo("\nTable 2 - filter / test accuracy / epochs")
         echo(t2.to_string(index=False))
         echo("\nBest checkpoint of each run: the epoch that produced it and its learning rate")
         echo(ck.to_string(index=False) if len(ck) else "(none)")
-    store_arg = "" if store is None else f" --store {spec}"
-    echo("\nExplore: kerasprov runs" + store_arg + "   |   web UI: kerasprov ui" + store_arg)
+    for line in next_commands(spec, run_ids):
+        echo(line)
     return DemoResult(run_ids, t1, t2, ck, spec)
+
+
+def _load() -> str:
+    """The load while training: a loaded machine trains several times slower."""
+    try:
+        return f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+    except OSError:
+        return f"{os.cpu_count()} CPUs"
+
+
+def command_name(where: str) -> str:
+    """How to type ``kerasprov`` from the folder ``where``: ``kerasprov`` where PATH finds
+    this installation, else the console script next to this Python (``.venv/bin/...``)."""
+    script = Path(sys.executable).parent / "kerasprov"  # not resolved: a venv's python
+    found = shutil.which("kerasprov")
+    if found and os.path.realpath(found) == os.path.realpath(script):
+        return "kerasprov"
+    if not script.exists():
+        return f"{shlex.quote(sys.executable)} -m kerasprov"
+    rel = os.path.relpath(script, where)
+    return shlex.quote(str(script) if rel.startswith(os.path.join(os.pardir, os.pardir)) else
+                       rel if rel.startswith(os.curdir) else os.path.join(os.curdir, rel))
+
+
+def next_commands(spec: str, run_ids: list[str], where: str | None = None) -> list[str]:
+    """The demo's closing lines: the exact commands to type next, from ``where`` (default:
+    the working folder, or the caller's that ``scripts/demo`` names)."""
+    from . import config
+    where = where or os.environ.get("KERASPROV_DEMO_CWD") or os.getcwd()
+    cmd = command_name(where)
+    default = (not os.environ.get("KERASPROV_STORE")
+               and spec == os.path.abspath(os.path.join(where, config.DEFAULT_STORE)))
+    store = "" if default else " --store " + shlex.quote(
+        spec if config.is_remote(spec) else os.path.relpath(spec, where))
+    todo = [("runs", "the runs, labelled by their filter"),
+            ("show latest", "everything about the last run"),
+            *([(f"diff {' '.join(run_ids[:2])}", "why the two runs differ (the Filter first)")]
+              if len(run_ids) > 1 else []),
+            ("ui", "the web UI (it prints its address)")]
+    width = max(len(f"{cmd} {what}{store}") for what, _ in todo)
+    return [f"\nNext, from {where}:"] + [
+        f"  {(cmd + ' ' + what + store).ljust(width)}  # {note}" for what, note in todo]
 
 
 __all__ = ["DemoConfig", "DemoResult", "alexnet", "run_demo", "synthetic_flowers",

@@ -160,7 +160,7 @@ def ui(store, host, port, allow_host):
     if not kinds.kind_of(spec).sql:
         raise click.UsageError("ui reads a store directory or a postgresql:// or monetdb:// "
                                f"URL; a kerasprov serve already serves its UI at {spec}")
-    app = create_app(spec, hosts=allowed_hosts(host, allow_host))  # NoStore: none there
+    app = create_app(spec, hosts=allowed_hosts(host, allow_host), create=False)  # NoStore
     sock = listen(host, port)
     click.echo(f"kerasprov UI for {config.shown(spec)}: {url_of(host, sock)}  "
                "(Ctrl+C to stop)")

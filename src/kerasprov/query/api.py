@@ -43,6 +43,8 @@ def open_store(spec: str | None = None, lock_timeout: float = 60.0,
     if not kind.sql:
         from .remote import HttpStore
         return HttpStore(spec)
+    if not create:
+        flush_all(5.0)  # this process's own captured runs first: their journals make a store
     return Store(kind.open(spec, lock_timeout, create), spec)
 
 

@@ -66,7 +66,7 @@ _LOGIN_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>keraspr
 
 def create_app(store_spec: str | None = None, token: str | None = None,
                max_body: int = 16 * 1024 * 1024, *, ingest: bool = False,
-               hosts: Iterable[str] | None = None) -> FastAPI:
+               hosts: Iterable[str] | None = None, create: bool = True) -> FastAPI:
     """Build the app over one store.
 
     Args:
@@ -79,11 +79,13 @@ def create_app(store_spec: str | None = None, token: str | None = None,
         hosts: the host names the server answers to (``Host`` header, any port;
             ``security.allowed_hosts`` builds them from the bind address and
             ``--allow-host``). Default: the loopback names only.
+        create: make the store where there is none; ``kerasprov ui`` (a reader) passes
+            False and gets ``NoStore`` for a store that is not there.
     """
     from ..query.api import open_store
 
     app = FastAPI(title="kerasprov", docs_url=None, redoc_url=None)
-    app.state.store = open_store(store_spec, create=ingest)  # a viewer creates no store
+    app.state.store = open_store(store_spec, create=create)
     if not app.state.store.kind.sql:
         raise BadRequest("the app serves a store directory or a postgresql:// or monetdb:// "
                          f"database, not another server ({app.state.store.spec})")
