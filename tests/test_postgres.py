@@ -84,7 +84,7 @@ def test_captured_training_reads_the_same(spec):
 
 
 def test_sandbox_refuses_writes_and_caps(spec):
-    store = kerasprov.open_store(spec)
+    store = kerasprov.open_store(spec, create=True)  # an empty store, made on purpose
     with pytest.raises(SQLRefused):
         store.sql("DELETE FROM execution")
     with pytest.raises(SQLRefused):

@@ -113,6 +113,8 @@ def _calls(runs: dict[str, str]) -> dict[str, tuple[tuple, dict]]:
         "dataflow_versions": (("alexnet",), {}),
         "searches": ((), {}),
         "trials": (("no-such-search",), {}),  # an error: the same one on every kind
+        "resolve_run": ((gray[:-2],), {}),
+        "run_labels": (([gray, none],), {}),
     }
 
 
