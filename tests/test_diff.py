@@ -149,7 +149,7 @@ def test_environment_code_and_packages_are_named(tmp_path):
     env = {"backend_version": "2.1", "python": "3.11.7", "git_commit": "aaa",
            "git_dirty": False, "packages": {"numpy": "2.0.0", "pandas": "2.2.0"}}
     other = {**env, "packages": {"numpy": "2.1.0", "pandas": "2.2.0"}, "git_commit": "bbb"}
-    st = kerasprov.open_store(str(tmp_path / "s"))
+    st = kerasprov.open_store(str(tmp_path / "s"), create=True)
     with st.unit() as be:
         Ingestor(be).apply(_hand_run("r1", env, {"lr": 0.1}, [1.0, 0.5])
                            + _hand_run("r2", other, {"lr": 0.1}, [1.0, 0.5]))
@@ -164,7 +164,7 @@ def test_environment_code_and_packages_are_named(tmp_path):
 
 def test_cli_diff_formats(tmp_path):
     from kerasprov.store.ingest import Ingestor
-    st = kerasprov.open_store(str(tmp_path / "s"))
+    st = kerasprov.open_store(str(tmp_path / "s"), create=True)
     with st.unit() as be:
         Ingestor(be).apply(_hand_run("a", {}, {"lr": 0.1, "opt": "sgd"}, [1.0, 0.9])
                            + _hand_run("b", {}, {"lr": 0.2, "opt": "sgd"}, [1.0, 0.2]))
@@ -197,8 +197,8 @@ def test_same_diff_on_postgres_and_through_a_server(tmp_path, pg_url):  # noqa: 
     import ui_util
 
     from kerasprov.store.ingest import Ingestor
-    local = kerasprov.open_store(str(tmp_path / "s"))
-    pg = kerasprov.open_store(pg_url)
+    local = kerasprov.open_store(str(tmp_path / "s"), create=True)
+    pg = kerasprov.open_store(pg_url, create=True)
     for st in (local, pg):
         with st.unit() as be:
             Ingestor(be).apply(_two_hand_runs())

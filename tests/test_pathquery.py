@@ -411,7 +411,7 @@ def _diamond_run(run, t0, with_c=True, extra=None):
 @pytest.fixture(scope="module")
 def diamond(tmp_path_factory):
     from kerasprov.store.ingest import Ingestor
-    st = kerasprov.open_store(str(tmp_path_factory.mktemp("dia") / "s"))
+    st = kerasprov.open_store(str(tmp_path_factory.mktemp("dia") / "s"), create=True)
     with st.unit() as be:
         Ingestor(be).apply(_diamond_run("r1", 1000.0, with_c=False)
                            + _diamond_run("r2", 2000.0)

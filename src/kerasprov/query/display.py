@@ -147,10 +147,14 @@ def _looks_numeric(text: str) -> bool:
 
 def runs_for_table(df: pd.DataFrame) -> pd.DataFrame:
     """``kerasprov runs`` as a table: the columns that fit a screen. ``end_time`` (start
-    and duration say it), ``host`` when every run has the same one, and the summary
-    columns ``best_``/``min_``/``max_`` are left out (``--all`` keeps them)."""
+    and duration say it), ``run_name`` (the label says it), ``host`` and user
+    transformation inputs (``Filter.filter_name``) when every run has the same one, and
+    the summary columns ``best_``/``min_``/``max_`` are left out (``--all`` keeps them)."""
     drop = [c for c in df.columns if str(c).startswith(("best_", "min_", "max_"))]
     drop += [c for c in ("end_time", "run_name") if c in df.columns]  # the label says it
+    if len(df) > 1:  # a user transformation's input that every listed run shares
+        drop += [c for c in df.columns if "." in str(c)
+                 and df[c].astype(str).nunique(dropna=False) <= 1]
     if "host" in df.columns and df["host"].nunique(dropna=False) <= 1:
         drop.append("host")
     return df.drop(columns=drop)

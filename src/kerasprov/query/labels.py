@@ -193,23 +193,34 @@ def run_facts(be, run_ids: list[str]) -> dict[str, dict]:
     """Run id -> {(kind, name): value}: each user transformation input (kind ``INPUT``)
     and each hyperparameter (kind ``HYPERPARAMETER``)."""
     facts: dict[str, dict] = {rid: {} for rid in run_ids}
-    if not run_ids:
-        return facts
     for rid, inputs in transformation_inputs(be, run_ids).items():
         for (_tr, name), value in inputs.items():
             facts[rid].setdefault((INPUT, name), value)
-    tables = be.table_names()
-    if "ds_itrainingmodel" in tables:
+    if run_ids and "ds_itrainingmodel" in be.table_names():
         names = _attribute_names(be, "itrainingmodel")
-        marks = ", ".join("?" for _ in run_ids)
-        df = be.read_df(f"SELECT * FROM ds_itrainingmodel WHERE run_id IN ({marks})",
-                        list(run_ids))
-        for row in df.to_dict("records"):
+        for row in _rows_where_in(be, "ds_itrainingmodel", "run_id", run_ids):
             rid = row.pop("run_id")
             for col, value in row.items():
                 if not col.endswith("_task_id") and _present(value):
                     facts[rid][(HYPERPARAMETER, names.get(col, col))] = _plain(value)
     return facts
+
+
+#: Values bound in one ``IN (...)`` at most (a store may hold many thousand runs).
+_CHUNK = 500
+
+
+def _rows_where_in(be, table: str, column: str, values: list, where: str = "",
+                   args: tuple = ()) -> list[dict]:
+    """Rows of ``table`` whose ``column`` is one of ``values``, a few hundred at a time."""
+    rows: list[dict] = []
+    for i in range(0, len(values), _CHUNK):
+        part = list(values[i:i + _CHUNK])
+        marks = ", ".join("?" for _ in part)
+        df = be.read_df(f"SELECT * FROM {quote(table)} WHERE {quote(column)} IN ({marks})"
+                        + where, [*part, *args])
+        rows += df.to_dict("records")
+    return rows
 
 
 def transformation_inputs(be, run_ids: list[str], role: str = "input"
@@ -220,26 +231,35 @@ def transformation_inputs(be, run_ids: list[str], role: str = "input"
     out: dict[str, dict] = {rid: {} for rid in run_ids}
     if not run_ids:
         return out
-    marks = ", ".join("?" for _ in run_ids)
-    tasks = be.fetchall(
-        f"SELECT t.run_id, t.task_id, t.transformation_tag, io.data_set_tag FROM task t "
-        "JOIN data_transformation_io io ON io.dataflow_tag = t.dataflow_tag AND "
-        "io.transformation_tag = t.transformation_tag AND io.role = ? "
-        f"WHERE t.run_id IN ({marks}) AND t.transformation_tag NOT IN "
-        f"({', '.join('?' for _ in _BUILTIN)}) ORDER BY t.start_time, t.task_id",
-        [role, *run_ids, *_BUILTIN])
+    builtin = ", ".join("?" for _ in _BUILTIN)
+    tasks = _rows_where_in(be, "task", "run_id", run_ids, f" AND transformation_tag NOT IN "
+                           f"({builtin}) ORDER BY start_time, task_id", _BUILTIN)
+    io = be.fetchall("SELECT dataflow_tag, transformation_tag, data_set_tag FROM "
+                     "data_transformation_io WHERE role = ? ORDER BY data_set_tag", [role])
+    sets: dict[tuple[str, str], list[str]] = {}
+    for flow, tr, set_tag in io:
+        sets.setdefault((flow, tr), []).append(set_tag)
+    # One read per (transformation, set), not per task: labels are asked for many runs.
+    wanted: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for t in tasks:
+        for set_tag in sets.get((t["dataflow_tag"], t["transformation_tag"]), []):
+            wanted.setdefault((t["transformation_tag"], set_tag), []).append(
+                (t["run_id"], t["task_id"]))
     tables = be.table_names()
-    for rid, task, tr, set_tag in tasks:
+    for (tr, set_tag), items in wanted.items():
         table = set_table(set_tag)
         if table not in tables:
             continue
         names = _attribute_names(be, set_tag)
         link = task_column(tr)
-        cols = be.table_columns(table)
-        where, args = ((f"{quote(link)} = ?", [task]) if link in cols
-                       else ("run_id = ?", [rid]))
-        df = be.read_df(f"SELECT * FROM {quote(table)} WHERE {where} LIMIT 1", args)
-        for row in df.to_dict("records")[:1]:
+        by_task = link in be.table_columns(table)
+        keys = [task if by_task else rid for rid, task in items]
+        run_of = {task if by_task else rid: rid for rid, task in items}
+        for row in _rows_where_in(be, table, link if by_task else "run_id",
+                                  list(dict.fromkeys(keys))):
+            rid = run_of.get(row.get(link) if by_task else row.get("run_id"))
+            if rid is None:
+                continue
             for col, value in row.items():
                 if col != "run_id" and not col.endswith("_task_id"):
                     out[rid].setdefault((tr, names.get(col, col)),
