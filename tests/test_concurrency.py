@@ -150,6 +150,8 @@ def test_queries_in_threads_while_this_process_trains(store_dir):
             except Exception as exc:  # noqa: BLE001 - every failure is the finding
                 errors.append(repr(exc))
 
+    with kerasprov.open_store(str(store_dir), create=True).unit():
+        pass  # the store exists before the readers start (a reader creates none)
     readers = [threading.Thread(target=read, daemon=True) for _ in range(2)]
     for t in readers:
         t.start()

@@ -457,7 +457,7 @@ def test_runs_table_has_the_model_and_no_empty_columns(several_runs):
     store, ids = several_runs
     text = _cli("runs", "--store", str(store))
     header = text.splitlines()[0].split()
-    assert header[:4] == ["dataflow_tag", "run_id", "status", "start_time"]
+    assert header[:5] == ["dataflow_tag", "run_id", "label", "status", "start_time"]
     assert "model" in header and "decay" not in header  # Adam has no decay: empty column
     assert "best_fn" not in header and "last_fn" in header
     assert "best_fn" in _cli("runs", "--all", "--store", str(store)).splitlines()[0].split()
