@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from ...errors import BadRequest
 from ...query.api import check_run
 from ...query.diff import differences
+from ...query.labels import run_labels
 from .common import app_store, as_json, column_names, page, read, run_columns, split_metrics
 
 router = APIRouter()
@@ -39,6 +40,9 @@ def compare_context(store, run_ids: list[str]) -> dict:
         epochs = read(be, f"SELECT * FROM epochs WHERE run_id IN ({marks}) "
                        "ORDER BY run_id, epoch", run_ids)
         epoch_cols = column_names(be, "epochs")
+        labels = run_labels(be, run_ids)  # headers and legends say the runs' names
+    for rid, r in runs.items():
+        r["label"] = labels.get(rid)
     hp_cols, metric_cols = run_columns(names)
     ordered = [runs[r] for r in run_ids]
 

@@ -13,6 +13,7 @@ from ...errors import BadRequest
 from ...names import ADAPTATION, TESTING, TRAINING
 from ...provexport import serialize
 from ...query.api import check_run, run_sections
+from ...query.labels import run_labels
 from ...query.records import records
 from ...store.schema import quote, set_table, task_column
 from .common import (
@@ -44,6 +45,7 @@ def run_context(store, run_id: str) -> dict:
             be, run_id, ("run", "execution", "epochs", "adaptations", "tests", "tasks",
                          "files")).items()}
         run, execution = sections["run"][0], sections["execution"][0]
+        run["label"] = run_labels(be, [run_id]).get(run_id)  # the page's title
         names = {}
         for set_tag, name, col in be.fetchall(
                 "SELECT data_set_tag, name, column_name FROM attribute"):

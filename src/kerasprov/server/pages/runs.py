@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 
 from ...errors import BadRequest
 from ...query.diff import varying_columns
+from ...query.labels import run_labels
 from ...store.schema import quote
 from ...store.views import NOT_A_SEARCH
 from .common import app_store, as_json, now_utc, page, parse_ts, read, run_columns
@@ -64,6 +65,9 @@ def runs_context(store, params: dict[str, str]) -> dict:
         rows = read(be, f"SELECT * FROM runs{sql_where} ORDER BY {order} "
                      f"LIMIT {per_page} OFFSET {(page - 1) * per_page}", args)
         dataflows = [r[0] for r in be.fetchall("SELECT tag FROM dataflow ORDER BY tag")]
+        labels = run_labels(be, [r["run_id"] for r in rows])
+    for r in rows:
+        r["label"] = labels.get(r["run_id"])
     varying = varying_columns(store, [r["run_id"] for r in rows], metric_cols)
     for r in rows:
         r.update({c: varying.values[r["run_id"]].get(c) for c in varying.columns})
