@@ -495,7 +495,8 @@ def test_cli_query_parity_options(diamond):
     assert sql.exit_code == 0
     assert "\"execution\".\"run_id\" IN ('r2', 'r3')" in sql.stdout
     assert sql.stdout == diamond.query("dia", ["a set", "b ç"], "d", mapping="hybrid",
-                                       dataflow_version=2, execute=False).sql + "\n"
+                                       dataflow_version=2, execute=False,
+                                       distinct=True).sql + "\n"  # the CLI's default
     versions = kp("query", "--dataflow", "dia", "--versions", "--format", "json")
     assert [v["version"] for v in json.loads(versions.stdout)] == [1, 2, 3]
     bad = kp("query", "--dataflow", "dia", "--source", "a set", "--target", "d",
