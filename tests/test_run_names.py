@@ -215,7 +215,7 @@ def test_a_store_without_the_name_columns_is_migrated(tmp_path, built):
     con.execute("DROP VIEW runs")  # made again, with the columns, by the migration
     con.execute("ALTER TABLE execution DROP COLUMN run_name")
     con.execute("ALTER TABLE execution DROP COLUMN tags")
-    con.execute("DELETE FROM _migrations WHERE version = 4")  # execution.run_name, tags
+    con.execute("DELETE FROM _migrations WHERE version = 5")  # execution.run_name, tags
     con.close()
     st = kerasprov.open_store(str(store))
     runs = st.runs()
