@@ -120,6 +120,7 @@ def start_fit(model, cfg: ProvenanceConfig, fit_args: dict):
     if st is not None and st.run is not None and not st.run.ended:
         st.run.end("finished")
     run = _new_run(cfg)
+    session.guard_signals()  # a SIGTERM handler the script installed since is kept
     if st is not None:
         st.run = run
     previous = getattr(model, LAST_FIT_ATTR, None)

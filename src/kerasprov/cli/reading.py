@@ -26,7 +26,7 @@ def sql(query, limit, timeout, store, fmt):
 @cli.command()
 @click.option("--dataflow", default=None, help="Only runs of this dataflow tag.")
 @click.option("--status", default=None,
-              help="running, finished, failed, interrupted or crashed.")
+              help="running, finished, failed, interrupted, terminated or crashed.")
 @click.option("--limit", default=None, type=int, help="Newest N runs.")
 @click.option("--all", "all_columns", is_flag=True,
               help="Table: every column (best_, min_, max_, end_time, host) as well.")
