@@ -20,6 +20,7 @@ from pathlib import Path
 from ..errors import warn_once
 from . import codec
 from .journal import END_MARK, segment_name
+from .sender import Sender
 
 QUEUE_LIMIT = 200_000
 PENDING_LIMIT = 200_000
@@ -124,6 +125,7 @@ class Outbox:
         self.dropped = 0
         self.written = 0
         self.cpu_s = 0.0  # the writer thread's CPU time so far (benchmarks)
+        self._sender = Sender(self)  # deliveries and beats: never in a group's way
         self._thread = threading.Thread(target=self._loop, name="kerasprov-outbox", daemon=True)
         self._thread.start()
         _live.add(self)
@@ -163,6 +165,9 @@ class Outbox:
             self._urgent = True
             self._wake.set()  # retry now
             time.sleep(0.02)
+        # A closed run's delivery was asked before the flush mark was answered: a reader
+        # of the store sees it once flush returns, as before deliveries left this thread.
+        self._sender.wait(deadline - time.monotonic())
         return not self.pending
 
     def close(self, timeout: float = 10.0) -> None:
@@ -172,7 +177,9 @@ class Outbox:
         self._items.append((_STOP, None, True))
         self._urgent = True
         self._wake.set()
+        deadline = time.monotonic() + timeout
         self._thread.join(timeout)
+        self._sender.stop(deadline - time.monotonic())
         if self.dropped:
             warn_once("dropped", f"{self.dropped} provenance event(s) were lost: the outbox "
                                  "queue was full")
@@ -331,11 +338,7 @@ class Outbox:
                 seg.fh.flush()
             except (OSError, ValueError):
                 pass
-        try:
-            self.deliver()
-        except Exception as exc:
-            warn_once("io", f"could not deliver provenance to the store yet ({exc}); "
-                                 "it waits in the journal")
+        self._sender.ask("deliver")
 
     def _flush_files(self) -> None:
         for seg in list(self.segments.values()):
@@ -393,11 +396,7 @@ class Outbox:
         if time.monotonic() - self._last_beat < self.beat_every:
             return
         self._last_beat = time.monotonic()
-        try:
-            self.beat(sorted(self.segments))
-        except Exception as exc:
-            warn_once("io", f"could not deliver provenance to the store yet ({exc}); "
-                            "training goes on")
+        self._sender.ask("beat", sorted(self.segments))
 
     def _close_all(self) -> None:
         for run in list(self.segments):
