@@ -45,6 +45,9 @@ class LRWatch:
         self.optimizer = inner_optimizer(optimizer)
         self.notes: list[tuple[str | None, float]] = []
         self.last = last  # the rate of the newest note or record
+        # The Python float last assigned to the watched variable: a scheduler assigns the
+        # same rate at every epoch, and one comparison with it is all that costs then.
+        self.raw: float | None = None
         self.var = None  # the watched learning-rate object (a variable, schedule...)
         self.hooked = False  # var's assign reports here
         self.schedule = False
@@ -90,6 +93,7 @@ class LRWatch:
                                  "each epoch instead")
 
     def _detach(self) -> None:
+        self.raw = None
         var = self.var
         if self.hooked and var is not None:
             if var.__dict__.get("_kerasprov_watch") is self:
@@ -172,6 +176,12 @@ def _watched_assign(var, value):
     result = type(var).assign(var, value)
     watch = var.__dict__.get("_kerasprov_watch")
     if watch is not None:
+        if type(value) is float:
+            if value == watch.raw:
+                return result  # the rate assigned last time: no change, nothing to note
+            watch.raw = value
+        else:
+            watch.raw = None
         noted(watch, value)
     return result
 
