@@ -176,14 +176,28 @@ def _watched_assign(var, value):
     result = type(var).assign(var, value)
     watch = var.__dict__.get("_kerasprov_watch")
     if watch is not None:
-        if type(value) is float:
-            if value == watch.raw:
-                return result  # the rate assigned last time: no change, nothing to note
-            watch.raw = value
-        else:
-            watch.raw = None
-        noted(watch, value)
+        _assigned(watch, value)
     return result
+
+
+def _assigned(watch: LRWatch, value) -> None:
+    """After an assignment of the watched variable (training thread: the least work)."""
+    if type(value) is float:
+        if value == watch.raw:
+            return  # the rate assigned last time: no change, nothing to note
+        watch.raw = value
+    else:
+        watch.raw = None
+    noted(watch, value)
+
+
+def _after_set(optimizer) -> None:
+    """After ``optimizer.learning_rate = x``: a watched variable's assign has noted the
+    change already; anything else (a new variable, a schedule) is noted here."""
+    watch = _by_optimizer.get(id(optimizer))
+    if watch is not None and watch.optimizer is optimizer and not watch.exact():
+        watch.reattach()
+        noted(watch)
 
 
 def _patch_setter() -> None:
@@ -202,11 +216,7 @@ def _patch_setter() -> None:
 
         def set_learning_rate(self, value):
             fset(self, value)
-            watch = _by_optimizer.get(id(self))
-            # A watched variable's assign has noted the change already.
-            if watch is not None and watch.optimizer is self and not watch.exact():
-                watch.reattach()
-                noted(watch)
+            _after_set(self)
 
         BaseOptimizer.learning_rate = property(prop.fget, set_learning_rate, prop.fdel,
                                                prop.__doc__)

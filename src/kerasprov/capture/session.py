@@ -18,6 +18,7 @@ import secrets
 import sys
 import threading
 import time
+import weakref
 
 from .. import config
 from ..errors import warn_once
@@ -33,6 +34,8 @@ _retired: list[Outbox] = []  # outboxes of stores this process used before (clos
 _outbox_spec: str | None = None
 _pending: Run | None = None
 _open_runs: list = []
+#: Runs with a task still open, ended or not: an evaluate after the fit's run ended.
+_busy: weakref.WeakSet = weakref.WeakSet()
 #: Called with each new run before its first event, e.g. by capture/tuner.py (the KerasTuner
 #: trial that started it); a hook may return a callable to run right after ``run_start``.
 RUN_HOOKS: list = []
@@ -130,6 +133,7 @@ class Run:
         self._task_n += 1
         task = f"{self.id}-{transformation.lower()}-{self._task_n}"
         self.open_tasks.append(task)
+        _busy.add(self)
         self.emit("task_start", task=task, transformation=transformation, inputs=list(inputs),
                   outputs=list(outputs), start=time.time(),
                   informed_by=informed_by if informed_by is not None else self.informed_by)
@@ -140,6 +144,8 @@ class Run:
         if task not in self.open_tasks:
             return  # ended already (the run was terminated by SIGTERM)
         self.open_tasks.remove(task)
+        if not self.open_tasks:
+            _busy.discard(self)
         self.emit("task_end", task=task, status=status, error=error, end=time.time(),
                   run_status=self.ended, sync=True, close=close)
 
@@ -189,10 +195,14 @@ def guard_signals() -> None:
 def terminate(signum: int) -> None:
     """A stop signal (SIGTERM): end every open run as ``terminated`` and wait, bounded,
     until its events are in the journal (called by ``preempt`` on the main thread)."""
-    name = preempt.signal_name(signum)
-    for run in list(_open_runs):
+    why = f"stopped by {preempt.signal_name(signum)} (signal {signum})"
+    for run in [*_open_runs, *[r for r in list(_busy) if r.ended]]:
         try:
-            run.end("terminated", f"stopped by {name} (signal {signum})")
+            if run.ended:  # its tasks only: an evaluate after the fit's run ended
+                for task in list(run.open_tasks):
+                    run.task_end(task, "terminated", why, close=True)
+            else:
+                run.end("terminated", why)
         except Exception as exc:
             warn_once("terminate", f"could not close run {run.id}: {exc!r}")
     for box in [*_retired, _outbox]:
