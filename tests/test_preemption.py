@@ -8,6 +8,7 @@ or through the script's own handler, installed before ``import kerasprov`` or af
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -66,7 +67,6 @@ def test_sigterm_from_a_scheduler_gives_a_shell_the_status_143(tmp_path):
     try:
         lines = read_until(child, r"^ENDED 2$", timeout=240)
         pid = int(next(ln.split()[1] for ln in lines if ln.startswith("PID ")))
-        import os
         os.kill(pid, signal.SIGTERM)
         out, err = child.communicate(timeout=120)
     finally:
@@ -107,3 +107,54 @@ def test_sigterm_while_sending_to_a_server_delivers_the_terminated_run(
     assert [r["status"] for r in runs] == ["terminated"]
     epochs = dir_server.sql("SELECT epoch FROM epochs ORDER BY epoch")
     assert [r["epoch"] for r in epochs] == [0, 1, 2]
+
+
+# -- the handler's rules, in this process (no training needed) ---------------------------------
+@pytest.fixture
+def sigterm_restored():
+    """This process's SIGTERM handler and kerasprov's handler state, as they were."""
+    from kerasprov.capture import preempt
+    saved, state = signal.getsignal(signal.SIGTERM), dict(preempt._state)
+    preempt._state.update(prev=signal.SIG_DFL, first=None, on_term=None)
+    yield
+    signal.signal(signal.SIGTERM, saved)
+    preempt._state.clear()
+    preempt._state.update(state)
+
+
+def test_an_ignored_sigterm_stays_ignored(sigterm_restored):
+    from kerasprov.capture import preempt
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    preempt.guard(lambda signum: pytest.fail("a run was ended"))
+    assert signal.getsignal(signal.SIGTERM) == signal.SIG_IGN
+    os.kill(os.getpid(), signal.SIGTERM)  # ignored, as without kerasprov
+
+
+def test_a_handler_that_chains_to_ours_runs_once_without_a_loop(sigterm_restored):
+    """A script's handler installed after ours that calls what it replaced (ours): every
+    handler runs once, in order, and the one before ours ends the chain."""
+    from kerasprov.capture import preempt
+    seen = []
+    signal.signal(signal.SIGTERM, lambda s, f: seen.append("before"))
+    preempt.guard(lambda signum: seen.append(f"runs ended ({signum})"))
+    ours = signal.getsignal(signal.SIGTERM)
+
+    def users(signum, frame):
+        seen.append("user")
+        ours(signum, frame)
+    signal.signal(signal.SIGTERM, users)
+    preempt.guard(lambda signum: seen.append(f"runs ended ({signum})"))  # the next fit
+    assert signal.getsignal(signal.SIGTERM) is ours
+    os.kill(os.getpid(), signal.SIGTERM)
+    assert seen == ["runs ended (15)", "user", "before"]
+
+
+def test_no_handler_is_installed_from_another_thread(sigterm_restored):
+    import threading
+
+    from kerasprov.capture import preempt
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    t = threading.Thread(target=preempt.guard, args=(lambda signum: None,))
+    t.start()
+    t.join()
+    assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
