@@ -322,7 +322,9 @@ def _saved(model, filepath, kind: str) -> None:
 
 def _hash_later(path: str, mark) -> dict:
     """Writer thread: hash ``path`` on the hash thread if it is still the version saved."""
-    return files.background(files.digest_if_unchanged, path, mark)()
+    stuck = {"size": mark[1] if mark else None, "sha256": None,
+             "hash_method": "hashing took longer than the hash time limit"}
+    return files.background(files.digest_if_unchanged, path, mark, on_timeout=stuck)()
 
 
 def _predict(self, *args, **kwargs):
