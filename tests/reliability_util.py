@@ -5,6 +5,16 @@ Run as a script, this file *is* the child: it trains a tiny MLP with provenance 
 kills it knows which epochs must survive.
 
     python tests/reliability_util.py --tag t --epochs 20 [--sleep 0.05] [--samples 128]
+
+With ``--stop-at WHERE`` it is the child of the durability and preemption tests: it stops
+itself with ``--signal`` (KILL or TERM) at one point of the run, ``end:K`` (epoch K's
+``on_epoch_end``, before kerasprov's row of epoch K), ``begin:K`` (the start of epoch K,
+right after epoch K-1's row), ``batch:K`` (mid epoch K) or ``save:K`` (in the middle of
+writing epoch K's checkpoint), and prints ``ENDED K`` once epoch K's row is handed over
+(not waiting for the journal), so a parent can also stop it from outside.
+
+    python tests/reliability_util.py --tag t --epochs 20 --stop-at end:3 --signal KILL \
+        [--pause 0.2] [--checkpoint DIR] [--user-handler before|after] [--no-capture]
 """
 
 from __future__ import annotations
@@ -90,7 +100,99 @@ def read_until(proc: subprocess.Popen, pattern: str, timeout: float = 300.0) -> 
                          f"stderr: {proc.stderr.read() if proc.poll() is not None else ''}")
 
 
+def ended(stdout: str) -> list[int]:
+    return [int(m) for m in re.findall(r"^ENDED (\d+)$", stdout, re.MULTILINE)]
+
+
+def stop_cmd(tag: str, epochs: int, stop_at: str = "never", sig: str = "KILL",
+             pause: float = 0.2, extra: tuple[str, ...] = ()) -> list[str]:
+    return [sys.executable, str(HERE), "--tag", tag, "--epochs", str(epochs), "--stop-at",
+            stop_at, "--signal", sig, "--pause", str(pause), *extra]
+
+
 # -- the child ------------------------------------------------------------------------------
+def _stop_main(args) -> None:
+    """Train, and stop this process by a signal at ``args.stop_at`` (see the docstring)."""
+    import signal
+    import time
+    if args.user_handler == "before":
+        _user_handler()
+    import keras
+    import numpy as np
+    if not args.no_capture:
+        import kerasprov
+
+    where, _, at = args.stop_at.partition(":")
+    at = int(at) if at else -1
+    sig = getattr(signal, "SIG" + args.signal)
+
+    def stop():
+        print(f"STOPPING {args.stop_at}", flush=True)
+        os.kill(os.getpid(), sig)
+
+    @keras.saving.register_keras_serializable("reliability")
+    class Probe(keras.layers.Layer):
+        """An identity layer whose weights are written mid-save: a kill point inside save."""
+
+        epoch = -1
+
+        def call(self, x):
+            return x
+
+        def save_own_variables(self, store):
+            if where == "save" and Probe.epoch == at:
+                stop()
+
+    rng = np.random.default_rng(abs(hash(args.tag)) % 2**32)
+    x = rng.normal(size=(args.samples, 8)).astype("float32")
+    y = keras.utils.to_categorical((x[:, 0] + 0.5 * x[:, 1] > 0).astype(int), 2)
+    model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(8, activation="relu"),
+                              Probe(), keras.layers.Dense(2, activation="softmax")])
+    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="categorical_crossentropy",
+                  metrics=["accuracy"])
+    if not args.no_capture:
+        model.provenance(args.tag)
+    if args.user_handler == "after":
+        _user_handler()
+
+    class Stopper(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            Probe.epoch = epoch
+            if epoch > 0:
+                print(f"ENDED {epoch - 1}", flush=True)  # its row is queued, maybe not written
+            if where == "begin" and epoch == at:
+                stop()
+            time.sleep(args.pause)  # an epoch of some length: the writer's time to write
+
+        def on_train_batch_end(self, batch, logs=None):
+            if where == "batch" and Probe.epoch == at and batch == 1:
+                stop()
+
+        def on_epoch_end(self, epoch, logs=None):
+            if where == "end" and epoch == at:
+                stop()
+
+    callbacks = [Stopper()]
+    if args.checkpoint:
+        callbacks.append(keras.callbacks.ModelCheckpoint(
+            os.path.join(args.checkpoint, "ckpt-{epoch:02d}.keras")))
+    print(f"PID {os.getpid()}", flush=True)
+    model.fit(x, y, epochs=args.epochs, batch_size=32, verbose=0, callbacks=callbacks)
+    print("TRAINED", flush=True)
+    if not args.no_capture:
+        kerasprov.flush()
+
+
+def _user_handler() -> None:
+    """A script's own SIGTERM handler: says so, then exits with its own status."""
+    import signal
+
+    def handler(signum, frame):
+        print(f"USER HANDLER {signum}", flush=True)
+        sys.exit(7)
+    signal.signal(signal.SIGTERM, handler)
+
+
 def _main(argv: list[str]) -> None:
     import argparse
     import time
@@ -101,7 +203,16 @@ def _main(argv: list[str]) -> None:
     parser.add_argument("--samples", type=int, default=128)
     parser.add_argument("--batch-every", type=int, default=0)
     parser.add_argument("--flush-timeout", type=float, default=10.0)
+    parser.add_argument("--stop-at")
+    parser.add_argument("--signal", default="KILL")
+    parser.add_argument("--pause", type=float, default=0.2)
+    parser.add_argument("--checkpoint")
+    parser.add_argument("--user-handler", choices=["before", "after"])
+    parser.add_argument("--no-capture", action="store_true")
     args = parser.parse_args(argv)
+    if args.stop_at:
+        _stop_main(args)
+        return
 
     os.environ.setdefault("KERAS_BACKEND", "torch")
     import keras

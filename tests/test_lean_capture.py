@@ -105,18 +105,20 @@ def _until(predicate, timeout=10.0):
     return predicate()
 
 
-def test_an_epoch_row_is_journaled_on_the_writers_own_clock(tmp_path):
+def test_an_epoch_row_wakes_the_writer_and_a_batch_row_waits_for_its_clock(tmp_path):
     from kerasprov.outbox.writer import Outbox
 
     box = Outbox(tmp_path / "j")
     try:
-        box.put(_event("r1", 0, "run_start"))  # the first event after a quiet spell wakes it
-        assert box.flush(10)
-        box.put(_event("r1", 1), sync=True)  # an epoch's row, mid-run
-        # Nothing was signalled to the writer, yet the row reaches the journal.
+        box.put(_event("r1", 0, "run_start"))  # a run's start wakes the writer at once
+        assert _until(lambda: len(_lines(tmp_path / "j", "r1")) == 1)
+        box.put(_event("r1", 1))  # a per-batch row: no wake-up, taken on the clock
         assert not box._wake.is_set()
-        assert _until(lambda: len(_lines(tmp_path / "j", "r1")) == 2)
-        assert json.loads(_lines(tmp_path / "j", "r1")[1])["seq"] == 1
+        box.put(_event("r1", 2), sync=True)  # an epoch's row: written with it, at once
+        assert _until(lambda: len(_lines(tmp_path / "j", "r1")) == 3)
+        assert [json.loads(ln)["seq"] for ln in _lines(tmp_path / "j", "r1")] == [0, 1, 2]
+        box.put(_event("r1", 3))
+        assert _until(lambda: len(_lines(tmp_path / "j", "r1")) == 4)  # the clock's tick
     finally:
         box.close()
     assert _lines(tmp_path / "j", "r1")[-1].startswith("#")  # the end mark, at close

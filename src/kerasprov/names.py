@@ -10,7 +10,7 @@ import re
 
 TRAINING, ADAPTATION, TESTING = "TrainingModel", "Adaptation", "TestingModel"
 #: What a run's status can be (the CLI's --status choices, the runs page's filter).
-RUN_STATUSES = ("running", "finished", "failed", "interrupted", "crashed")
+RUN_STATUSES = ("running", "finished", "failed", "interrupted", "terminated", "crashed")
 
 _TAG = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,40}$")
 

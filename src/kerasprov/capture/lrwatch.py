@@ -45,6 +45,9 @@ class LRWatch:
         self.optimizer = inner_optimizer(optimizer)
         self.notes: list[tuple[str | None, float]] = []
         self.last = last  # the rate of the newest note or record
+        # The Python float last assigned to the watched variable: a scheduler assigns the
+        # same rate at every epoch, and one comparison with it is all that costs then.
+        self.raw: float | None = None
         self.var = None  # the watched learning-rate object (a variable, schedule...)
         self.hooked = False  # var's assign reports here
         self.schedule = False
@@ -90,6 +93,7 @@ class LRWatch:
                                  "each epoch instead")
 
     def _detach(self) -> None:
+        self.raw = None
         var = self.var
         if self.hooked and var is not None:
             if var.__dict__.get("_kerasprov_watch") is self:
@@ -172,8 +176,28 @@ def _watched_assign(var, value):
     result = type(var).assign(var, value)
     watch = var.__dict__.get("_kerasprov_watch")
     if watch is not None:
-        noted(watch, value)
+        _assigned(watch, value)
     return result
+
+
+def _assigned(watch: LRWatch, value) -> None:
+    """After an assignment of the watched variable (training thread: the least work)."""
+    if type(value) is float:
+        if value == watch.raw:
+            return  # the rate assigned last time: no change, nothing to note
+        watch.raw = value
+    else:
+        watch.raw = None
+    noted(watch, value)
+
+
+def _after_set(optimizer) -> None:
+    """After ``optimizer.learning_rate = x``: a watched variable's assign has noted the
+    change already; anything else (a new variable, a schedule) is noted here."""
+    watch = _by_optimizer.get(id(optimizer))
+    if watch is not None and watch.optimizer is optimizer and not watch.exact():
+        watch.reattach()
+        noted(watch)
 
 
 def _patch_setter() -> None:
@@ -192,11 +216,7 @@ def _patch_setter() -> None:
 
         def set_learning_rate(self, value):
             fset(self, value)
-            watch = _by_optimizer.get(id(self))
-            # A watched variable's assign has noted the change already.
-            if watch is not None and watch.optimizer is self and not watch.exact():
-                watch.reattach()
-                noted(watch)
+            _after_set(self)
 
         BaseOptimizer.learning_rate = property(prop.fget, set_learning_rate, prop.fdel,
                                                prop.__doc__)

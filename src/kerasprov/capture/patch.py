@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import os
 import sys
 import threading
 import time
@@ -131,6 +132,7 @@ def start_fit(model, cfg: ProvenanceConfig, fit_args: dict):
     if st is not None and st.run is not None and not st.run.ended:
         st.run.end("finished")
     run = _new_run(cfg)
+    session.guard_signals()  # a SIGTERM handler the script installed since is kept
     if st is not None:
         st.run = run
     previous = getattr(model, LAST_FIT_ATTR, None)
@@ -307,11 +309,33 @@ def _saver(name: str):
         result = _ORIG[name](self, *args, **kwargs)
         if getattr(self, STATE_ATTR, None) is not None:
             try:
-                files.model_saved(self, args[0] if args else kwargs.get("filepath"), kind)
+                _saved(self, args[0] if args else kwargs.get("filepath"), kind)
             except Exception as exc:
                 warn_once("save", f"provenance capture of {name} failed ({exc!r})")
         return result
     return save
+
+
+def _saved(model, filepath, kind: str) -> None:
+    """A save during a fit (a checkpoint, on the training thread): the path and a stat
+    here, everything else later. The stat marks the version just written; the writer
+    hands the hash to the hash thread when it takes the event (at once: a file wakes it),
+    and a version overwritten before that keeps its size and no sha256."""
+    cap = files.active_fit(model) if isinstance(filepath, (str, os.PathLike)) else None
+    if cap is None:
+        files.model_saved(model, filepath, kind)  # outside a fit, or not a path
+        return
+    path = os.path.abspath(filepath)
+    files.emit_file(cap.run, cap.task, path, files.GENERATED, kind="checkpoint",
+                    epoch=cap.epoch, lazy=functools.partial(_hash_later, path,
+                                                            files._mark(path)))
+
+
+def _hash_later(path: str, mark) -> dict:
+    """Writer thread: hash ``path`` on the hash thread if it is still the version saved."""
+    stuck = {"size": mark[1] if mark else None, "sha256": None,
+             "hash_method": "hashing took longer than the hash time limit"}
+    return files.background(files.digest_if_unchanged, path, mark, on_timeout=stuck)()
 
 
 def _predict(self, *args, **kwargs):

@@ -10,25 +10,32 @@ the run of that fit (they are its upstream steps).
 from __future__ import annotations
 
 import atexit
+import concurrent.futures.thread  # noqa: F401 - its exit hook is registered before ours
+import itertools
 import os
 import re
 import secrets
 import sys
 import threading
 import time
+import weakref
 
 from .. import config
 from ..errors import warn_once
 from ..outbox import delivery
 from ..outbox.writer import Outbox
-from . import distributed, extract
+from . import distributed, extract, preempt
 
-_lock = threading.Lock()
+# Reentrant: the SIGTERM handler runs on the main thread between two bytecodes, maybe
+# while that thread holds this lock.
+_lock = threading.RLock()
 _outbox: Outbox | None = None
 _retired: list[Outbox] = []  # outboxes of stores this process used before (closed at exit)
 _outbox_spec: str | None = None
 _pending: Run | None = None
 _open_runs: list = []
+#: Runs with a task still open, ended or not: an evaluate after the fit's run ended.
+_busy: weakref.WeakSet = weakref.WeakSet()
 #: Called with each new run before its first event, e.g. by capture/tuner.py (the KerasTuner
 #: trial that started it); a hook may return a callable to run right after ``run_start``.
 RUN_HOOKS: list = []
@@ -77,8 +84,9 @@ class Run:
         self.id = new_run_id()
         self.dataflow = dataflow
         self.name, self.tags = name, list(tags or [])
-        self.seq = 0
+        self._seq = itertools.count()  # next() is atomic: a signal handler may emit too
         self.outbox = get_outbox()
+        self.open_tasks: list[str] = []  # ended as the run ends when SIGTERM stops it
         self.ended = False
         self.trained = False
         self.training_task: str | None = None
@@ -88,6 +96,7 @@ class Run:
         self.informed_by: str | None = None  # informs tasks that name no informant (a trial)
         self.muted = False  # another process writes this run (a distributed job's rank > 0)
         self.identity = extract.run_identity()
+        preempt.guard(terminate)
         after = []
         if hooks:  # a search's own run is not a trial's execution nor a job's run
             for hook in [distributed.place, *RUN_HOOKS]:
@@ -110,9 +119,9 @@ class Run:
     def emit(self, type_: str, sync: bool = False, close: bool = False, **payload) -> None:
         if self.muted:
             return
-        event = {"v": 1, "run": self.id, "seq": self.seq, "type": type_, "ts": time.time()}
+        event = {"v": 1, "run": self.id, "seq": next(self._seq), "type": type_,
+                 "ts": time.time()}
         event.update(payload)
-        self.seq += 1
         self.outbox.put(event, sync=sync, close=close)
 
     def _start(self) -> None:
@@ -135,6 +144,8 @@ class Run:
     def task_start(self, transformation: str, inputs=(), outputs=(), informed_by=None) -> str:
         self._task_n += 1
         task = f"{self.id}-{transformation.lower()}-{self._task_n}"
+        self.open_tasks.append(task)
+        _busy.add(self)
         self.emit("task_start", task=task, transformation=transformation, inputs=list(inputs),
                   outputs=list(outputs), start=time.time(),
                   informed_by=informed_by if informed_by is not None else self.informed_by)
@@ -142,6 +153,11 @@ class Run:
 
     def task_end(self, task: str, status: str = "finished", error: str | None = None,
                  close: bool = False) -> None:
+        if task not in self.open_tasks:
+            return  # ended already (the run was terminated by SIGTERM)
+        self.open_tasks.remove(task)
+        if not self.open_tasks:
+            _busy.discard(self)
         self.emit("task_end", task=task, status=status, error=error, end=time.time(),
                   run_status=self.ended, sync=True, close=close)
 
@@ -158,13 +174,52 @@ class Run:
         if self.ended:
             return
         if self.deferred_files:
-            from .files import flush_deferred
-            flush_deferred(self)
+            _record_deferred(self)
+        if status != "finished":  # a signal or an exit stopped what still runs
+            for task in list(self.open_tasks):
+                self.task_end(task, status, error)
         self.ended = True
         self.emit("run_end", status=status, error=error, end=time.time(), sync=True, close=True)
         with _lock:
             if self in _open_runs:
                 _open_runs.remove(self)
+
+
+def _record_deferred(run: Run) -> None:
+    """Files declared for a fit that never came are the run's (recorded with its end)."""
+    from . import files
+    try:
+        files.flush_deferred(run)
+    except RuntimeError:
+        # The interpreter shuts down and its executors with it (an exit from a thread
+        # other than ours): hash on the writer thread instead of losing the files.
+        for path, role, kind in run.deferred_files:
+            files.emit_file(run, None, path, role, kind,
+                            lazy=lambda p=path: files.digest(p))
+        run.deferred_files = []
+
+
+def guard_signals() -> None:
+    """(Re)install the SIGTERM handler, keeping one the script installed since (a fit)."""
+    preempt.guard(terminate)
+
+
+def terminate(signum: int) -> None:
+    """A stop signal (SIGTERM): end every open run as ``terminated`` and wait, bounded,
+    until its events are in the journal (called by ``preempt`` on the main thread)."""
+    why = f"stopped by {preempt.signal_name(signum)} (signal {signum})"
+    for run in [*_open_runs, *[r for r in list(_busy) if r.ended]]:
+        try:
+            if run.ended:  # its tasks only: an evaluate after the fit's run ended
+                for task in list(run.open_tasks):
+                    run.task_end(task, "terminated", why, close=True)
+            else:
+                run.end("terminated", why)
+        except Exception as exc:
+            warn_once("terminate", f"could not close run {run.id}: {exc!r}")
+    for box in [*_retired, _outbox]:
+        if box is not None:
+            box.flush(preempt.FLUSH_S)
 
 
 def _env_payload() -> dict:
@@ -195,7 +250,8 @@ def adopt_pending() -> Run | None:
     return run
 
 
-def _at_exit() -> None:
+def _end_open_runs() -> None:
+    """At shutdown: end the runs still open and write everything (journal, delivery)."""
     status = _exit_status()
     for run in list(_open_runs):
         try:
@@ -205,6 +261,24 @@ def _at_exit() -> None:
     for box in [*_retired, _outbox]:
         if box is not None:
             box.close()
+
+
+def _at_thread_shutdown() -> None:
+    """Runs as the main thread ends, before Python shuts its executors down (the hash
+    thread's among them) and long before ``atexit``: the runs still open end here while
+    their files can still be hashed. Not while another thread of the script still runs
+    (it may be training): then ``atexit`` ends them once every thread is done."""
+    me = threading.current_thread()
+    others = [t for t in threading.enumerate()
+              if t is not me and not t.daemon and t.is_alive()
+              and not t.name.startswith(("kerasprov-", "ThreadPoolExecutor-"))]
+    if not others:
+        _end_open_runs()
+
+
+def _at_exit() -> None:
+    status = _exit_status()
+    _end_open_runs()
     if status == "interrupted":
         _keep_sigint_exit()
 
@@ -240,3 +314,6 @@ def _keep_sigint_exit() -> None:
 
 
 atexit.register(_at_exit)
+_register = getattr(threading, "_register_atexit", None)
+if _register is not None:  # CPython >= 3.9; atexit alone ends the runs elsewhere
+    _register(_at_thread_shutdown)

@@ -29,24 +29,3 @@ def list_segments(directory: Path) -> list[str]:
     except FileNotFoundError:
         return []
     return sorted(n for n in names if n.endswith(SUFFIX))
-
-
-def read_from(path: Path, offset: int) -> tuple[list[str], int, bool]:
-    """Complete lines after ``offset``; returns (lines, new offset, saw the end marker)."""
-    with open(path, "rb") as fh:
-        fh.seek(offset)
-        data = fh.read()
-    cut = data.rfind(b"\n")
-    if cut < 0:
-        return [], offset, False
-    chunk = data[:cut + 1]
-    lines, ended = [], False
-    for raw in chunk.split(b"\n"):
-        line = raw.decode("utf-8", "replace").strip()
-        if not line:
-            continue
-        if line == END_MARK:
-            ended = True
-            continue
-        lines.append(line)
-    return lines, offset + len(chunk), ended

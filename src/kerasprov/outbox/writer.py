@@ -1,9 +1,9 @@
 """The single background writer: queue -> journal segments (fsync) -> delivery to the store.
 
-The training thread only calls ``Outbox.put`` (a non-blocking append that wakes no one
-while a run is active, see ``Outbox``). Everything that
-touches a disk, a database or the network happens here, and every failure becomes at most
-one warning per kind while events wait (in the journal, or in memory until it is writable).
+The training thread only calls ``Outbox.put`` (a non-blocking append, plus a wake-up for the
+events that must be durable at once, see ``Outbox``). Everything that touches a disk, a
+database or the network happens here, and every failure becomes at most one warning per
+kind while events wait (in the journal, or in memory until it is writable).
 """
 
 from __future__ import annotations
@@ -20,14 +20,18 @@ from pathlib import Path
 from ..errors import warn_once
 from . import codec
 from .journal import END_MARK, segment_name
+from .sender import Sender
 
 QUEUE_LIMIT = 200_000
 PENDING_LIMIT = 200_000
 HEARTBEAT_S = 10.0
-#: The writer's clock while a journal segment is open: one wake-up per tick takes every
-#: event that came in it (one write, one fsync per run), so a fit costs the writer a few
-#: wake-ups, not a few per epoch, and an epoch's row is on disk within one tick.
+#: The writer's clock while a journal segment is open, for the events that wake no one
+#: (per-batch rows, an epoch's inputs): they are written with the next wake-up or tick.
 POLL_S = 0.5
+#: Events that wake the writer at once whatever their ``sync`` flag: the start of a run or
+#: a task and a file must be on disk as soon as an epoch's row (a kill right after them
+#: must not lose the run).
+WAKING = frozenset({"run_start", "task_start", "task_end", "run_end", "file"})
 _FLUSH, _STOP = object(), object()  # marks in the queue (not events)
 
 
@@ -51,6 +55,19 @@ def flush_all(timeout: float = 5.0) -> bool:
     return all(box.flush(timeout) for box in list(_live) if box._thread.is_alive())
 
 
+def _sync_dir(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems cannot fsync a directory: the file's own fsync still holds
+    finally:
+        os.close(fd)
+
+
 class _Segment:
     def __init__(self, path: Path):
         self.path = path
@@ -64,15 +81,16 @@ class _Segment:
 class Outbox:
     """Per-process outbox. ``deliver`` is called (on this thread) after segments close.
 
-    Waking up: ``put`` never signals the writer while it is active (a journal segment is
-    open), so nothing makes it runnable at the moment training hands over an epoch's row:
-    it wakes on its own clock, every ``POLL_S``, and then writes, fsyncs and delivers what
-    came in that tick, in one batch. The first event after a quiet spell with no open
-    segment (the start of a run) wakes it, only to start that clock: the burst of events
-    a fit sends as it starts is taken one tick later, in one batch, and the writer does no
-    work while the fit sets up. ``flush`` and ``close`` are served at once. An epoch's row
-    is thus on disk within about ``POLL_S`` of the epoch's end, without training waiting
-    for it.
+    Group commit: an event that ends an epoch (``sync``), closes a run, or is in
+    ``WAKING`` (run and task starts and ends, files) wakes the writer at once (an
+    ``Event.set``: microseconds on the training thread). The writer takes everything that
+    waits, writes it and fsyncs each segment it wrote, once; events that arrive while it
+    writes wait for the next group, so very fast epochs cost one write and one fsync per
+    group, not per event, and a slow disk never slows training. An epoch's row is thus on
+    disk a few milliseconds after the epoch ends (``benchmarks/durability.py``): a SIGKILL
+    loses at most the epochs that ended in those milliseconds. Other events (per-batch rows)
+    wake no one: they go with the next group, or at the latest with the writer's
+    ``POLL_S`` clock. ``flush`` and ``close`` are served at once.
     """
 
     def __init__(self, directory: Path, deliver: Callable[[], None] | None = None,
@@ -99,7 +117,7 @@ class Outbox:
         self._items: deque = deque()
         self._wake = threading.Event()
         self._asleep = True  # the writer waits for a wake-up, not on its clock
-        self._urgent = False  # a flush or close waits: serve it now, not at the next tick
+        self._urgent = False  # something must be written now, not at the next tick
         self._dir_ready = False  # the journal directory is known to exist
         self.segments: dict[str, _Segment] = {}
         self.next_segment: dict[str, int] = {}
@@ -107,6 +125,7 @@ class Outbox:
         self.dropped = 0
         self.written = 0
         self.cpu_s = 0.0  # the writer thread's CPU time so far (benchmarks)
+        self._sender = Sender(self)  # deliveries and beats: never in a group's way
         self._thread = threading.Thread(target=self._loop, name="kerasprov-outbox", daemon=True)
         self._thread.start()
         _live.add(self)
@@ -115,13 +134,19 @@ class Outbox:
     def put(self, event: dict, sync: bool = False, close: bool = False) -> None:
         """Queue one event. Never blocks; if the queue is full the event is counted lost.
 
-        Wakes the writer only when it sleeps (no run was active): never per epoch.
+        Args:
+            sync: the event ends an epoch: wake the writer to write and fsync it now.
+            close: the run's last event: its segment is closed with the end mark.
         """
         if len(self._items) >= QUEUE_LIMIT:
             self.dropped += 1
             return
         self._items.append((event, sync, close))
-        if self._asleep:
+        if sync or close or event.get("type") in WAKING:
+            self._urgent = True
+            self._asleep = False
+            self._wake.set()
+        elif self._asleep:
             self._asleep = False
             self._wake.set()
 
@@ -140,6 +165,9 @@ class Outbox:
             self._urgent = True
             self._wake.set()  # retry now
             time.sleep(0.02)
+        # A closed run's delivery was asked before the flush mark was answered: a reader
+        # of the store sees it once flush returns, as before deliveries left this thread.
+        self._sender.wait(deadline - time.monotonic())
         return not self.pending
 
     def close(self, timeout: float = 10.0) -> None:
@@ -149,7 +177,9 @@ class Outbox:
         self._items.append((_STOP, None, True))
         self._urgent = True
         self._wake.set()
+        deadline = time.monotonic() + timeout
         self._thread.join(timeout)
+        self._sender.stop(deadline - time.monotonic())
         if self.dropped:
             warn_once("dropped", f"{self.dropped} provenance event(s) were lost: the outbox "
                                  "queue was full")
@@ -164,7 +194,9 @@ class Outbox:
             woken = self._wake.wait(self._wait() if asleep else min(POLL_S, self._wait()))
             self._wake.clear()
             if woken and asleep and not self._urgent:
-                continue  # a run starts: take its first burst of events at the next tick
+                continue  # events that need no haste: take them at the next tick
+            # Cleared before the queue is taken: an urgent event put from now on wakes
+            # the next round at once (the next group).
             self._urgent = False
             batch = []
             while self._items:
@@ -211,7 +243,7 @@ class Outbox:
         self.pending = []
         closed = False
         to_sync: set[str] = set()
-        for i, (event, sync, close) in enumerate(items):
+        for i, (event, _sync, close) in enumerate(items):
             run = event["run"]
             try:
                 seg = self._segment(run)
@@ -228,8 +260,7 @@ class Outbox:
                 seg.dirty = True
                 seg.unsynced.append(items[i])
                 self.written += 1
-                if sync:
-                    to_sync.add(run)
+                to_sync.add(run)  # one fsync per segment per group, whatever woke us
                 if close:
                     self._sync(seg)
                     seg.fh.write(END_MARK + "\n")
@@ -307,11 +338,7 @@ class Outbox:
                 seg.fh.flush()
             except (OSError, ValueError):
                 pass
-        try:
-            self.deliver()
-        except Exception as exc:
-            warn_once("io", f"could not deliver provenance to the store yet ({exc}); "
-                                 "it waits in the journal")
+        self._sender.ask("deliver")
 
     def _flush_files(self) -> None:
         for seg in list(self.segments.values()):
@@ -339,6 +366,7 @@ class Outbox:
                 self._dir_ready = False  # the directory went away: made again on the retry
                 raise
             self.segments[run] = seg
+            _sync_dir(self.directory)  # the new name survives a power cut, not only a kill
         return seg
 
     @staticmethod
@@ -368,11 +396,7 @@ class Outbox:
         if time.monotonic() - self._last_beat < self.beat_every:
             return
         self._last_beat = time.monotonic()
-        try:
-            self.beat(sorted(self.segments))
-        except Exception as exc:
-            warn_once("io", f"could not deliver provenance to the store yet ({exc}); "
-                            "training goes on")
+        self._sender.ask("beat", sorted(self.segments))
 
     def _close_all(self) -> None:
         for run in list(self.segments):

@@ -87,7 +87,8 @@ def runs_context(store, params: dict[str, str]) -> dict:
                         *[c for c in metric_cols if c not in varying.first]],
             "varying": varying.columns,
             "dataflows": dataflows,
-            "statuses": ["running", "finished", "failed", "interrupted", "crashed"]}
+            "statuses": ["running", "finished", "failed", "interrupted", "terminated",
+                         "crashed"]}
 
 
 def _condition(col: str, text: str, sql_type: str) -> tuple[str, Any]:
