@@ -13,11 +13,11 @@ import re
 from pathlib import Path
 
 DEFAULT_STORE = "kerasprov"
-_settings: dict[str, object] = {"store": None, "token": None, "outbox": None}
+_settings: dict[str, object] = {"store": None, "token": None, "outbox": None, "attest": None}
 
 
 def configure(store: str | os.PathLike | None = None, *, token: str | None = None,
-              outbox: str | os.PathLike | None = None) -> None:
+              outbox: str | os.PathLike | None = None, attest: bool | None = None) -> None:
     """Set where this process sends provenance.
 
     Args:
@@ -26,6 +26,7 @@ def configure(store: str | os.PathLike | None = None, *, token: str | None = Non
         token: bearer token for a server that requires one (else ``KERASPROV_TOKEN``).
         outbox: where journals wait for delivery to a remote store
             (else ``KERASPROV_OUTBOX``, else ``~/.kerasprov/outbox``).
+        attest: sign each run's provenance at its end (else ``KERASPROV_ATTEST=1``).
     """
     if store is not None:
         _settings["store"] = os.fspath(store)
@@ -33,6 +34,16 @@ def configure(store: str | os.PathLike | None = None, *, token: str | None = Non
         _settings["token"] = token
     if outbox is not None:
         _settings["outbox"] = os.fspath(outbox)
+    if attest is not None:
+        _settings["attest"] = bool(attest)
+
+
+def attesting() -> bool:
+    """Whether runs are signed at their end: ``configure(attest=)``, else
+    ``KERASPROV_ATTEST`` (``1``, ``true``, ``yes``)."""
+    if _settings["attest"] is not None:
+        return bool(_settings["attest"])
+    return os.environ.get("KERASPROV_ATTEST", "").strip().lower() in ("1", "true", "yes", "on")
 
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")

@@ -26,7 +26,9 @@ class ProvenanceConfig:
 
     def __init__(self, dataflow_tag: str, adaptation: bool = False, hyps: dict | None = None,
                  hyperparameters: dict | None = None, batch_every: int | None = None,
-                 run_name: str | None = None, tags: list[str] | dict | None = None):
+                 run_name: str | None = None, tags: list[str] | dict | None = None,
+                 attest: bool = False):
+        self.attest = bool(attest)
         self.dataflow_tag = check_tag(dataflow_tag, "dataflow_tag")
         self.run_name = check_run_name(run_name)  # None: an automatic label (query/)
         self.tags = check_tags(tags)

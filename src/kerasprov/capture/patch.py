@@ -39,7 +39,8 @@ class ModelState:
 
 def provenance(self, dataflow_tag: str, adaptation: bool = False, hyps: dict | None = None,
                hyperparameters: dict | None = None, batch_every: int | None = None,
-               run_name: str | None = None, tags: list[str] | dict | None = None):
+               run_name: str | None = None, tags: list[str] | dict | None = None,
+               attest: bool = False):
     """Capture the provenance of this model's next ``fit`` and later ``evaluate`` calls.
 
     Args:
@@ -55,12 +56,14 @@ def provenance(self, dataflow_tag: str, adaptation: bool = False, hyps: dict | N
             label from the dataflow and what varies between its runs.
         tags: labels to find the run by: ``["gpu", "ablation"]``, or a dict whose items
             become ``key=value`` tags.
+        attest: sign the run's provenance at its end, on the writer thread (as
+            ``KERASPROV_ATTEST=1``); ``kerasprov verify`` checks it.
 
     Returns:
         The model, so calls can be chained.
     """
     cfg = ProvenanceConfig(dataflow_tag, adaptation, hyps, hyperparameters, batch_every,
-                           run_name, tags)
+                           run_name, tags, attest)
     old = getattr(self, STATE_ATTR, None)
     if old is not None and old.run is not None and not old.run.ended:
         old.run.end("finished")
@@ -149,7 +152,10 @@ def _new_run(cfg: ProvenanceConfig) -> session.Run:
     """The pending run of earlier user transformations, else a new run."""
     run = session.adopt_pending()
     if run is None:
-        return session.Run(cfg.dataflow_tag, name=cfg.run_name, tags=cfg.tags)
+        return session.Run(cfg.dataflow_tag, name=cfg.run_name, tags=cfg.tags,
+                           attest=cfg.attest)
+    if cfg.attest:
+        run.enable_attest()
     run.retag(cfg.dataflow_tag, name=cfg.run_name, tags=cfg.tags)
     return run
 

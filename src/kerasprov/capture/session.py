@@ -80,7 +80,7 @@ class Run:
     """One run: allocates sequence numbers and task ids, emits events (training thread)."""
 
     def __init__(self, dataflow: str, hooks: bool = True, name: str | None = None,
-                 tags: list[str] | None = None):
+                 tags: list[str] | None = None, attest: bool = False):
         self.id = new_run_id()
         self.dataflow = dataflow
         self.name, self.tags = name, list(tags or [])
@@ -97,6 +97,9 @@ class Run:
         self.muted = False  # another process writes this run (a distributed job's rank > 0)
         self.identity = extract.run_identity()
         preempt.guard(terminate)
+        self.attest = False  # sign at the end (proof/signer.py, on the writer thread)
+        if attest or config.attesting():
+            self.enable_attest()
         after = []
         if hooks:  # a search's own run is not a trial's execution nor a job's run
             for hook in [distributed.place, *RUN_HOOKS]:
@@ -122,7 +125,20 @@ class Run:
         event = {"v": 1, "run": self.id, "seq": next(self._seq), "type": type_,
                  "ts": time.time()}
         event.update(payload)
+        if close and self.attest:  # the writer signs the run so far, at this number
+            event["attest_seq"] = next(self._seq)
         self.outbox.put(event, sync=sync, close=close)
+
+    def enable_attest(self) -> None:
+        """Have the writer sign this run at its end (one warning if it cannot)."""
+        from ..proof import signer
+        box = self.outbox
+        if self.attest or not signer.available():
+            return
+        with _lock:
+            if box.observe is None:
+                box.observe = signer.Observer()
+        self.attest = True
 
     def _start(self) -> None:
         names = {"name": self.name} if self.name else {}

@@ -258,9 +258,21 @@ class Agent(Event, total=False, extra_items=Any):
     time: Seconds | None
 
 
+class Attestation(Event, total=False, extra_items=Any):
+    """A DSSE envelope of the run signed by the training process at its end (proof/)."""
+
+    type: Required[Literal["attestation"]]
+    envelope: Required[Annotated[dict[str, Any], Field(max_length=16)]]
+    keyid: Short | None
+    public_key: Text | None
+    facts_sha256: Annotated[StrictStr, Field(pattern=r"^[0-9a-f]{64}$")] | None
+    subjects: Count | None
+
+
 MODELS: dict[str, type] = {"run_start": RunStart, "run_end": RunEnd, "task_start": TaskStart,
                            "task_end": TaskEnd, "rows": Rows, "file": File,
-                           "heartbeat": Heartbeat, "agent": Agent}
+                           "heartbeat": Heartbeat, "agent": Agent,
+                           "attestation": Attestation}
 _ADAPTERS = {name: TypeAdapter(model) for name, model in MODELS.items()}
 # The adapters' core validators, called directly (a journal holds millions of lines).
 _VALIDATE = {name: adapter.validator.validate_python for name, adapter in _ADAPTERS.items()}

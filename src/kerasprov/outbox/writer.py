@@ -126,6 +126,9 @@ class Outbox:
         self.written = 0
         self.cpu_s = 0.0  # the writer thread's CPU time so far (benchmarks)
         self._sender = Sender(self)  # deliveries and beats: never in a group's way
+        #: Sees each event (on this thread) just before it is written and returns events to
+        #: write right after it (proof/signer.py: a run's attestation, signed here).
+        self.observe: Callable[[dict], list[dict]] | None = None
         self._thread = threading.Thread(target=self._loop, name="kerasprov-outbox", daemon=True)
         self._thread.start()
         _live.add(self)
@@ -256,7 +259,10 @@ class Outbox:
                                         "training goes on")
                     except Exception as exc:
                         warn_once("lazy", f"could not compute part of an event: {exc!r}")
+                extra = self.observe(event) if self.observe is not None else ()
                 seg.fh.write(_utf8(codec.encode(event)) + "\n")
+                for more in extra:
+                    seg.fh.write(_utf8(codec.encode(more)) + "\n")
                 seg.dirty = True
                 seg.unsynced.append(items[i])
                 self.written += 1

@@ -288,6 +288,31 @@ class Store:
         return lineage(self, entity, direction, execute=execute)
 
 
+    # -- proof (issue #22: proofread.py, proof/) ----------------------------------------
+    def attestation(self, run_id: str) -> dict | None:
+        """The run's newest signed attestation (``envelope``, ``keyid``, ``public_key``,
+        ``facts_sha256``), or None when its training process did not sign it."""
+        from .proofread import attestation
+        with self.unit() as be:
+            check_run(be, run_id, self.spec)
+            return attestation(be, run_id)
+
+    def facts(self, run_id: str) -> dict:
+        """The run's canonical facts recomputed from the store's rows (proof/facts.py)."""
+        from .proofread import run_facts
+        with self.unit() as be:
+            check_run(be, run_id, self.spec)
+            return run_facts(be, run_id)
+
+    def statement(self, run_id: str) -> dict:
+        """An in-toto Statement (SLSA Provenance v1) of the run, built from the store."""
+        from ..proof.statement import build
+        from .proofread import run_facts, run_info
+        with self.unit() as be:
+            check_run(be, run_id, self.spec)
+            return build(run_info(be, run_id), run_facts(be, run_id))
+
+
 #: ``Store.run``'s sections: name -> SQL over one run (its id is the one parameter).
 RUN_SECTIONS = {
     "run": "SELECT * FROM runs WHERE run_id = ?",

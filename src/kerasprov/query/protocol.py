@@ -17,7 +17,8 @@ import pandas as pd
 #: trusted SQL, are local only).
 METHODS = ("sql", "runs", "epochs", "adaptations", "tests", "run", "check_run", "compare",
            "query", "prov", "adaptation", "transformation_impact", "convergence", "diff",
-           "lineage", "dataflow_versions", "searches", "trials", "resolve_run", "run_labels")
+           "lineage", "dataflow_versions", "searches", "trials", "resolve_run", "run_labels",
+           "attestation", "facts", "statement")
 
 
 @runtime_checkable
@@ -70,3 +71,9 @@ class StoreAPI(Protocol):
     def resolve_run(self, ref: str) -> str: ...
 
     def run_labels(self, run_ids: Iterable[str] | None = None) -> dict[str, str]: ...
+
+    def attestation(self, run_id: str) -> dict | None: ...
+
+    def facts(self, run_id: str) -> dict: ...
+
+    def statement(self, run_id: str) -> dict: ...

@@ -75,6 +75,9 @@ FIXED_DDL = [
         job {text}, rank {integer}, world_size {integer}, local_rank {integer}, host {text},
         pid {integer}, devices {text}, distribution {text}, activity {text}, source {text},
         time {timestamp})""",
+    # The signed statements of a run (proof/, store/attestations.py): the newest counts.
+    """CREATE TABLE IF NOT EXISTS attestation (run_id {text}, seq {integer}, keyid {text},
+        public_key {text}, facts_sha256 {text}, envelope {text}, time {timestamp})""",
     "CREATE TABLE IF NOT EXISTS _run_seq (run_id {text} PRIMARY KEY, last_seq {integer})",
     "CREATE TABLE IF NOT EXISTS _journal (name {text} PRIMARY KEY, byte_offset {integer})",
     # Attributes beyond a set's column budget, one row per value (store/ingest/extra.py).
@@ -86,7 +89,8 @@ FIXED_DDL = [
 MIGRATIONS = [(1, "initial schema"), (2, "agent: the processes of a distributed run"),
               (3, "extra_value: attributes beyond a set's columns, as rows"),
               (4, "file.hash_method: how a file was hashed, or why it was not"),
-              (5, "execution: run_name and tags (people's names for runs)")]
+              (5, "execution: run_name and tags (people's names for runs)"),
+              (6, "attestation: runs signed by their training process")]
 #: Columns a migration adds to a fixed table (a new table is one more FIXED_DDL entry):
 #: version -> [(table, column, lattice type)]. A fresh store has them from FIXED_DDL, an
 #: older one gets them from ``ingest.ddl.ensure_schema``.

@@ -23,7 +23,13 @@ import time
 from ...errors import StoreBusy
 from .. import views
 from ..backend import Backend
-from . import files, rows, runs, sets  # noqa: F401 - they register their handlers and steps
+from . import (  # noqa: F401 - they register their handlers and steps
+    attestations,
+    files,
+    rows,
+    runs,
+    sets,
+)
 from .batch import HANDLERS, STEPS, Batch, IngestResult, at_end
 from .dims import flush_dims  # noqa: F401 - registers its step
 from .sequence import filter_seen

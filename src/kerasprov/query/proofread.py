@@ -1,0 +1,60 @@
+"""What ``verify``, ``attest`` and ``card`` read from a store (issue #22): a run's facts
+recomputed from its rows, by the same function the trainer used on its events
+(proof/facts.py), and its newest signed attestation."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+
+from ..proof import facts as facts_mod
+from ..proof.statement import RunInfo
+from ..store import attestations
+from ..store.schema import quote, set_table
+
+
+def run_facts(be, run_id: str) -> dict:
+    """The run's canonical facts, from every data-set table and the file table."""
+    names: dict[str, dict[str, str]] = defaultdict(dict)  # set tag -> column -> attribute
+    for tag, name, col in be.fetchall("SELECT data_set_tag, name, column_name FROM attribute"):
+        names[tag][col] = name
+    tables = be.table_names()
+    sets = {}
+    for tag in sorted(names):
+        table = set_table(tag)
+        if table not in tables:
+            continue
+        cols = [c for c in be.columns_of(table) if c in names[tag]]
+        if not cols:
+            continue
+        found = be.fetchall(f"SELECT {', '.join(quote(c) for c in cols)} FROM {quote(table)} "
+                            "WHERE run_id = ?", [run_id])
+        if found:
+            sets[tag] = [{names[tag][c]: v for c, v in zip(cols, r)} for r in found]
+    files = [dict(zip(facts_mod.FILE_FIELDS, r)) for r in be.fetchall(
+        "SELECT path, role, kind, size, sha256, epoch FROM file WHERE run_id = ?", [run_id])]
+    return facts_mod.canonical(sets, files)
+
+
+def run_info(be, run_id: str) -> RunInfo:
+    """The run's description from its ``execution`` row."""
+    found = be.fetchall("SELECT dataflow_tag, script, command, start_time, end_time, "
+                        "environment FROM execution WHERE run_id = ?", [run_id])
+    tag, script, command, start, end, env = found[0]
+    try:
+        environment = json.loads(env) if env else {}
+    except ValueError:
+        environment = {}
+
+    def seconds(t):
+        import datetime as dt
+        if t is None:
+            return None
+        return t.replace(tzinfo=dt.timezone.utc).timestamp() if hasattr(t, "replace") else t
+    return RunInfo(run_id=run_id, dataflow=tag, script=script, command=command,
+                   start=seconds(start), end=seconds(end), environment=environment,
+                   signed_by="store")
+
+
+def attestation(be, run_id: str) -> dict | None:
+    return attestations.newest(be, run_id)
