@@ -14,6 +14,7 @@ import sys
 import time
 from typing import Any
 
+from ..digest import file_sha256
 from .values import describe_array, is_array, jsonable, short_float
 
 PAPER_HYPS = ("OPTIMIZER_NAME", "LEARNING_RATE", "DECAY", "MOMENTUM", "NUM_EPOCHS",
@@ -277,6 +278,7 @@ def environment() -> dict:
         }
         env.update(_git(os.path.dirname(os.path.abspath(sys.argv[0])) if sys.argv and
                         sys.argv[0] else os.getcwd()))
+        env.update(_rerun())
         _ENV_CACHE.update(env)
     out = dict(_ENV_CACHE)
     if SEEDS:
@@ -343,6 +345,39 @@ def _git(directory):
     dirty = [line[3:] for line in (status or "").splitlines() if line[3:]]
     return {"git_commit": commit, "git_dirty": None if status is None else bool(status),
             "git_dirty_files": dirty[:200], "git_root": git("rev-parse", "--show-toplevel")}
+
+
+#: Environment variables that change what a training computes (``kerasprov rerun`` sets
+#: them again); secrets (a token) are never recorded.
+RERUN_ENV = ("KERAS_BACKEND", "PYTHONHASHSEED", "CUDA_VISIBLE_DEVICES", "OMP_NUM_THREADS",
+             "MKL_NUM_THREADS", "TF_DETERMINISTIC_OPS", "CUBLAS_WORKSPACE_CONFIG",
+             "XLA_FLAGS", "JAX_ENABLE_X64", "PYTHONPATH", "KERASPROV_ATTEST")
+
+
+def _rerun() -> dict:
+    """What ``kerasprov rerun`` needs: argv, working directory, interpreter, the variables
+    that matter, and the script's sha256 (and the git diff's, when the tree is dirty)."""
+    out: dict[str, Any] = {"rerun": {
+        "argv": list(sys.argv), "cwd": os.getcwd(), "executable": sys.executable,
+        "env": {k: os.environ[k] for k in RERUN_ENV if k in os.environ},
+        "notebook": "ipykernel" in sys.modules or not (sys.argv and sys.argv[0])}}
+    if os.environ.get("KERASPROV_REPRODUCES"):  # set by `kerasprov rerun` (proof/rerun.py)
+        out["reproduces"] = os.environ["KERASPROV_REPRODUCES"]
+    script = os.path.abspath(sys.argv[0]) if sys.argv and sys.argv[0] else None
+    if script and os.path.isfile(script):
+        try:
+            out["script_sha256"] = file_sha256(script)[1]
+        except OSError:
+            pass
+    if script and os.path.isfile(script):
+        try:
+            diff = subprocess.run(["git", "--no-optional-locks", "-C", os.path.dirname(script),
+                                   "diff", "HEAD"], capture_output=True, timeout=5, check=False)
+            if diff.returncode == 0 and diff.stdout:
+                out["git_diff_sha256"] = hashlib.sha256(diff.stdout).hexdigest()
+        except (OSError, subprocess.SubprocessError):
+            pass
+    return out
 
 
 def _text(value) -> str | None:
