@@ -7,7 +7,7 @@ imported here. A new family is a new module plus one line below.
 
 from __future__ import annotations
 
-from . import analysis, export, reading, serving  # noqa: F401  (each registers its commands)
+from . import analysis, export, proof, reading, serving  # noqa: F401  (each registers its commands)
 from .base import cli
 
 

@@ -42,10 +42,29 @@ def value(v: object) -> str | None:
     if isinstance(v, (int, float)):
         return _number(v)
     if isinstance(v, str):
-        return _number(float(v)) if _NUMBER.match(v) else v
+        return _number(_as_number(v)) if _NUMBER.match(v) and _is_number_text(v) else v
     if isinstance(v, (dict, list, tuple)):
         return json.dumps(v, sort_keys=True, default=str)
     return str(v)
+
+
+def _is_number_text(text: str) -> bool:
+    """Whether ``text`` is how a store writes a number into a text column (``convert``):
+    ``"1.5"`` is, ``"0000"`` (a digest, a code) is not."""
+    try:
+        return text == str(int(text))
+    except ValueError:
+        try:
+            return text == repr(float(text)) or text == str(float(text))
+        except ValueError:
+            return False
+
+
+def _as_number(text: str) -> int | float:
+    try:
+        return int(text)
+    except ValueError:
+        return float(text)
 
 
 def _number(v: int | float) -> str:

@@ -45,6 +45,7 @@ from prov.model import ProvDocument, QualifiedName
 
 from ..errors import BadRequest, NotFound
 from ..store.schema import quote, set_table, task_column
+from . import proof_prov
 from .extra_values import attach_extra
 
 DNNPROV_URI = "https://w3id.org/dnnprov#"
@@ -156,6 +157,7 @@ class _Rows:
         attach_extra(be, self.sets, join, [arg])
         self.workers = self._dicts(be, "agent", "x", f"{join} ORDER BY x.rank, x.agent_id",
                                    [arg]) if "agent" in tables else []
+        self.attestations = proof_prov.attestations(be, tables, join, arg)
 
     @staticmethod
     def _dicts(be, table: str, alias: str, rest: str, params, cols=None) -> list[dict]:
@@ -233,6 +235,7 @@ class _Builder:
                   if _value(run.get(c)) is not None]
         doc.activity(act, _utc(run.get("start_time")), _utc(run.get("end_time")), attrs)
         self.run_agents(run, act)
+        proof_prov.add(self, run, act, _local)
         by_tr: dict[str, list[dict]] = defaultdict(list)
         for t in tasks:
             by_tr[t["transformation_tag"]].append(t)

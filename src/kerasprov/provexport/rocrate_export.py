@@ -137,6 +137,14 @@ def export_ro_crate(store, run_id: str, directory: str | os.PathLike,
         crate.add_file(staging / "run.json", dest_path="run.json", properties={
             "name": "Hyperparameters, layers, epochs, adaptations and tests",
             "encodingFormat": "application/json"})
+        att = store.attestation(run_id)
+        if att is not None:  # the DSSE envelope the training process signed (proof/)
+            (staging / "attestation.intoto.json").write_text(json.dumps(
+                att["envelope"], indent=2), encoding="utf-8")
+            crate.add_file(staging / "attestation.intoto.json",
+                           dest_path="provenance/attestation.intoto.json", properties={
+                               "name": f"Signed in-toto attestation (key {att.get('keyid')})",
+                               "encodingFormat": "application/vnd.dsse.envelope.v1+json"})
         taken: set[str] = set()
         seen: set[tuple] = set()
         for f in records(sections["files"]):

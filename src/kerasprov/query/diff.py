@@ -73,8 +73,9 @@ GROUPS = ("transformation", "data", "hyperparameter", "configuration", "architec
 RTOL, ATOL = 0.05, 1e-3
 #: Columns that identify or time a row: never a difference worth reporting.
 _SKIP = {"run_id", "timestamp", "elapsed_time", "time"}
-_CODE_KEYS = ("git_commit", "git_dirty", "git_dirty_files", "git_root", "cwd")
-_ENV_SKIP = set(_CODE_KEYS) | {"random_seed", "packages"}
+_CODE_KEYS = ("git_commit", "git_dirty", "git_dirty_files", "git_root", "cwd", "script_sha256",
+              "git_diff_sha256", "reproduces")
+_ENV_SKIP = set(_CODE_KEYS) | {"random_seed", "packages", "rerun"}
 _CONFIG_MOVED = {"random_seed": "seed", "backend": None, "keras_version": None}
 _LAYER_SKIP = {"layer_index", "config"}
 

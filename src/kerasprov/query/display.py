@@ -250,6 +250,9 @@ def show_sections(sections: dict[str, pd.DataFrame]) -> list[tuple[str, str]]:
                            skip=("run_id", "dataflow_tag", "status", "start_time", "end_time",
                                  "host", "error", "last_seen", "run_name", "tags"))
     summary += [(("environment" if k == "environment" else k), v) for k, v in execution]
+    reproduces = _reproduces(sections.get("execution", pd.DataFrame()))
+    if reproduces:  # a `kerasprov rerun` of that run (proof/rerun.py)
+        summary.insert(1, ("reproduces", reproduces))
     out.append(("run", fields_text(summary)))
     trans = sections.get("transformations")
     if trans is not None and not trans.empty:
@@ -283,6 +286,16 @@ def show_sections(sections: dict[str, pd.DataFrame]) -> list[tuple[str, str]]:
         files = files[order + [c for c in files.columns if c not in order]]
     out.append(("files", table_text(_drop(files, ()), drop_empty=True)))
     return out
+
+
+def _reproduces(execution: pd.DataFrame) -> str | None:
+    if execution.empty or "environment" not in execution.columns:
+        return None
+    try:
+        env = json.loads(execution.iloc[0]["environment"] or "{}")
+    except (TypeError, ValueError):
+        return None
+    return env.get("reproduces") if isinstance(env, dict) else None
 
 
 def _drop(df: pd.DataFrame, extra: tuple[str, ...]) -> pd.DataFrame:
