@@ -71,10 +71,12 @@ def refusal(store, rec: Recorded) -> str | None:
     if int(agents["n"].iloc[0]) > 0 or rec.environment.get("distribution"):
         return (f"run {rec.run_id} is a distributed job (several processes): rerun it with its "
                 "launcher (torchrun, Slurm...)")
-    if rerun.get("notebook") or not rec.script or rec.script.endswith("ipykernel_launcher.py"):
+    argv = rerun.get("argv")
+    if rerun.get("notebook") or not rec.script or rec.script.endswith(
+            "ipykernel_launcher.py") or (argv and argv[0] in ("-c", "-", "")):
         return (f"run {rec.run_id} came from a notebook or an interactive session: there is "
                 "no script to run again")
-    if not rerun.get("argv"):
+    if not argv:
         return (f"run {rec.run_id} was recorded by a kerasprov that did not keep its argv and "
                 "working directory; it cannot be rerun")
     if not Path(rerun.get("cwd") or "").is_dir():
