@@ -8,7 +8,6 @@ variable nobody records) diverges at epoch 2; interactive runs and tuner trials 
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 import textwrap
