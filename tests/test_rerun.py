@@ -28,6 +28,10 @@ def trained(tmp_path):
 
 
 def test_seeded_script_reruns_identical_and_is_linked(trained):
+    _rerun_identical(trained)
+
+
+def _rerun_identical(trained):
     store, folder, env, rid = trained
     out = cli("rerun", rid, "--store", store, env=env)
     assert out.returncode == 0, out.stdout + out.stderr
@@ -39,6 +43,7 @@ def test_seeded_script_reruns_identical_and_is_linked(trained):
     assert len(runs) == 2
     new = next(r for r in runs["run_id"] if r != rid)
     assert f"new run {new} reproduces {rid}" in out.stdout
+    assert f"note: the rerun wrote {folder / 'model.keras'} again" in out.stdout
     shown = cli("show", new, "--store", store, env=env).stdout
     assert f"reproduces  {rid}" in shown or f"reproduces: {rid}" in shown \
         or rid in shown.split("== hyperparameters")[0]
@@ -49,6 +54,38 @@ def test_seeded_script_reruns_identical_and_is_linked(trained):
     assert "kerasprov:Reproduction" in prov and "wasInformedBy" in prov
     # the rerun is signed as well (KERASPROV_ATTEST was recorded and set again)
     assert cli("verify", new, "--store", store, env=env).returncode == 0
+    return store, env, rid, new
+
+
+def test_run_page_shows_signature_card_and_rerun_verdict(trained, page, monkeypatch):
+    from ui_util import Server
+    store, env, rid, new = _rerun_identical(trained)
+    keyid = kerasprov.open_store(str(store)).attestation(new)["keyid"]
+    monkeypatch.setenv("KERASPROV_SIGNING_KEY", env["KERASPROV_SIGNING_KEY"])
+    srv = Server(store)
+    try:
+        page.goto(f"{srv.url}/runs/{new}")
+        assert page.inner_text("#proof-summary") == f"Signed by {keyid} · verified", \
+            page.inner_text("#proof")
+        assert page.inner_text("#reproduces").startswith(f"Rerun of {rid}: identical")
+        page.goto(f"{srv.url}/runs/{rid}")
+        assert page.inner_text(".reproduction").startswith(f"Rerun {new}: identical")
+        # the rerun wrote model.keras again: the original's signed file is not on disk
+        assert "FAILED (1 problem(s))" in page.inner_text("#proof-summary")
+        assert "model.keras: sha256 is" in page.inner_text("#proof-problems")
+        card = page.request.get(f"{srv.url}/runs/{rid}/card")
+        assert card.ok and card.text().startswith("---\nlibrary_name: keras")
+        att = page.request.get(srv.url + page.get_attribute("#attestation-link", "href"))
+        assert att.ok and att.json()["payloadType"] == "application/vnd.in-toto+json"
+        # an edit in the store shows on the page, recomputed on view
+        with kerasprov.open_store(str(store)).unit() as be:
+            be.execute("UPDATE ds_otrainingmodel SET loss = 1 WHERE run_id = ? AND epoch = 0",
+                       [new])
+        page.goto(f"{srv.url}/runs/{new}")
+        assert "FAILED (1 problem(s))" in page.inner_text("#proof-summary")
+        assert "epoch 0: loss in the store (1)" in page.inner_text("#proof-problems")
+    finally:
+        srv.stop()
 
 
 def test_changed_data_file_is_named_by_the_preflight(trained):

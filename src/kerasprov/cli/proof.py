@@ -120,7 +120,11 @@ def rerun(run_id, anyway, rtol, atol, timeout, store):
                    "recorded")
     argv = " ".join((rec.environment.get("rerun") or {}).get("argv") or [])
     click.echo(f"running: {argv}", err=True)
+    before = rerun_mod.outputs_on_disk(rec)
     done = rerun_mod.launch(rec, reader.spec, timeout)
+    for path in rerun_mod.overwritten(before):
+        click.echo(f"note: the rerun wrote {path} again: run {run_id}'s signed file is gone "
+                   "(verify names it)")
     new = rerun_mod.new_run_of(open_reader(store), run_id)
     if done.returncode != 0 or new is None:
         click.echo(f"the rerun failed (exit status {done.returncode}"

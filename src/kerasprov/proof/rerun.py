@@ -180,6 +180,15 @@ def launch(rec: Recorded, store_spec: str, timeout: float | None = None
                           timeout=timeout, check=False)
 
 
+def outputs_on_disk(rec: Recorded) -> dict[str, str | None]:
+    """The sha256 now of every file the run generated (to tell which a rerun overwrote)."""
+    return {f["path"]: _sha(f["path"]) for f in rec.files if f.get("role") == "generated"}
+
+
+def overwritten(before: dict[str, str | None]) -> list[str]:
+    return sorted(p for p, sha in before.items() if sha is not None and _sha(p) != sha)
+
+
 def new_run_of(store, run_id: str) -> str | None:
     """The newest run that records reproducing ``run_id``."""
     pattern = json.dumps({"reproduces": run_id})[1:-1].replace("'", "''")

@@ -304,6 +304,12 @@ class Store:
             check_run(be, run_id, self.spec)
             return run_facts(be, run_id)
 
+    def proof_status(self, run_id: str) -> dict:
+        """The run's signature verdict (recomputed now) and its reruns' verdicts."""
+        from .proofread import proof_status
+        self.check_run(run_id)
+        return proof_status(self, run_id)
+
     def statement(self, run_id: str) -> dict:
         """An in-toto Statement (SLSA Provenance v1) of the run, built from the store."""
         from ..proof.statement import build

@@ -58,3 +58,45 @@ def run_info(be, run_id: str) -> RunInfo:
 
 def attestation(be, run_id: str) -> dict | None:
     return attestations.newest(be, run_id)
+
+
+def reproductions(be, run_id: str) -> list[str]:
+    """The runs that record reproducing ``run_id`` (``kerasprov rerun``), oldest first."""
+    pattern = "%" + json.dumps({"reproduces": run_id})[1:-1] + "%"
+    return [r[0] for r in be.fetchall("SELECT run_id FROM execution WHERE environment LIKE ? "
+                                      "ORDER BY start_time, run_id", [pattern])]
+
+
+def proof_status(store, run_id: str) -> dict:
+    """What the run page says about proof: the signature's verdict (recomputed now, under
+    this user's key), and each rerun's verdict beside the run it reproduces."""
+    from ..proof import keys, rerun, verify
+    att = store.attestation(run_id)
+    status: dict = {"signed": att is not None, "keyid": att.get("keyid") if att else None,
+                    "verified": False, "summary": "not signed", "problems": []}
+    if att is not None:
+        try:
+            verdict = verify.verify_run(store, run_id)
+            status.update(verified=verdict.ok, summary=verdict.summary(),
+                          problems=verdict.problems)
+        except keys.CannotVerify as exc:
+            status.update(summary=f"Signed by {att.get('keyid')} · not checked here",
+                          problems=[exc.message])
+    with store.unit() as be:
+        mine = reproductions(be, run_id)
+        env = be.fetchall("SELECT environment FROM execution WHERE run_id = ?", [run_id])
+    try:
+        original = json.loads(env[0][0] or "{}").get("reproduces") if env else None
+    except (TypeError, ValueError, AttributeError):
+        original = None
+
+    def judged(a: str, b: str) -> dict:
+        try:
+            j = rerun.judge(store, a, b)
+            return {"verdict": j.verdict, "detail": " ".join(j.lines)}
+        except Exception as exc:  # a run still training, or gone: say so on the page
+            return {"verdict": "unknown", "detail": str(exc)}
+    status["reproductions"] = [{"run_id": r, **judged(run_id, r)} for r in mine]
+    status["reproduces"] = {"run_id": original, **judged(original, run_id)} \
+        if isinstance(original, str) else None
+    return status

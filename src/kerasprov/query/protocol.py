@@ -18,7 +18,7 @@ import pandas as pd
 METHODS = ("sql", "runs", "epochs", "adaptations", "tests", "run", "check_run", "compare",
            "query", "prov", "adaptation", "transformation_impact", "convergence", "diff",
            "lineage", "dataflow_versions", "searches", "trials", "resolve_run", "run_labels",
-           "attestation", "facts", "statement")
+           "attestation", "facts", "statement", "proof_status")
 
 
 @runtime_checkable
@@ -77,3 +77,5 @@ class StoreAPI(Protocol):
     def facts(self, run_id: str) -> dict: ...
 
     def statement(self, run_id: str) -> dict: ...
+
+    def proof_status(self, run_id: str) -> dict: ...

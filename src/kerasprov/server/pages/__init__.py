@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from . import compare, dataflow, lineage, run, runs, search, sql, static
+from . import compare, dataflow, lineage, proof, run, runs, search, sql, static
 
 router = APIRouter()
-for _family in (runs, run, dataflow, sql, compare, lineage, search, static):
+for _family in (runs, proof, run, dataflow, sql, compare, lineage, search, static):
     router.include_router(_family.router)

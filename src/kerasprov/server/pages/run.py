@@ -106,6 +106,7 @@ def run_context(store, run_id: str) -> dict:
             "adaptations": adaptations, "tests": tests, "tasks": tasks, "files": files,
             "transformations": transformations, "environment": environment, "data": data,
             "summary": decisive(run, transformations, data, tests),
+            "proof": store.proof_status(run_id),
             "prov_formats": list(PROV_FORMATS)}
 
 
