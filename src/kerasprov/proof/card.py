@@ -182,5 +182,5 @@ def _provenance(run_id: str, att: dict | None, spec: str) -> str:
     else:
         lines.append("- attestation: none (train with `KERASPROV_ATTEST=1` to sign runs)")
     lines.append(f"- full provenance: `kerasprov show {run_id}`, "
-                 f"`kerasprov export --run {run_id}` (W3C PROV)")
+                 f"`kerasprov export {run_id}` (W3C PROV)")
     return "\n".join(lines) + "\n"
