@@ -115,6 +115,10 @@ def _calls(runs: dict[str, str]) -> dict[str, tuple[tuple, dict]]:
         "trials": (("no-such-search",), {}),  # an error: the same one on every kind
         "resolve_run": ((gray[:-2],), {}),
         "run_labels": (([gray, none],), {}),
+        "attestation": ((gray,), {}),
+        "facts": ((gray,), {}),
+        "statement": ((gray,), {}),
+        "proof_status": ((gray,), {}),
     }
 
 

@@ -52,7 +52,7 @@ def _time(seconds: float | None) -> str | None:
     if seconds is None:
         return None
     return dt.datetime.fromtimestamp(float(seconds), dt.timezone.utc).isoformat(
-        timespec="microseconds").replace("+00:00", "Z")
+        timespec="milliseconds").replace("+00:00", "Z")
 
 
 def subjects(run_facts: dict) -> list[dict]:
