@@ -233,3 +233,26 @@ def test_exports_carry_the_envelope(trained, tmp_path):
     doc = kerasprov.open_store(str(store)).prov(rid)
     text = doc.serialize(format="json")
     assert "kerasprov:Attestation" in text and "payloadType" in text
+    pytest.importorskip("rocrate")
+    from kerasprov.provexport.rocrate_export import export_ro_crate
+    export_ro_crate(kerasprov.open_store(str(store)), rid, tmp_path / "crate")
+    shipped = tmp_path / "crate" / "provenance" / "attestation.intoto.json"
+    out = cli("verify", "--attestation", shipped, env=env)
+    assert out.returncode == 0, out.stdout + out.stderr  # the crate's copy verifies alone
+    meta = (tmp_path / "crate" / "ro-crate-metadata.json").read_text()
+    assert "provenance/attestation.intoto.json" in meta
+
+
+def test_key_is_created_once_in_the_users_folder(tmp_path):
+    env = {k: v for k, v in env_for("x", tmp_path / "unused").items()
+           if k != "KERASPROV_SIGNING_KEY"}
+    env["HOME"] = str(tmp_path / "home")
+    first = cli("key", env=env)
+    assert first.returncode == 0, first.stderr
+    path = tmp_path / "home" / ".kerasprov" / "signing-key.pem"
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert f"key file: {path}" in first.stdout
+    again = cli("key", env=env)
+    assert again.stdout == first.stdout  # the same key, not a new one
+    keyid = first.stdout.splitlines()[0].removeprefix("key id: ")
+    assert len(keyid) == 64 and "BEGIN PUBLIC KEY" in first.stdout
