@@ -256,3 +256,36 @@ def test_key_is_created_once_in_the_users_folder(tmp_path):
     assert again.stdout == first.stdout  # the same key, not a new one
     keyid = first.stdout.splitlines()[0].removeprefix("key id: ")
     assert len(keyid) == 64 and "BEGIN PUBLIC KEY" in first.stdout
+
+
+WIDE = '''
+import numpy as np, keras, kerasprov
+x = np.random.default_rng(0).normal(size=(64, 4)).astype("float32")
+y = (x[:, :1] > 0).astype("float32")
+class Many(keras.callbacks.Callback):
+    def on_epoch_end(self, epoch, logs=None):
+        for i in range(300):
+            logs[f"m{i}"] = float(i * epoch) + 0.5
+m = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1, activation="sigmoid")])
+m.compile(optimizer="sgd", loss="binary_crossentropy")
+m.provenance(dataflow_tag="wide", hyperparameters={f"h{i}": i for i in range(300)})
+m.fit(x, y, epochs=2, verbose=0, callbacks=[Many()])
+'''
+
+
+def test_wide_run_verifies_and_an_extra_value_edit_is_named(tmp_path):
+    """Attributes past a set's columns live as rows of extra_value: they are facts too."""
+    store = tmp_path / "store"
+    env = env_for(store, tmp_path / "k.pem")
+    (tmp_path / "wide.py").write_text(WIDE)
+    done = subprocess.run([sys.executable, "wide.py"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    rid = only_run(store)
+    assert _verify(store, rid, env).returncode == 0
+    _edit(store, "UPDATE extra_value SET value = 42 WHERE run_id = ? AND epoch = 1 AND "
+                 "name = 'm299'", [rid])
+    out = _verify(store, rid, env)
+    assert out.returncode == 1
+    assert "ds_otrainingmodel (epochs), epoch 1: m299 in the store (42) differs from the " \
+           "signed value (299.5)" in out.stdout

@@ -10,30 +10,53 @@ from collections import defaultdict
 from ..proof import facts as facts_mod
 from ..proof.statement import RunInfo
 from ..store import attestations
+from ..store.ingest import EXTRA_TABLE
 from ..store.schema import quote, set_table
 
 
 def run_facts(be, run_id: str) -> dict:
-    """The run's canonical facts, from every data-set table and the file table."""
+    """The run's canonical facts, from every data-set table (with the attributes kept as
+    rows of ``extra_value`` put back in their rows) and the file table."""
     names: dict[str, dict[str, str]] = defaultdict(dict)  # set tag -> column -> attribute
     for tag, name, col in be.fetchall("SELECT data_set_tag, name, column_name FROM attribute"):
         names[tag][col] = name
     tables = be.table_names()
-    sets = {}
+    sets: dict[str, list[dict]] = {}
+    links: dict[str, list[set]] = {}  # set tag -> each row's task ids
     for tag in sorted(names):
         table = set_table(tag)
         if table not in tables:
             continue
-        cols = [c for c in be.columns_of(table) if c in names[tag]]
+        all_cols = be.columns_of(table)
+        cols = [c for c in all_cols if c in names[tag]]
+        link_cols = [c for c in all_cols if c.endswith("_task_id")]
         if not cols:
             continue
-        found = be.fetchall(f"SELECT {', '.join(quote(c) for c in cols)} FROM {quote(table)} "
-                            "WHERE run_id = ?", [run_id])
+        found = be.fetchall(f"SELECT {', '.join(quote(c) for c in cols + link_cols)} FROM "
+                            f"{quote(table)} WHERE run_id = ?", [run_id])
         if found:
             sets[tag] = [{names[tag][c]: v for c, v in zip(cols, r)} for r in found]
+            links[tag] = [set(r[len(cols):]) - {None} for r in found]
+    if EXTRA_TABLE in tables:
+        _put_back_extra(be, run_id, sets, links)
     files = [dict(zip(facts_mod.FILE_FIELDS, r)) for r in be.fetchall(
         "SELECT path, role, kind, size, sha256, epoch FROM file WHERE run_id = ?", [run_id])]
     return facts_mod.canonical(sets, files)
+
+
+def _put_back_extra(be, run_id: str, sets: dict, links: dict) -> None:
+    """Attributes beyond a set's columns, back in the row they belong to: the row of the
+    same task and epoch, else the ``row_no``-th row of that task."""
+    for tag, task, epoch, row_no, name, number, text in be.fetchall(
+            "SELECT data_set_tag, task_id, epoch, row_no, name, value, text_value FROM "
+            f"{EXTRA_TABLE} WHERE run_id = ?", [run_id]):
+        rows = [r for r, ids in zip(sets.get(tag, []), links.get(tag, [])) if task in ids]
+        if epoch is not None:
+            rows = [r for r in rows if r.get("epoch") == epoch]
+        elif row_no is not None and len(rows) > row_no:
+            rows = [rows[row_no]]
+        if rows:
+            rows[0][name] = number if text is None else text
 
 
 def run_info(be, run_id: str) -> RunInfo:
