@@ -8,6 +8,7 @@ kind while events wait (in the journal, or in memory until it is writable).
 
 from __future__ import annotations
 
+import _thread
 import os
 import re
 import threading
@@ -78,6 +79,38 @@ class _Segment:
         self.unsynced: list = []
 
 
+class _Wake:
+    """``threading.Event``'s ``set``/``wait``/``clear`` on one raw lock (unlocked = set).
+
+    ``set`` runs on the training thread at every epoch's end: one lock release, where
+    ``Event.set`` also takes its Condition's lock and runs ``notify_all`` in Python. Waking
+    a thread that sleeps on another CPU is a futex wake either way; measured in one
+    process on a 2-core VM, the release cost a third to a half of ``Event.set``'s time.
+    """
+
+    __slots__ = ("_lock",)
+
+    def __init__(self):
+        self._lock = _thread.allocate_lock()
+        self._lock.acquire()  # locked: not set
+
+    def set(self) -> None:
+        try:
+            self._lock.release()
+        except RuntimeError:
+            pass  # set already
+
+    def wait(self, timeout: float) -> bool:
+        """True when set (and then cleared), False after ``timeout`` seconds."""
+        return self._lock.acquire(True, timeout)
+
+    def clear(self) -> None:
+        self._lock.acquire(False)
+
+    def is_set(self) -> bool:
+        return not self._lock.locked()
+
+
 class Outbox:
     """Per-process outbox. ``deliver`` is called (on this thread) after segments close.
 
@@ -115,7 +148,7 @@ class Outbox:
         self._last_delivery = time.monotonic()
         # A deque, not a queue.Queue: appending takes no lock and notifies no one.
         self._items: deque = deque()
-        self._wake = threading.Event()
+        self._wake = _Wake()
         self._asleep = True  # the writer waits for a wake-up, not on its clock
         self._urgent = False  # something must be written now, not at the next tick
         self._dir_ready = False  # the journal directory is known to exist
