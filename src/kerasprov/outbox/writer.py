@@ -116,7 +116,7 @@ class Outbox:
 
     Group commit: an event that ends an epoch (``sync``), closes a run, or is in
     ``WAKING`` (run and task starts and ends, files) wakes the writer at once (an
-    ``Event.set``: microseconds on the training thread). The writer takes everything that
+    lock release: microseconds on the training thread). The writer takes everything that
     waits, writes it and fsyncs each segment it wrote, once; events that arrive while it
     writes wait for the next group, so very fast epochs cost one write and one fsync per
     group, not per event, and a slow disk never slows training. An epoch's row is thus on
