@@ -80,13 +80,9 @@ class _Segment:
 
 
 class _Wake:
-    """``threading.Event``'s ``set``/``wait``/``clear`` on one raw lock (unlocked = set).
-
-    ``set`` runs on the training thread at every epoch's end: one lock release, where
-    ``Event.set`` also takes its Condition's lock and runs ``notify_all`` in Python. Waking
-    a thread that sleeps on another CPU is a futex wake either way; measured in one
-    process on a 2-core VM, the release cost a third to a half of ``Event.set``'s time.
-    """
+    """``threading.Event``'s ``set``/``wait``/``clear`` on one raw lock (unlocked = set):
+    ``set`` runs on the training thread at every epoch's end, and one lock release costs
+    less there than ``Event.set`` (its Condition's lock, ``notify_all`` in Python)."""
 
     __slots__ = ("_lock",)
 
