@@ -89,6 +89,8 @@ def create_app(store_spec: str | None = None, token: str | None = None,
     if not app.state.store.kind.sql:
         raise BadRequest("the app serves a store directory or a postgresql:// or monetdb:// "
                          f"database, not another server ({app.state.store.spec})")
+    # A request never opens a file by the name it carries: lineage resolves what was recorded.
+    app.state.store.local_files = False
     app.state.token = token
     app.state.max_body = max_body
     policy = Policy(hosts=frozenset(hosts) if hosts is not None else frozenset(LOOPBACK_NAMES),
