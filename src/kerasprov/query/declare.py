@@ -48,23 +48,28 @@ def _within_max(value: float) -> float:
     return value
 
 
-Name = Annotated[str, Field(strict=True, min_length=1, max_length=MAX_NAME)]
-RunId = Annotated[str, Field(strict=True, min_length=1, max_length=MAX_NAME)]
-Entity = Annotated[str, Field(strict=True, min_length=1, max_length=MAX_ENTITY)]
-SQLText = Annotated[str, Field(strict=True, min_length=1, max_length=MAX_SQL_CHARS)]
-Condition = Annotated[str, Field(strict=True, min_length=1, max_length=MAX_CONDITION)]
-Limit = Annotated[int, Field(strict=True, ge=1, le=MAX_LIMIT)]
-Page = Annotated[int, Field(strict=True, ge=1, le=1_000_000)]
-Timeout = Annotated[float, Field(strict=True, gt=0, allow_inf_nan=False),
+# Each bound type has a ``title``: what the value is (tests pick good values by it).
+Name = Annotated[str, Field(strict=True, min_length=1, max_length=MAX_NAME, title="name")]
+RunId = Annotated[str, Field(strict=True, min_length=1, max_length=MAX_NAME, title="run id")]
+Entity = Annotated[str, Field(strict=True, min_length=1, max_length=MAX_ENTITY,
+                              title="entity")]
+SQLText = Annotated[str, Field(strict=True, min_length=1, max_length=MAX_SQL_CHARS,
+                               title="sql")]
+Condition = Annotated[str, Field(strict=True, min_length=1, max_length=MAX_CONDITION,
+                                 title="condition")]
+Limit = Annotated[int, Field(strict=True, ge=1, le=MAX_LIMIT, title="limit")]
+Page = Annotated[int, Field(strict=True, ge=1, le=1_000_000, title="page")]
+Timeout = Annotated[float, Field(strict=True, gt=0, allow_inf_nan=False, title="timeout"),
                     AfterValidator(_within_max)]
-Tolerance = Annotated[float, Field(strict=True, ge=0, le=1e6, allow_inf_nan=False)]
-Flag = Annotated[bool, Field(strict=True)]
-Version = Annotated[int, Field(strict=True, ge=1, le=1_000_000)]
-RunIds = Annotated[list[RunId], Field(min_length=1, max_length=MAX_RUNS)]
-Names = Annotated[list[Name], Field(max_length=MAX_ITEMS)]
-Conditions = Annotated[list[Condition], Field(max_length=MAX_ITEMS)]
+Tolerance = Annotated[float, Field(strict=True, ge=0, le=1e6, allow_inf_nan=False,
+                                   title="tolerance")]
+Flag = Annotated[bool, Field(strict=True, title="flag")]
+Version = Annotated[int, Field(strict=True, ge=1, le=1_000_000, title="version")]
+RunIds = Annotated[list[RunId], Field(min_length=1, max_length=MAX_RUNS, title="run ids")]
+Names = Annotated[list[Name], Field(max_length=MAX_ITEMS, title="names")]
+Conditions = Annotated[list[Condition], Field(max_length=MAX_ITEMS, title="conditions")]
 Filters = Annotated[dict[Name, Annotated[str, Field(strict=True, max_length=MAX_NAME)]],
-                    Field(max_length=MAX_ITEMS)]
+                    Field(max_length=MAX_ITEMS, title="filters")]
 Direction = Literal["up", "down"]
 Mapping = Literal["physical", "logical", "hybrid"]
 

@@ -135,7 +135,8 @@ def dataflow(be, tag: str) -> dict:
 
 
 def schema(be) -> list[dict]:
-    """The store's tables and views with their columns (the SQL console's side panel)."""
+    """The store's tables and views with their columns and portable types (the SQL
+    console's side panel)."""
     rows = be.fetchall(
         "SELECT c.table_name, t.table_type, c.column_name, c.data_type "
         "FROM information_schema.columns c JOIN information_schema.tables t "
@@ -148,8 +149,21 @@ def schema(be) -> list[dict]:
         rel = relations.setdefault(table, {"name": table,
                                            "kind": "view" if "VIEW" in kind else "table",
                                            "columns": []})
-        rel["columns"].append({"name": col, "type": typ})
+        rel["columns"].append({"name": col, "type": portable_type(typ)})
     return list(relations.values())
+
+
+_TYPES = (("timestamp", "timestamp"), ("date", "date"), ("bool", "boolean"),
+          ("int", "integer"), ("double", "number"), ("float", "number"), ("real", "number"),
+          ("numeric", "number"), ("decimal", "number"), ("char", "text"), ("text", "text"),
+          ("json", "json"))
+
+
+def portable_type(sql_type: str) -> str:
+    """A column type by what it holds (``text``, ``integer``, ``number``, ``timestamp``...),
+    the same on every store kind (DuckDB says VARCHAR where PostgreSQL says text)."""
+    t = str(sql_type).lower()
+    return next((name for key, name in _TYPES if key in t), t)
 
 
 __all__ = ["STATUSES", "dataflow", "dataflows", "run_columns", "runs_table", "schema"]

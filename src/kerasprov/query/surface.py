@@ -57,8 +57,8 @@ from .declare import (
 )
 from .reads import check_run, run_sandboxed, run_sections
 
-PerPage = Annotated[int, Field(strict=True, ge=1, le=500)]
-RunIdList = Annotated[list[RunId], Field(max_length=100_000, title="run ids")]
+PerPage = Annotated[int, Field(strict=True, ge=1, le=500, title="per page")]
+RunIdList = Annotated[list[RunId], Field(max_length=10_000, title="run ids")]
 TaskIds = Annotated[list[Name], Field(max_length=2000, title="names")]
 OneOrMore = Name | Names
 
