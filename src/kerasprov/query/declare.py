@@ -53,8 +53,8 @@ Name = Annotated[str, Field(strict=True, min_length=1, max_length=MAX_NAME, titl
 RunId = Annotated[str, Field(strict=True, min_length=1, max_length=MAX_NAME, title="run id")]
 Entity = Annotated[str, Field(strict=True, min_length=1, max_length=MAX_ENTITY,
                               title="entity")]
-SQLText = Annotated[str, Field(strict=True, min_length=1, max_length=MAX_SQL_CHARS,
-                               title="sql")]
+# An empty query is the sandbox's to refuse (SQLRefused "the query is empty").
+SQLText = Annotated[str, Field(strict=True, max_length=MAX_SQL_CHARS, title="sql")]
 Condition = Annotated[str, Field(strict=True, min_length=1, max_length=MAX_CONDITION,
                                  title="condition")]
 Limit = Annotated[int, Field(strict=True, ge=1, le=MAX_LIMIT, title="limit")]

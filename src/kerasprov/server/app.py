@@ -113,9 +113,11 @@ def create_app(store_spec: str | None = None, token: str | None = None,
 
     @app.exception_handler(RequestValidationError)
     async def on_validation(request: Request, exc: RequestValidationError):
+        errors = exc.errors()
+        where = errors[0].get("loc") if errors else None  # named, as the declared reads do
         return error_answer(request, 422, "invalid request: " + "; ".join(
             f"{'.'.join(str(p) for p in e.get('loc', []))}: {e.get('msg')}"
-            for e in exc.errors()))
+            for e in errors), **({"field": str(where[-1])} if where else {}))
 
     @app.exception_handler(Exception)
     async def on_crash(request: Request, exc: Exception):
