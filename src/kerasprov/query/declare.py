@@ -48,15 +48,19 @@ def _within_max(value: float) -> float:
     return value
 
 
-# Each bound type has a ``title``: what the value is (tests pick good values by it).
-Name = Annotated[str, Field(strict=True, min_length=1, max_length=MAX_NAME, title="name")]
-RunId = Annotated[str, Field(strict=True, min_length=1, max_length=MAX_NAME, title="run id")]
-Entity = Annotated[str, Field(strict=True, min_length=1, max_length=MAX_ENTITY,
+# Each bound type has a ``title``: what the value is (tests pick good values by it). No text
+# holds a NUL character: no store records one, and PostgreSQL refuses it in a parameter.
+_TEXT = r"^[^\x00]*$"
+Name = Annotated[str, Field(strict=True, min_length=1, max_length=MAX_NAME, pattern=_TEXT,
+                            title="name")]
+RunId = Annotated[str, Field(strict=True, min_length=1, max_length=MAX_NAME, pattern=_TEXT,
+                             title="run id")]
+Entity = Annotated[str, Field(strict=True, min_length=1, max_length=MAX_ENTITY, pattern=_TEXT,
                               title="entity")]
 # An empty query is the sandbox's to refuse (SQLRefused "the query is empty").
 SQLText = Annotated[str, Field(strict=True, max_length=MAX_SQL_CHARS, title="sql")]
 Condition = Annotated[str, Field(strict=True, min_length=1, max_length=MAX_CONDITION,
-                                 title="condition")]
+                                 pattern=_TEXT, title="condition")]
 Limit = Annotated[int, Field(strict=True, ge=1, le=MAX_LIMIT, title="limit")]
 Page = Annotated[int, Field(strict=True, ge=1, le=1_000_000, title="page")]
 Timeout = Annotated[float, Field(strict=True, gt=0, allow_inf_nan=False, title="timeout"),
@@ -68,7 +72,8 @@ Version = Annotated[int, Field(strict=True, ge=1, le=1_000_000, title="version")
 RunIds = Annotated[list[RunId], Field(min_length=1, max_length=MAX_RUNS, title="run ids")]
 Names = Annotated[list[Name], Field(max_length=MAX_ITEMS, title="names")]
 Conditions = Annotated[list[Condition], Field(max_length=MAX_ITEMS, title="conditions")]
-Filters = Annotated[dict[Name, Annotated[str, Field(strict=True, max_length=MAX_NAME)]],
+Filters = Annotated[dict[Name, Annotated[str, Field(strict=True, max_length=MAX_NAME,
+                                                     pattern=_TEXT)]],
                     Field(max_length=MAX_ITEMS, title="filters")]
 Direction = Literal["up", "down"]
 Mapping = Literal["physical", "logical", "hybrid"]
