@@ -48,11 +48,14 @@ def run_sandboxed(be, query: str, limit: int, timeout: float,
     """Check a person's query with the sandbox, then run it with the backend's guards.
 
     At most ``limit`` rows and about ``max_bytes`` bytes; stopped after ``timeout`` seconds
-    (see ``Backend.read_only_df``). The bounds were checked where the call came in
-    (``declare.py``): here they are only passed on.
+    (see ``Backend.read_only_df``). A person's bounds were checked where the call came in
+    (``declare.py``); a default chosen inside kerasprov (lineage, path queries) still never
+    runs past the server's maximum (``config.max_query_seconds``), so no read holds the
+    store longer than that.
     """
     query = sandbox.check_sql(query, be.dialect, engine=be)
-    return be.read_only_df(query, int(limit), float(timeout), int(max_bytes))
+    timeout = min(float(timeout), config.max_query_seconds())
+    return be.read_only_df(query, int(limit), timeout, int(max_bytes))
 
 
 __all__ = ["RUN_SECTIONS", "check_run", "run_sandboxed", "run_sections"]
