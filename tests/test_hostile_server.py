@@ -172,6 +172,7 @@ def test_the_ro_crate_stays_inside_its_folder(hostile, tmp_path):
 
 def test_an_answer_missing_a_section_exports_nothing(hostile, tmp_path):
     hostile.answer("prov", _prov_answer())
+    hostile.answer("resolve_run", {"answer": {"type": "json", "value": RUN}})  # the CLI asks
     for drop in ("files", "execution"):
         hostile.answer("run", _run_answer([], drop=drop))
         crate = tmp_path / f"crate-{drop}"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -196,7 +197,9 @@ def _answer(spec: str, name: str, args, kwargs):
     try:
         value = getattr(kerasprov.open_store(spec), name)(*args, **kwargs)
     except KerasProvError as exc:  # expected mistakes answer alike too
-        return {"error": type(exc).__name__, "message": exc.message.replace(spec, "S")}
+        # the store a message names is the server's own on http: only where it is differs
+        return {"error": type(exc).__name__,
+                "message": re.sub(r" in \S+", " in S", exc.message.replace(spec, "S"))}
     return _plain(value)
 
 
