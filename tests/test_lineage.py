@@ -148,7 +148,7 @@ def test_errors_are_clear(chain, tmp_path):
     st = chain["st"]
     with pytest.raises(NotFound, match="no run, file or sha256 'nowhere.bin'"):
         st.lineage("nowhere.bin")
-    with pytest.raises(BadRequest, match="direction must be 'up' or 'down'"):
+    with pytest.raises(BadRequest, match="argument direction: Input should be 'up' or 'down'"):
         st.lineage(chain["train"], "sideways")
     with pytest.raises(BadRequest, match="lineage needs"):
         st.lineage("  ")

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from pg_util import pg_admin_url, pg_url  # noqa: F401  (fixtures)
 
 import kerasprov
-from kerasprov.errors import PathQueryError
+from kerasprov.errors import InvalidArgument, PathQueryError
 from kerasprov.query import sandbox
 from kerasprov.query.api import run_sandboxed
 from kerasprov.query.pathquery import build as build_sql
@@ -334,8 +334,8 @@ def test_exclude_and_include_errors(store):
                     exclude=["ofilter"])
     with pytest.raises(PathQueryError, match="unknown include data set 'nope'"):
         store.query("alexnet", "ifilter", "otestingmodel", include=["nope"])
-    with pytest.raises(PathQueryError, match="mapping must be one of physical, logical, "
-                                             "hybrid"):
+    with pytest.raises(InvalidArgument, match="argument mapping: Input should be 'physical', "
+                                              "'logical' or 'hybrid'"):
         store.query("alexnet", "ifilter", "otestingmodel", mapping="fuzzy")
 
 

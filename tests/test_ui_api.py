@@ -159,9 +159,14 @@ def test_error_envelope_everywhere(captured):
                 "/dataflows/nope.json", "/no/such/page"):
         assert_envelope(c.get(url), 404)
     assert "no run 'nope'" in c.get("/runs/nope").json()["error"]
-    for url in ("/?sort=nope", "/?page=x", "/.json?hp.nope=1", "/.json?hp.learning_rate=big",
+    for url in ("/?sort=nope", "/.json?hp.nope=1", "/.json?hp.learning_rate=big",
                 "/compare", "/compare.json?runs=", "/sql.json?sql=", "/sql.json?sql=select%20%27"):
         assert_envelope(c.get(url), 400)
+    # A wrong type or a value out of bounds: 422 naming the argument (issue #19).
+    for url, field in (("/?page=x", "page"), ("/sql.json?sql=7&limit=x", "limit"),
+                       ("/.json?per_page=0", "per_page"), ("/sql.json?sql=select%201&limit=0",
+                                                           "limit")):
+        assert assert_envelope(c.get(url), 422)["field"] == field, url
     refused = assert_envelope(c.post("/sql.json", json={"sql": "DROP TABLE execution"}), 400)
     assert "read-only" in refused["error"]
     refused = assert_envelope(c.get("/sql.csv", params={"sql": "DELETE FROM task"}), 400)
@@ -239,7 +244,7 @@ def test_sql_console(captured):
     assert kinds["runs"] == "view" and kinds["execution"] == "table"
     assert not any(name.startswith("_") for name in kinds)
     cols = {r["name"]: {col["name"]: col["type"] for col in r["columns"]} for r in schema}
-    assert cols["execution"]["run_id"] == "VARCHAR"
+    assert cols["execution"]["run_id"] == "text"  # a portable type: the same on every kind
     page = c.get("/sql").text
     assert 'data-name="ds_otrainingmodel"' in page and "<textarea" in page
     r = c.post("/sql.json", json={"sql": "SELECT run_id, epoch FROM epochs ORDER BY run_id, "
@@ -290,5 +295,6 @@ def test_pagination_on_generated_store(tmp_path):
     assert page.status_code == 200 and page.text.count('name="runs"') == 100
     assert 'rel="next"' in page.text and 'rel="prev"' in page.text
     assert "pulse" in c.get("/?status=running").text  # a running run is visibly live
-    clamped = c.get("/.json?per_page=100000").json()
-    assert clamped["per_page"] == 500 and len(clamped["rows"]) == 250
+    refused = c.get("/.json?per_page=100000").json()  # refused, not silently clamped
+    assert refused["status"] == 422 and "per_page" in refused["error"] and "500" in refused["error"]
+    assert len(c.get("/.json?per_page=500").json()["rows"]) == 250

@@ -80,3 +80,17 @@ def outbox_base() -> Path:
     else ``~/.kerasprov/outbox`` (one folder per store inside, see ``store.kinds``)."""
     base = _settings["outbox"] or os.environ.get("KERASPROV_OUTBOX") or "~/.kerasprov/outbox"
     return Path(os.fspath(base)).expanduser().resolve()
+
+
+#: The longest a read may run (and so hold the store's unit lock that ingest needs), seconds.
+DEFAULT_MAX_QUERY_SECONDS = 300.0
+
+
+def max_query_seconds() -> float:
+    """The largest ``timeout`` a read accepts: ``KERASPROV_MAX_QUERY_SECONDS`` (a server's
+    operator sets it), else 300. A value that is not a positive finite number is ignored."""
+    try:
+        value = float(os.environ.get("KERASPROV_MAX_QUERY_SECONDS") or DEFAULT_MAX_QUERY_SECONDS)
+    except ValueError:
+        return DEFAULT_MAX_QUERY_SECONDS
+    return value if 0 < value < float("inf") else DEFAULT_MAX_QUERY_SECONDS

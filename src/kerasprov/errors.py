@@ -21,6 +21,13 @@ class BadRequest(KerasProvError):
     status = 400
 
 
+class InvalidArgument(BadRequest):
+    """An argument of a read method has the wrong type or is out of its bounds (checked
+    against the method's declaration before any SQL runs); names the argument and bound."""
+
+    status = 422
+
+
 class Unauthorized(KerasProvError):
     status = 401
 
@@ -70,6 +77,12 @@ class StoreBusy(KerasProvError):
 
 class StoreUnavailable(KerasProvError):
     status = 503
+
+
+class MalformedAnswer(StoreUnavailable):
+    """A kerasprov server answered something that is not a well-formed store answer."""
+
+    status = 502
 
 
 class BadStore(StoreUnavailable):

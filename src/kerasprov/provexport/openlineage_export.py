@@ -27,6 +27,7 @@ import os
 import uuid
 
 from ..errors import BadRequest
+from .answers import run_sections
 
 PRODUCER = "https://github.com/kerasprov/kerasprov"
 NAMESPACE = "kerasprov"
@@ -61,7 +62,7 @@ def _time(value, fallback: str) -> str:
 def events(store, run_id: str) -> list:
     """The OpenLineage ``RunEvent`` objects of one run (not yet sent)."""
     _, ev, version_facet, parent_facet, _, _ = _client_modules()
-    sections = store.run(run_id)
+    sections = run_sections(store, run_id, ("execution", "files", "tasks"))
     execution = sections["execution"].to_dict("records")[0]
     dataflow = execution["dataflow_tag"]
     host = execution.get("host") or "localhost"

@@ -8,10 +8,12 @@ The crate holds:
 - ``environment.json``: the execution record (host, user, command, Keras, backend) and the
   environment captured at run start (Python, devices, git commit, packages hash...);
 - ``run.json``: hyperparameters, configuration, layers, epochs, adaptations and tests;
-- ``files/<used|generated>/<name>``: every file the run read or wrote that still exists
-  with the recorded sha256 and is at most ``max_copy`` bytes (10 MiB by default); larger,
-  changed or missing files are described (``file://`` id, sha256, size, role) but not
-  copied;
+- ``files/<used|generated>/<name>``: every file the run read or wrote that is still a
+  regular file here with the recorded size and sha256 and is at most ``max_copy`` bytes
+  (10 MiB by default); larger, changed or missing files are described (``file://`` id,
+  sha256, size, role) but not copied. The store's answers are data (a server's may be
+  hostile): a role is one of two folder names and a name one path part, so nothing is
+  written outside ``directory``;
 - ``ro-crate-preview.html``: the human-readable preview the library generates.
 
 Example:
@@ -25,10 +27,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
+import stat
 import tempfile
+import urllib.parse
 from pathlib import Path
 
 from ..errors import BadRequest
+from .answers import field_int, field_text, run_sections
 from .formats import serialize
 
 MAX_COPY = 10 * 1024 * 1024
@@ -79,15 +85,43 @@ def _sha256(path: Path) -> str | None:
     return h.hexdigest()
 
 
-def _dest(role: str, path: str, taken: set[str]) -> str:
-    name = Path(path).name or "file"
-    dest, n = f"files/{role}/{name}", 2
+#: The only folders under files/ a copy goes to: a row's role is data from the store (from a
+#: server, perhaps hostile), never a path.
+_ROLES = ("used", "generated")
+
+
+def _safe_name(path: str) -> str:
+    """The last part of a recorded path, as a file name that cannot leave its folder."""
+    name = re.split(r"[\\/]", path)[-1]
+    name = re.sub(r"[\x00-\x1f<>:\"|?*]", "_", name).strip().strip(".")
+    return name[:200] or "file"
+
+
+def _dest(role: str | None, path: str, taken: set[str]) -> str:
+    folder = role if role in _ROLES else "other"
+    name = _safe_name(path)
+    dest, n = f"files/{folder}/{name}", 2
     while dest in taken:
         stem, dot, ext = name.partition(".")
-        dest = f"files/{role}/{stem}-{n}{dot}{ext}"
+        dest = f"files/{folder}/{stem}-{n}{dot}{ext}"
         n += 1
     taken.add(dest)
     return dest
+
+
+def _inside(root: Path, dest: str) -> bool:
+    root = root.resolve()
+    return (root / dest).resolve().is_relative_to(root)
+
+
+def _copyable(path: Path, size: int | None, sha: str | None, max_copy: int) -> bool:
+    """A local regular file of the recorded size (at most ``max_copy``) and sha256."""
+    try:
+        st = path.stat()
+    except (OSError, ValueError):
+        return False
+    return stat.S_ISREG(st.st_mode) and size is not None and st.st_size == size \
+        and size <= max_copy and sha is not None and _sha256(path) == sha
 
 
 def export_ro_crate(store, run_id: str, directory: str | os.PathLike,
@@ -98,7 +132,7 @@ def export_ro_crate(store, run_id: str, directory: str | os.PathLike,
     out = Path(directory)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise BadRequest(f"{out} exists and is not an empty directory; choose a new one")
-    sections = store.run(run_id)
+    sections = run_sections(store, run_id)
     doc = store.prov(run_id)
     crate = ROCrate(gen_preview=True)
     run = records(sections["run"])[0] if len(sections["run"]) else {}
@@ -148,28 +182,33 @@ def export_ro_crate(store, run_id: str, directory: str | os.PathLike,
         taken: set[str] = set()
         seen: set[tuple] = set()
         for f in records(sections["files"]):
-            key = (f.get("path"), f.get("sha256"), f.get("role"))
-            if key in seen or not f.get("path"):
+            recorded, role = field_text(f.get("path")), field_text(f.get("role"))
+            sha, size = field_text(f.get("sha256")), field_int(f.get("size"))
+            key = (recorded, sha, role)
+            if key in seen or not recorded:
                 continue
             seen.add(key)
-            props = {"name": Path(f["path"]).name, "contentSize": f.get("size"),
-                     "sha256": f.get("sha256"), "kerasprovRole": f.get("role"),
-                     "kerasprovKind": f.get("kind"), "kerasprovEpoch": f.get("epoch"),
-                     "kerasprovPath": f["path"]}
+            props = {"name": _safe_name(recorded), "contentSize": size, "sha256": sha,
+                     "kerasprovRole": role, "kerasprovKind": field_text(f.get("kind")),
+                     "kerasprovEpoch": field_int(f.get("epoch")), "kerasprovPath": recorded}
             props = {k: v for k, v in props.items() if v is not None}
-            path = Path(f["path"])
-            size = f.get("size")
-            if path.is_file() and size is not None and size <= max_copy and \
-                    _sha256(path) == f.get("sha256"):
-                crate.add_file(path, dest_path=_dest(f.get("role") or "file", f["path"], taken),
-                               properties=props)
+            path = Path(recorded)
+            if _copyable(path, size, sha, max_copy):
+                dest = _dest(role, recorded, taken)
+                if not _inside(out, dest):  # cannot happen with _dest: a last guard
+                    raise BadRequest(f"refusing to write {dest!r} outside the crate")
+                crate.add_file(path, dest_path=dest, properties=props)
             else:
-                why = "larger than the copy limit" if path.is_file() and size and \
-                    size > max_copy else "not copied (missing, changed or a directory)"
+                big = size is not None and size > max_copy
+                why = "larger than the copy limit" if big else \
+                    "not copied (missing, changed or a directory)"
                 props["description"] = f"Recorded by sha256 only: {why}."
-                uri = path.as_uri() if path.is_absolute() else f"file:{f['path']}"
-                if f.get("sha256"):  # one entity per version of the path
-                    uri += "#sha256=" + f["sha256"]
+                # A relative recorded path is no location here: a name, not a file: URI a
+                # reader could resolve against the crate (``../..``).
+                uri = path.as_uri() if path.is_absolute() and ".." not in path.parts else \
+                    "urn:kerasprov:file:" + urllib.parse.quote(recorded, safe="")
+                if sha:  # one entity per version of the path
+                    uri += "#sha256=" + urllib.parse.quote(sha)
                 crate.add_file(uri, fetch_remote=False, properties=props)
         out.mkdir(parents=True, exist_ok=True)
         crate.write(out)

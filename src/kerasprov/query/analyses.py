@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..errors import BadRequest, NotFound
 from ..store.schema import quote, set_table, task_column
-from .api import check_run
+from .reads import check_run
 
 _BUILTIN_TRANSFORMATIONS = {"trainingmodel", "adaptation", "testingmodel", "prediction"}
 

@@ -1,8 +1,8 @@
 """Everything ``diff`` compares, read for a few runs in one unit of work.
 
-Reads with the public shape of the store only (tables, ``ds_*`` sets, the ``runs`` view), so
-the same code serves an embedded DuckDB, PostgreSQL and a remote ``kerasprov serve`` (there
-through its sandboxed ``sql``: the statements are plain SELECTs with inlined literals).
+Reads with the public shape of the store only (tables, ``ds_*`` sets, the ``runs`` view),
+with the run ids as parameters, in one unit of work on a local store (an ``http://`` store
+runs the whole diff on its server).
 """
 
 from __future__ import annotations
@@ -55,8 +55,8 @@ class _Reader:
     def __init__(self, be):
         self.be = be
 
-    def rows(self, sql: str) -> list[dict]:
-        df = self.be.read_df(sql)
+    def rows(self, sql: str, params=()) -> list[dict]:
+        df = self.be.read_df(sql, list(params))
         cols = [str(c) for c in df.columns]
         return [{c: json_value(v) for c, v in zip(cols, row)}
                 for row in df.itertuples(index=False, name=None)]
@@ -72,13 +72,14 @@ def gather(store, run_ids: list[str]) -> Gathered:
 
 
 def _gather(rd: _Reader, run_ids: list[str]) -> Gathered:
-    marks = ", ".join(literal(r) for r in run_ids)
+    marks = ", ".join("?" for _ in run_ids)  # the run ids are parameters, never spliced
     execs = {r["run_id"]: r for r in rd.rows(
-        f"SELECT * FROM execution WHERE run_id IN ({marks})")}
+        f"SELECT * FROM execution WHERE run_id IN ({marks})", run_ids)}
     missing = [r for r in run_ids if r not in execs]
     if missing:
         raise NotFound(f"no run {missing[0]!r} in the store", run_id=missing[0])
-    summary = {r["run_id"]: r for r in rd.rows(f"SELECT * FROM runs WHERE run_id IN ({marks})")}
+    summary = {r["run_id"]: r for r in rd.rows(f"SELECT * FROM runs WHERE run_id IN ({marks})",
+                                                      run_ids)}
     runs = {}
     for rid in run_ids:
         try:
@@ -88,15 +89,16 @@ def _gather(rd: _Reader, run_ids: list[str]) -> Gathered:
         runs[rid] = RunRecords(rid, execs[rid], summary.get(rid, {}),
                                env if isinstance(env, dict) else {})
     for t in rd.rows(f"SELECT * FROM task WHERE run_id IN ({marks}) "
-                     "ORDER BY start_time, task_id"):
+                     "ORDER BY start_time, task_id", run_ids):
         runs[t["run_id"]].tasks.append(t)
-    for f in rd.rows(f"SELECT * FROM file WHERE run_id IN ({marks}) ORDER BY time, path"):
+    for f in rd.rows(f"SELECT * FROM file WHERE run_id IN ({marks}) ORDER BY time, path",
+                     run_ids):
         runs[f["run_id"]].files.append(f)
     flows = sorted({r.execution.get("dataflow_tag") or "" for r in runs.values()})
     io: dict[str, dict[str, list[str]]] = defaultdict(lambda: {"input": [], "output": []})
     for r in rd.rows("SELECT DISTINCT transformation_tag, data_set_tag, role FROM "
                      "data_transformation_io WHERE dataflow_tag IN ("
-                     + ", ".join(literal(f) for f in flows) + ") ORDER BY 1, 2, 3"):
+                     + ", ".join("?" for _ in flows) + ") ORDER BY 1, 2, 3", flows):
         if r["role"] in ("input", "output"):
             io[r["transformation_tag"]][r["role"]].append(r["data_set_tag"])
     tables = rd.tables()
@@ -108,7 +110,7 @@ def _gather(rd: _Reader, run_ids: list[str]) -> Gathered:
         table = set_table(set_tag)
         if table not in tables:
             continue
-        rows = rd.rows(f"SELECT * FROM {quote(table)} WHERE run_id IN ({marks})")
+        rows = rd.rows(f"SELECT * FROM {quote(table)} WHERE run_id IN ({marks})", run_ids)
         keys = [k for k in _ORDER if rows and k in rows[0]]
         rows.sort(key=lambda r: [(r[k] is None, r[k] if r[k] is not None else 0)
                                  for k in keys])

@@ -24,8 +24,10 @@ one row per edge of the lineage subgraph, with ``depth`` the number of hops from
 
 The entity is resolved first: a run id; a sha256 (or a unique prefix of at least 8 hex
 digits); or a path as recorded (relative paths are made absolute): the path's most recent
-recorded version. A path the store never recorded but that exists on disk is hashed and
-looked up by content.
+recorded version. Only in the user's own process (``local_files``: a script, the CLI) is a
+path the store never recorded, when it names a regular file, hashed (bounded in time) and
+looked up by content; a server never opens a file by the name a request carries, so there an
+unrecorded path answers exactly like a missing one.
 
 Example:
 ```python
@@ -39,6 +41,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -46,8 +49,10 @@ import pandas as pd
 from ..errors import BadRequest, NotFound
 from . import sandbox
 from .diff_records import literal
+from .reads import run_sandboxed
 
 MAX_DEPTH = 100
+HASH_SECONDS = 30.0  # the most a lookup by content may spend hashing a local file
 _HEX = re.compile(r"^[0-9a-fA-F]{8,64}$")
 
 _EDGES = """edge(src, dst, relation, run_id, src_task, dst_task, src_transformation,
@@ -174,8 +179,36 @@ LEFT JOIN "ds_otrainingmodel" o ON o.run_id = e.run_id AND o.epoch = e.epoch
 ORDER BY depth, e.relation, e.src, e.dst, e.path, e.epoch"""
 
 
-def resolve(be, entity: str) -> tuple[str, str, list[str], str]:
-    """``(kind, canonical entity, start node ids, note)`` for a run id, sha256 or path."""
+def local_sha256(path: str, max_seconds: float = HASH_SECONDS) -> str | None:
+    """The content hash of a local regular file (what capture records), or None: not a
+    regular file (a directory, a device such as /dev/zero, a pipe), unreadable, or not
+    read within ``max_seconds``."""
+    import hashlib
+    import stat
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    try:  # checked on the open file: a path swapped for a device after a check is no hole
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        h, deadline = hashlib.sha256(), time.monotonic() + max_seconds
+        while chunk := os.read(fd, 1 << 20):
+            h.update(chunk)
+            if time.monotonic() > deadline:
+                return None
+        return h.hexdigest()
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def resolve(be, entity: str, local_files: bool = False) -> tuple[str, str, list[str], str]:
+    """``(kind, canonical entity, start node ids, note)`` for a run id, sha256 or path.
+
+    ``local_files``: the caller is the user's own process, which may hash a local regular
+    file the store does not know by path (never true on a server)."""
     text = str(entity).strip()
     if not text:
         raise BadRequest("lineage needs a file path, a run id or a sha256")
@@ -202,15 +235,10 @@ def resolve(be, entity: str) -> tuple[str, str, list[str], str]:
         note = (f"{found} was recorded in {versions} versions; this is the latest (give a "
                 "sha256 for another)") if versions and versions > 1 else ""
         return "path", found, ["file:" + (sha if sha else "path:" + found)], note
-    if os.path.exists(path):
-        from ..digest import dir_sha256, file_sha256  # the content hash capture records
-        try:
-            sha = (dir_sha256 if os.path.isdir(path) else file_sha256)(path)[1]
-        except OSError:
-            sha = None
-        if sha and be.fetchall("SELECT 1 FROM file WHERE sha256 = ?", [sha]):
-            return ("path", sha, ["file:" + sha],
-                    f"{path} is not recorded by path; found by its content")
+    sha = local_sha256(path) if local_files else None
+    if sha and be.fetchall("SELECT 1 FROM file WHERE sha256 = ?", [sha]):
+        return ("path", sha, ["file:" + sha],
+                f"{path} is not recorded by path; found by its content")
     raise NotFound(f"no run, file or sha256 {text!r} in the store", entity=text)
 
 
@@ -223,7 +251,7 @@ def start_sql(kind: str, canonical: str, start: list[str]) -> str:
 
 def lineage(store, entity: str, direction: str = "up", execute: bool = True,
             limit: int = sandbox.DEFAULT_LIMIT,
-            timeout: float = sandbox.DEFAULT_TIMEOUT_S) -> Lineage:
+            timeout: float = sandbox.DEFAULT_TIMEOUT_S, local_files: bool = False) -> Lineage:
     """Everything upstream (``"up"``) or downstream (``"down"``) of ``entity``.
 
     Args:
@@ -232,15 +260,15 @@ def lineage(store, entity: str, direction: str = "up", execute: bool = True,
         direction: ``"up"`` (what it came from) or ``"down"`` (what came from it).
         execute: run the query (else only ``.sql`` is set).
         limit, timeout: as for ``Store.sql``.
+        local_files: may hash an unrecorded local regular file (see ``resolve``).
     """
     if direction not in ("up", "down"):
         raise BadRequest(f"direction must be 'up' or 'down'; received {direction!r}")
     with store.unit() as be:
-        kind, canonical, start, note = resolve(be, entity)
+        kind, canonical, start, note = resolve(be, entity, local_files)
         sql = build_sql(start_sql(kind, canonical, start), direction)
         lin = Lineage(canonical, direction, kind, start, sql, note=note)
         if execute:
-            from .api import run_sandboxed
             lin.df = run_sandboxed(be, sandbox.check_sql(sql), limit, timeout)
     return lin
 

@@ -58,6 +58,7 @@ from ..errors import PathQueryError, SQLRefused
 from ..store.schema import quote, set_table, task_column
 from . import sandbox
 from .pathgraph import Dataflow, load, route
+from .reads import run_sandboxed
 
 MAPPINGS = ("physical", "logical", "hybrid")
 #: Includes are ordered by trying every order: at most this many.
@@ -419,7 +420,6 @@ def path_query(be, dataflow: str, source: str | Iterable[str], target: str | Ite
     q = build(be, dataflow, source, target, project, select, distinct, include, exclude,
               mapping, dataflow_version)
     if execute:
-        from .api import run_sandboxed
         q.df = run_sandboxed(be, q.sql, limit, timeout)
     return q
 

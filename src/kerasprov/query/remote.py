@@ -1,23 +1,23 @@
 """``HttpStore``: the Store API of a ``kerasprov serve``, over HTTP.
 
-Every method of ``protocol.METHODS`` is the local ``Store`` method of the same name and
-signature, called on the server through ``POST /api/store/<method>`` and rebuilt from the
-shared wire encoding, so a script, the CLI and the UI get the same answers from an
-``http://`` store as from a directory or a database.
+Its read methods are derived from the declarations on ``Store`` (surface.py): the same name,
+signature, docs and argument checks, called on the server through
+``POST /api/store/<method>`` and rebuilt from the shared wire encoding, so a script, the CLI
+and the UI get the same answers from an ``http://`` store as from a directory or a database.
+Everything the server answers is untrusted: a malformed answer is one ``MalformedAnswer``.
 """
 
 from __future__ import annotations
 
 import functools
-import inspect
 
 from .. import config
-from ..errors import KerasProvError
+from ..errors import KerasProvError, MalformedAnswer
 from ..outbox.writer import flush_all
 from ..store import http, kinds
 from . import wire
-from .api import Store
-from .protocol import METHODS
+from .declare import READS, ReadMethod
+from .surface import Store
 
 
 class HttpStore:
@@ -55,10 +55,18 @@ class HttpStore:
         return self._request("GET", "/api/health")
 
     def call(self, name: str, *args, **kwargs):
-        """Call the store method ``name`` on the server; its answer, rebuilt."""
-        body = self._request("POST", f"/api/store/{name}",
-                             json={"args": list(args), "kwargs": kwargs})
-        return wire.decode(body["answer"])
+        """Call the declared read method ``name`` on the server; its answer, rebuilt."""
+        spec = READS.get(name)
+        if spec is None:
+            raise KerasProvError(f"no read method {name!r}; known: {', '.join(READS)}")
+        bound = spec.bind(args, kwargs)  # the server checks again; this says it sooner
+        body = self._request("POST", f"/api/store/{name}", json={
+            "args": [_plain(v) for v in bound.args[1:]],
+            "kwargs": {k: _plain(v) for k, v in bound.kwargs.items()}})
+        if "answer" not in body or not isinstance(body["answer"], dict):
+            raise MalformedAnswer(f"the server at {config.shown(self.url)} answered {name} "
+                                  "without an answer")
+        return wire.decode(body["answer"], source=config.shown(self.url))
 
 
 def _plain(value):
@@ -68,19 +76,15 @@ def _plain(value):
     return list(value)
 
 
-def _remote(name: str):
-    local = getattr(Store, name)
-    signature = inspect.signature(local)
-
-    @functools.wraps(local)
+def _remote(spec: ReadMethod):
+    @functools.wraps(spec.fn)
     def method(self, *args, **kwargs):
-        bound = signature.bind(self, *args, **kwargs)
-        bound.apply_defaults()
-        return self.call(name, *[_plain(v) for v in bound.args[1:]],
-                         **{k: _plain(v) for k, v in bound.kwargs.items()})
+        return self.call(spec.name, *args, **kwargs)
 
     return method
 
 
-for _name in METHODS:
-    setattr(HttpStore, _name, _remote(_name))
+for _name, _spec in READS.items():
+    setattr(HttpStore, _name, _remote(_spec))
+
+__all__ = ["HttpStore", "Store"]

@@ -15,9 +15,10 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
-from ..errors import BadRequest, InvalidEvent, KerasProvError, PayloadTooLarge
+from ..errors import BadRequest, InvalidEvent, KerasProvError, NotFound, PayloadTooLarge
 from ..outbox import codec
 from ..outbox import events as event_schema
+from ..query.protocol import READS
 from ..query.wire import frame_body
 from ..store import lease
 from .ingest_queue import IngestQueue
@@ -40,7 +41,7 @@ def _state(app) -> tuple[Any, threading.Lock, IngestQueue]:
     return app.state.store, app.state.kp_unit_lock, app.state.kp_ingest
 
 
-async def _read_body(request: Request) -> bytes:
+async def read_body(request: Request) -> bytes:
     """The body, refused with 413 past the app's limit even without a Content-Length."""
     limit = getattr(request.app.state, "max_body", 16 * 1024 * 1024)
     chunks, size = [], 0
@@ -86,7 +87,7 @@ async def post_events(request: Request) -> dict:
     ``refused`` lists each as ``{"index", "run", "seq", "reason"}`` so the client keeps that
     line aside. Otherwise ``refused`` is empty: such an event refuses the batch (422).
     """
-    body = await _read_body(request)
+    body = await read_body(request)
     events, allow_gaps = parse_events(body)
     if not events:
         return {"ok": True, "received": 0, "last_seq": {}, "refused": []}
@@ -96,7 +97,10 @@ async def post_events(request: Request) -> dict:
             "refused": answer.refused}
 
 
-def _read(request: Request, fn):
+def run_read(request: Request, fn):
+    """``fn(store)`` in one unit of work under the app's unit lock (the one ingest takes
+    too: every read it runs is bounded, a person's SQL by its checked ``timeout``); an
+    expected error carries its ``kind`` for the client."""
     store, lock, _ = _state(request.app)
     try:
         with lock:
@@ -120,7 +124,7 @@ async def heartbeat(request: Request) -> dict:
     Moves their ``last_seen`` to now; a run not heard of within the lease is crashed.
     """
     from starlette.concurrency import run_in_threadpool
-    raw = await _read_body(request)
+    raw = await read_body(request)
     try:
         body = json.loads(raw)
     except (ValueError, RecursionError) as exc:
@@ -132,7 +136,7 @@ async def heartbeat(request: Request) -> dict:
         raise BadRequest(f"at most 10000 runs per heartbeat; received {len(runs)}")
     if not runs:
         return {"ok": True, "known": 0}
-    known = await run_in_threadpool(_read, request, lambda s: _touch(s, runs))
+    known = await run_in_threadpool(run_read, request, lambda s: _touch(s, runs))
     return {"ok": True, "known": known}
 
 
@@ -141,42 +145,49 @@ def _touch(store, runs: list[str]) -> int:
         return lease.touch(be, runs)
 
 
+def ask(request: Request, method: str, *args, **kwargs):
+    """Call the declared read ``method`` with its arguments checked against its declaration
+    (422 naming the argument and the bound), under the app's unit lock."""
+    spec = READS[method]
+    try:
+        bound = spec.bind(args, kwargs)
+    except KerasProvError as exc:
+        exc.details.setdefault("kind", type(exc).__name__)
+        raise
+    return run_read(request, lambda s: spec.call(s, bound))
+
+
+# -- the first JSON API, kept for compatibility: each is a declared read method, checked the
+# same way (``POST /api/store/<method>`` is the whole API).
 @router.get("/runs")
 def runs(request: Request, dataflow: str | None = None, status: str | None = None,
          limit: int | None = None) -> dict:
-    df = _read(request, lambda s: s.runs(dataflow=dataflow, status=status, limit=limit))
-    return {"ok": True, **frame_body(df)}
+    return {"ok": True, **frame_body(ask(request, "runs", dataflow=dataflow, status=status,
+                                         limit=limit))}
 
 
 @router.get("/runs/{run_id:path}/{part}")
 def run_part(request: Request, run_id: str, part: str) -> dict:
     """``epochs``, ``adaptations`` or ``tests`` of one run."""
     if part not in ("epochs", "adaptations", "tests"):
-        from ..errors import NotFound
         raise NotFound(f"unknown part {part!r}; use epochs, adaptations or tests")
-    df = _read(request, lambda s: getattr(s, part)(run_id))
-    return {"ok": True, **frame_body(df)}
+    return {"ok": True, **frame_body(ask(request, part, run_id))}
 
 
 @router.post("/sql")
 async def sql(request: Request) -> dict:
-    """One read-only query through the sandbox (same rules as ``kerasprov sql``).
+    """One read-only query through the sandbox (``Store.sql``, same checks and bounds).
 
     Body: ``{"sql": "SELECT ...", "limit": 10000, "timeout": 30}``.
     """
     from starlette.concurrency import run_in_threadpool
-    raw = await _read_body(request)
+    raw = await read_body(request)
     try:
         body = json.loads(raw)
     except (ValueError, RecursionError) as exc:
         raise BadRequest(f"the request body is not valid JSON: {exc}") from None
-    if not isinstance(body, dict) or not isinstance(body.get("sql"), str):
+    if not isinstance(body, dict) or "sql" not in body:
         raise BadRequest('the request body must be a JSON object {"sql": "SELECT ..."}')
-    try:
-        limit = max(1, min(int(body.get("limit", 10_000)), 100_000))
-        timeout = max(0.1, min(float(body.get("timeout", 30.0)), 300.0))
-    except (TypeError, ValueError):
-        raise BadRequest("limit and timeout must be numbers") from None
-    df = await run_in_threadpool(
-        _read, request, lambda s: s.sql(body["sql"], limit=limit, timeout=timeout))
+    kwargs = {k: body[k] for k in ("limit", "timeout") if k in body}
+    df = await run_in_threadpool(ask, request, "sql", body["sql"], **kwargs)
     return {"ok": True, **frame_body(df)}

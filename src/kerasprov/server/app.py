@@ -89,6 +89,8 @@ def create_app(store_spec: str | None = None, token: str | None = None,
     if not app.state.store.kind.sql:
         raise BadRequest("the app serves a store directory or a postgresql:// or monetdb:// "
                          f"database, not another server ({app.state.store.spec})")
+    # A request never opens a file by the name it carries: lineage resolves what was recorded.
+    app.state.store.local_files = False
     app.state.token = token
     app.state.max_body = max_body
     policy = Policy(hosts=frozenset(hosts) if hosts is not None else frozenset(LOOPBACK_NAMES),
@@ -111,9 +113,11 @@ def create_app(store_spec: str | None = None, token: str | None = None,
 
     @app.exception_handler(RequestValidationError)
     async def on_validation(request: Request, exc: RequestValidationError):
+        errors = exc.errors()
+        where = errors[0].get("loc") if errors else None  # named, as the declared reads do
         return error_answer(request, 422, "invalid request: " + "; ".join(
             f"{'.'.join(str(p) for p in e.get('loc', []))}: {e.get('msg')}"
-            for e in exc.errors()))
+            for e in errors), **({"field": str(where[-1])} if where else {}))
 
     @app.exception_handler(Exception)
     async def on_crash(request: Request, exc: Exception):

@@ -1,32 +1,31 @@
-"""``POST /api/store/<method>``: every Store method over HTTP, for ``HttpStore``.
+"""``POST /api/store/<method>``: every declared read method over HTTP (the JSON API, and
+what ``HttpStore`` calls).
 
-The method must be one of ``query.protocol.METHODS`` (the read API; nothing that takes
-trusted SQL); its arguments come as ``{"args": [...], "kwargs": {...}}`` and its answer goes back
-in the shared wire encoding. Errors are the usual JSON envelope with the error's kind.
+The method must be one of ``READS`` (the declarations on ``Store``, query/surface.py);
+its arguments come as ``{"args": [...], "kwargs": {...}}`` and are checked against the
+declaration (types and bounds: 422 naming the argument and the bound) before any SQL runs;
+its answer goes back in the shared wire encoding. Errors are the usual JSON envelope with
+the error's kind.
 """
 
 from __future__ import annotations
 
-import inspect
 import json
 
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
-from ..errors import BadRequest, NotFound
+from ..errors import BadRequest, KerasProvError, NotFound
 from ..query import wire
-from ..query.api import Store
-from ..query.protocol import METHODS
-from .api import _read, _read_body
+from ..query.protocol import READS
+from .api import read_body, run_read
 
 router = APIRouter(prefix="/api/store")
 
 
-@router.post("/{method}")
-async def call(request: Request, method: str) -> dict:
-    if method not in METHODS:
-        raise NotFound(f"no store method {method!r}; known: {', '.join(METHODS)}")
-    raw = await _read_body(request)
+async def arguments(request: Request) -> tuple[list, dict]:
+    """The call's ``args`` and ``kwargs`` from its JSON body."""
+    raw = await read_body(request)
     try:
         body = json.loads(raw or b"{}")
     except (ValueError, RecursionError) as exc:
@@ -36,14 +35,19 @@ async def call(request: Request, method: str) -> dict:
     if not isinstance(args, list) or not isinstance(kwargs, dict):
         raise BadRequest('the request body must be a JSON object {"args": [...], '
                          '"kwargs": {...}}')
+    return args, kwargs
 
-    try:  # wrong or missing arguments are the caller's mistake, said before any work
-        inspect.signature(getattr(Store, method)).bind(None, *args, **kwargs)
-    except TypeError as exc:
-        raise BadRequest(f"{method}: {exc}") from None
 
-    def answer(store):
-        return getattr(store, method)(*args, **kwargs)
-
-    result = await run_in_threadpool(_read, request, answer)
+@router.post("/{method}")
+async def call(request: Request, method: str) -> dict:
+    spec = READS.get(method)
+    if spec is None:
+        raise NotFound(f"no store method {method!r}; known: {', '.join(READS)}")
+    args, kwargs = await arguments(request)
+    try:
+        bound = spec.bind(args, kwargs)
+    except KerasProvError as exc:
+        exc.details.setdefault("kind", type(exc).__name__)
+        raise
+    result = await run_in_threadpool(run_read, request, lambda s: spec.call(s, bound))
     return {"ok": True, "answer": wire.encode(result)}

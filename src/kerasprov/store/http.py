@@ -16,11 +16,15 @@ from pathlib import Path
 from .. import config
 from ..errors import (
     BadRequest,
+    InvalidArgument,
     InvalidEvent,
+    MalformedAnswer,
     NotFound,
+    PathQueryError,
     PayloadTooLarge,
     QueryError,
     SQLRefused,
+    StoreBusy,
     StoreUnavailable,
     Unauthorized,
 )
@@ -50,21 +54,34 @@ def client(url: str, timeout: float = 30.0):
                         timeout=httpx.Timeout(timeout, connect=3.0))
 
 
+#: The errors a server's envelope may name by ``kind`` (an explicit list: a peer's name is
+#: looked up here, never imported).
+_KINDS = {cls.__name__: cls for cls in (
+    BadRequest, InvalidArgument, NotFound, PathQueryError, QueryError, SQLRefused, StoreBusy,
+    StoreUnavailable, Unauthorized)}
+
+
 def raise_for(resp, url: str) -> dict:
+    """The JSON body of a successful answer, else the server's error raised as the
+    kerasprov error it names (its message and scalar details kept)."""
     try:
         body = resp.json()
     except ValueError:
-        body = {}
-    if resp.status_code < 400 and isinstance(body, dict):
-        return body
-    message = body.get("error") if isinstance(body, dict) else None
-    message = message or f"HTTP {resp.status_code} from {url}"
-    kind = body.get("kind") if isinstance(body, dict) else None
-    cls = {"SQLRefused": SQLRefused, "QueryError": QueryError}.get(kind) \
-        or _STATUS_ERRORS.get(resp.status_code) \
+        body = None
+    if resp.status_code < 400:
+        if isinstance(body, dict):
+            return body
+        raise MalformedAnswer(f"the server at {config.shown(url)} answered HTTP "
+                              f"{resp.status_code} without a JSON object")
+    body = body if isinstance(body, dict) else {}
+    message = body.get("error")
+    message = str(message)[:2000] if message else f"HTTP {resp.status_code} from {url}"
+    cls = _KINDS.get(body.get("kind")) if isinstance(body.get("kind"), str) else None
+    cls = cls or _STATUS_ERRORS.get(resp.status_code) \
         or (BadRequest if resp.status_code < 500 else StoreUnavailable)
-    extra = {k: v for k, v in body.items() if k not in ("ok", "error", "status")} \
-        if isinstance(body, dict) else {}
+    extra = {str(k): v for k, v in body.items()
+             if k not in ("ok", "error", "status", "message") and isinstance(k, str)
+             and isinstance(v, (str, int, float, bool, type(None)))}
     raise cls(message, **extra)
 
 

@@ -1,9 +1,10 @@
 """The web UI, one module per page family (as Datasette's views/): ``runs`` (``/``),
 ``run`` (``/runs/<id>``), ``dataflow`` (the provenance graph that writes SQL), ``sql`` (the
 read-only console), ``compare``, ``lineage``, ``search`` (KerasTuner searches); ``static``
-serves scripts and styles. Every page has a JSON twin (append ``.json``) built by the same
-data function. Every request is one short unit of work on the store (``Store.unit``), so
-trainings can write to the embedded store between requests.
+serves scripts and styles. A page renders what declared read methods return
+(``common.ask``; query/surface.py declares them) and has a JSON twin (append ``.json``)
+with the same context. Every request is one short unit of work on the store, so trainings
+can write to the embedded store between requests.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""What every page family shares: the template environment, rendering, JSON twins, the
-store of the app, and small readers over one unit of work.
+"""What every page family shares: the template environment, rendering, JSON twins, and
+``ask``, the one way a page gets its data (a declared Store read method).
 
 Everything a user's script produced (hyperparameter names, layer names, paths...) is data:
 templates autoescape, the graph SVG is drawn by a template from a layout dict, and charts
@@ -19,49 +19,19 @@ import jinja2
 from fastapi import Body, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
-from ...query.records import records
+from ..api import ask as api_ask
 
 SERVER = Path(__file__).resolve().parent.parent
 STATIC = SERVER / "static"
 _env = jinja2.Environment(loader=jinja2.FileSystemLoader(SERVER / "templates"),
                           autoescape=True, undefined=jinja2.StrictUndefined)
 JsonBody = Annotated[dict, Body()]
-_EPOCH_NOT_METRIC = {"dataflow_tag", "run_id", "epoch", "learning_rate", "elapsed_time",
-                     "timestamp", "extra_metrics"}  # (a JSON object of the long attributes)
 
 
-def read(be, sql: str, params=()) -> list[dict]:
-    """Rows of trusted SQL as JSON-safe dicts, times to the second (for people)."""
-    return records(be.read_df(sql, list(params)), seconds=True)
-
-
-def column_names(be, relation: str) -> list[str]:
-    return [c for c, _ in be.relation_columns(relation)]
-
-
-def run_columns(names: list[str]) -> tuple[list[str], list[str]]:
-    """The ``runs`` view's hyperparameter columns and metric columns, in view order."""
-    stop = next((i for i, c in enumerate(names) if c in ("epochs", "error")), len(names))
-    hp_cols = names[names.index("host") + 1:stop]
-    metric_cols = [c for c in names[stop:] if c not in ("epochs", "error")]
-    return hp_cols, metric_cols
-
-
-def split_metrics(columns: list[str]) -> list[dict]:
-    """One chart per metric: ``loss`` with ``val_loss``, ``accuracy`` with ``val_accuracy``."""
-    cols = [c for c in columns if c not in _EPOCH_NOT_METRIC and not c.endswith("_task_id")]
-    charts, seen = [], set()
-    for c in cols:
-        base = c[4:] if c.startswith("val_") and c[4:] in cols else c
-        if base in seen:
-            continue
-        seen.add(base)
-        series = [{"name": "train" if not base.startswith("val_") else "validation",
-                   "column": base}]
-        if "val_" + base in cols:
-            series.append({"name": "validation", "column": "val_" + base})
-        charts.append({"metric": base, "series": series})
-    return charts
+def ask(request: Request, method: str, *args, **kwargs) -> Any:
+    """The answer of the declared read ``method`` (query/surface.py): a page only renders
+    what a Store method returns, checked and bounded as on every other entry."""
+    return api_ask(request, method, *args, **kwargs)
 
 
 def whole_epochs(rows: list[dict]) -> list[dict]:
@@ -87,11 +57,6 @@ def readable_size(v: Any) -> str:
             return f"{v:.0f} {unit}" if unit == "B" else f"{v:.1f} {unit}"
         v /= 1024
     return str(v)
-
-
-def app_store(request: Request):
-    """The app's store (a database kerasprov opens: the app refuses others at start)."""
-    return request.app.state.store
 
 
 def page(request: Request, template: str, ctx: dict) -> HTMLResponse:

@@ -13,19 +13,18 @@ from fastapi.responses import HTMLResponse, Response
 from ...errors import BadRequest
 from ...provexport import serialize
 from ...query.records import records
-from ...query.task_values import task_inputs
-from .common import app_store, as_json, page, whole_epochs
+from .common import as_json, ask, page, whole_epochs
 from .run import PROV_FORMATS
 
 router = APIRouter()
 
 
-def lineage_context(store, entity: str | None, direction: str = "up") -> dict:
+def lineage_context(request: Request, entity: str | None, direction: str = "up") -> dict:
     """The lineage page's data: the subgraph (laid out in the browser by dagre), its rows,
     the SQL, links to re-centre."""
     if not entity:
         raise BadRequest("choose what to trace: /lineage?entity=<file path, run id or sha256>")
-    lin = store.lineage(entity, direction or "up")
+    lin = ask(request, "lineage", entity, direction or "up")  # by what the store recorded
     rows = whole_epochs(records(lin.df, seconds=True))
     nodes = lin.nodes()
     runs = {r.get("run_id") for r in rows}
@@ -38,7 +37,7 @@ def lineage_context(store, entity: str | None, direction: str = "up") -> dict:
                 tasks.setdefault(r[task], (r.get(tr), r.get("run_id")))
         if r.get("relation") == "generated" and r.get("epoch") is not None:
             epochs.setdefault(r["dst"], r["epoch"])
-    inputs = task_inputs(store, [n["id"][5:] for n in nodes if n["kind"] == "task"])
+    inputs = ask(request, "task_inputs", [n["id"][5:] for n in nodes if n["kind"] == "task"])
     for n in nodes:
         key = n["id"].split(":", 1)[1]
         n["title"] = n["id"]
@@ -81,7 +80,7 @@ def _short(v) -> str:
 
 @router.get("/lineage.json")
 def lineage_json(request: Request, entity: str | None = None, direction: str = "up"):
-    return as_json(lineage_context(app_store(request), entity, direction))
+    return as_json(lineage_context(request, entity, direction))
 
 
 @router.get("/lineage/prov")
@@ -92,11 +91,11 @@ def lineage_prov(request: Request, entity: str | None = None, direction: str = "
                          f"{', '.join(PROV_FORMATS)}")
     if not entity:
         raise BadRequest("choose what to trace: /lineage/prov?entity=...")
-    text = serialize(app_store(request).lineage(entity, direction).prov(), format)
+    text = serialize(ask(request, "lineage", entity, direction).prov(), format)
     return Response(text, media_type=PROV_FORMATS[format][0])
 
 
 @router.get("/lineage", response_class=HTMLResponse)
 def lineage_page(request: Request, entity: str | None = None, direction: str = "up"):
     return page(request, "lineage.html",
-                lineage_context(app_store(request), entity, direction))
+                lineage_context(request, entity, direction))

@@ -11,8 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from ...errors import NotFound
-from ...proof import card
-from .common import app_store
+from .common import ask
 
 router = APIRouter()
 
@@ -23,14 +22,14 @@ def _name(run_id: str) -> str:
 
 @router.get("/runs/{run_id:path}/card")
 def run_card(request: Request, run_id: str):
-    text = card.build(app_store(request), run_id)
+    text = ask(request, "card", run_id)
     return Response(text, media_type="text/markdown; charset=utf-8", headers={
         "Content-Disposition": f'inline; filename="{_name(run_id)}.README.md"'})
 
 
 @router.get("/runs/{run_id:path}/attestation")
 def run_attestation(request: Request, run_id: str):
-    att = app_store(request).attestation(run_id)
+    att = ask(request, "attestation", run_id)
     if att is None:
         raise NotFound(f"run {run_id!r} has no signed attestation", run_id=run_id)
     return Response(json.dumps(att["envelope"], indent=2), media_type="application/json",
