@@ -19,6 +19,7 @@ import pytest
 from reliability_util import assert_clean, provenance_warnings, read_until, start_training
 
 import kerasprov
+from kerasprov.errors import NoStore
 
 EPOCHS = 8
 FAULT = ("--flush-timeout", "0.2")
@@ -87,7 +88,8 @@ def test_read_only_store_for_the_whole_run_reports_the_loss(tmp_path):
     assert len(warns) == 2, err  # one while training, one "lost" report at exit
     assert "cannot write the journal" in warns[0] and "lost" in warns[1]
     assert_clean(err, allowed_warnings=2)
-    assert kerasprov.open_store(str(store)).runs().empty  # nothing half-written either
+    with pytest.raises(NoStore):  # nothing half-written either: no journal, no database
+        kerasprov.open_store(str(store)).runs()
 
 
 def test_store_path_blocked_by_a_file_then_freed_loses_nothing(tmp_path):
@@ -160,7 +162,7 @@ HOLD = textwrap.dedent("""
 
 def test_duckdb_file_held_then_released_mid_training(tmp_path):
     store = tmp_path / "store"
-    kerasprov.open_store(str(store)).runs()  # the database exists
+    kerasprov.open_store(str(store), create=True).runs()  # the database exists
     holder = subprocess.Popen([sys.executable, "-c", HOLD, str(store / "provenance.duckdb")],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:

@@ -251,7 +251,7 @@ def test_bulk_update_sets_what_one_statement_per_row_sets():
 def test_the_ingest_queue_answers_each_sender_with_its_runs(tmp_path):
     import kerasprov
     from kerasprov.server.ingest_queue import IngestQueue
-    store = kerasprov.open_store(str(tmp_path / "store"))
+    store = kerasprov.open_store(str(tmp_path / "store"), create=True)
     lock = threading.Lock()
     q = IngestQueue(store, lock)
 

@@ -258,6 +258,8 @@ class Outbox:
                 stop = True
             elif any(ev is _FLUSH for ev, _, _ in batch):
                 self._flush_files()  # a reader in this process sees every line
+                if self._due(now=True) and not self.pending:
+                    self._deliver()  # and a remote store too, once flush returns
             if time.monotonic() - self._last_touch >= HEARTBEAT_S:
                 self._heartbeat()
             else:
@@ -352,10 +354,10 @@ class Outbox:
             pass
         return seg.unsynced
 
-    def _due(self) -> bool:
+    def _due(self, now: bool = False) -> bool:
         return (self.deliver_every is not None and self.deliver is not None
                 and self.written > self._sent_mark
-                and time.monotonic() - self._last_delivery >= self.deliver_every)
+                and (now or time.monotonic() - self._last_delivery >= self.deliver_every))
 
     def _wait(self) -> float:
         """Seconds until the next timed duty: a heartbeat, a beat or a due delivery."""
