@@ -40,8 +40,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _utf8(line: str) -> str:
-    """A lone surrogate (a file name decoded with surrogateescape) cannot be written as UTF-8
-    nor stored by DuckDB: write it as the text ``\\udcff`` instead of losing the event."""
+    """A lone surrogate (from surrogateescape) is written as the text ``\\udcff``."""
     if line.isascii():
         return line
     return _SURROGATE.sub(lambda m: f"\\\\u{ord(m.group()):04x}", line)
