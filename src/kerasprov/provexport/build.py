@@ -27,7 +27,7 @@ The mapping (W3C PROV-DM; arguments in the order PROV-DM defines):
 Times in the store are naive UTC; they are exported as UTC ``xsd:dateTime``. A NaN metric
 has no equal in any serialization (NaN != NaN), so it is exported as the string ``"NaN"``.
 
-Long on purpose: the whole store-to-PROV mapping is one reading, kept in one place so
+The rows come from rows.py; the whole store-to-PROV mapping stays in this one module so
 that each relation's argument order can be checked against PROV-DM beside the others.
 """
 
@@ -43,10 +43,9 @@ from collections import defaultdict
 from prov.constants import PROV_TYPE
 from prov.model import ProvDocument, QualifiedName
 
-from ..errors import BadRequest, NotFound
-from ..store.schema import quote, set_table, task_column
+from ..store.schema import task_column
 from . import proof_prov
-from .extra_values import attach_extra
+from .rows import Rows
 
 DNNPROV_URI = "https://w3id.org/dnnprov#"
 KERASPROV_URI = "https://w3id.org/kerasprov#"
@@ -63,7 +62,6 @@ SET_TYPES = {"itrainingmodel": "iTrainingModel", "itrainingconfig": "iTrainingCo
 KERASPROV_ACTIVITIES = ("Search", "Trial")
 _RUN_ATTRS = ("status", "host", "username", "pid", "script", "command", "keras_version",
               "backend", "environment", "error")
-_ORDER_HINTS = ("epoch", "layer_index", "timestamp")
 
 
 def _local(text: str) -> str:
@@ -112,75 +110,8 @@ def _value(value):
     return str(value)
 
 
-class _Rows:
-    """Everything the document needs, read in one unit of work."""
-
-    def __init__(self, be, run_id: str | None, dataflow: str | None):
-        if (run_id is None) == (dataflow is None):
-            raise BadRequest("export either one run (run_id) or one dataflow (dataflow)")
-        if run_id is not None:
-            cond, arg = "run_id = ?", run_id
-        else:
-            cond, arg = "dataflow_tag = ?", dataflow
-        self.runs = self._dicts(be, "execution", "x", f"WHERE x.{cond} "
-                                "ORDER BY x.start_time, x.run_id", [arg])
-        if not self.runs:
-            what = f"run {run_id!r}" if run_id is not None else f"dataflow {dataflow!r}"
-            raise NotFound(f"no {what} in the store", run_id=run_id, dataflow=dataflow)
-        flows = sorted({r["dataflow_tag"] for r in self.runs})
-        marks = ", ".join("?" for _ in flows)
-        self.io = be.fetchall("SELECT dataflow_tag, transformation_tag, data_set_tag, role "
-                              f"FROM data_transformation_io WHERE dataflow_tag IN ({marks}) "
-                              "ORDER BY 1, 2, 3, 4", flows)
-        self.tasks = self._dicts(be, "task", "x", f"WHERE x.{cond} "
-                                 "ORDER BY x.start_time, x.task_id", [arg])
-        # Rows of other tables belong to the run(s) through execution.
-        join = f"JOIN execution e ON e.run_id = x.run_id WHERE e.{cond}"
-        self.files = self._dicts(be, "file", "x", f"{join} ORDER BY x.time, x.path", [arg])
-        tables = be.table_names()
-        self.sets: dict[str, list[dict]] = {}
-        for set_tag in sorted({r[2] for r in self.io}):
-            table = set_table(set_tag)
-            if table not in tables:
-                continue
-            cols = be.table_columns(table)
-            # Row ids are positions in this order, so it must not depend on the backend (nor
-            # on its text collation): sorted here, natural keys first, then task ids, then
-            # (no natural key) every column.
-            hints = [c for c in _ORDER_HINTS if c in cols]
-            keys = ["run_id", *hints] + [c for c in cols if c.endswith("_task_id")]
-            if not hints:
-                keys += [c for c in cols if c not in keys]
-            rows = self._dicts(be, table, "x", join, [arg], cols)
-            rows.sort(key=lambda r: [_sort_key(r[c]) for c in keys])
-            self.sets[set_tag] = rows
-        attach_extra(be, self.sets, join, [arg])
-        self.workers = self._dicts(be, "agent", "x", f"{join} ORDER BY x.rank, x.agent_id",
-                                   [arg]) if "agent" in tables else []
-        self.attestations = proof_prov.attestations(be, tables, join, arg)
-
-    @staticmethod
-    def _dicts(be, table: str, alias: str, rest: str, params, cols=None) -> list[dict]:
-        """Rows as dicts, on any backend (explicit column lists, no driver metadata)."""
-        cols = cols or be.table_columns(table)
-        sel = ", ".join(f"{alias}.{quote(c)}" for c in cols)
-        return [dict(zip(cols, row)) for row in be.fetchall(
-            f"SELECT {sel} FROM {quote(table)} {alias} {rest}", list(params))]
-
-
-def _sort_key(value) -> tuple:
-    """A total order over mixed values: None first, then by type name, then by value."""
-    if value is None:
-        return (0, "", 0)
-    if isinstance(value, float) and math.isnan(value):
-        return (1, "nan", 0)
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return (2, "number", value)
-    return (3, type(value).__name__, value)
-
-
 class _Builder:
-    def __init__(self, rows: _Rows):
+    def __init__(self, rows: Rows):
         self.rows = rows
         self.doc = ProvDocument()
         self.dnn = self.doc.add_namespace("dnnprov", DNNPROV_URI)
@@ -474,7 +405,7 @@ def document(be, run_id: str | None = None, dataflow: str | None = None) -> Prov
 
     Records carry W3C ML Schema types next to the dnnprov: ones (see ``mls.py``)."""
     from .mls import add_mls_types
-    return add_mls_types(_Builder(_Rows(be, run_id, dataflow)).build())
+    return add_mls_types(_Builder(Rows(be, run_id, dataflow)).build())
 
 
 __all__ = ["DNNPROV_URI", "KERASPROV_URI", "document"]
