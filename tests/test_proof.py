@@ -289,3 +289,35 @@ def test_wide_run_verifies_and_an_extra_value_edit_is_named(tmp_path):
     assert out.returncode == 1
     assert "ds_otrainingmodel (epochs), epoch 1: m299 in the store (42) differs from the " \
            "signed value (299.5)" in out.stdout
+
+
+LATE = '''
+import numpy as np, keras, kerasprov
+x = np.random.default_rng(0).normal(size=(48, 4)).astype("float32")
+y = (x[:, :1] > 0).astype("float32")
+with kerasprov.transformation("Filter", inputs={"filter_name": "gray-scale"}) as t:
+    x = x * 0.5
+    t.output(n=len(x))
+m = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1, activation="sigmoid")])
+m.compile(optimizer="sgd", loss="binary_crossentropy")
+m.provenance(dataflow_tag="late", attest=True)   # signing asked after the transformation
+m.fit(x, y, epochs=2, verbose=0)
+'''
+
+
+def test_signing_asked_after_a_transformation_signs_it_too(tmp_path):
+    """``provenance(attest=True)`` after a transformation: its rows were journaled before the
+    signer was installed, and are still among the signed facts."""
+    store = tmp_path / "store"
+    env = env_for(store, tmp_path / "k.pem")
+    env.pop("KERASPROV_ATTEST", None)  # only the script's own attest=True asks for it
+    (tmp_path / "late.py").write_text(LATE)
+    done = subprocess.run([sys.executable, "late.py"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    rid = only_run(store)
+    out = _verify(store, rid, env)
+    assert out.returncode == 0, out.stdout + out.stderr
+    _edit(store, "UPDATE ds_ifilter SET filter_name = 'none' WHERE run_id = ?", [rid])
+    out = _verify(store, rid, env)
+    assert out.returncode == 1 and "filter_name" in out.stdout, out.stdout

@@ -22,7 +22,7 @@ import weakref
 
 from .. import config
 from ..errors import warn_once
-from ..outbox import delivery
+from ..outbox import codec, delivery
 from ..outbox.writer import Outbox
 from . import distributed, extract, preempt
 
@@ -137,7 +137,7 @@ class Run:
             return
         with _lock:
             if box.observe is None:
-                box.observe = signer.Observer()
+                box.observe = signer.Observer(earlier=lambda run: _journaled(box, run))
         self.attest = True
 
     def _start(self) -> None:
@@ -236,6 +236,23 @@ def terminate(signum: int) -> None:
     for box in [*_retired, _outbox]:
         if box is not None:
             box.flush(preempt.FLUSH_S)
+
+
+def _journaled(box: Outbox, run: str) -> list[dict]:
+    """The events of ``run`` already in its journal segment (read on the writer thread, which
+    alone writes it)."""
+    seg = box.segments.get(run)
+    if seg is None or seg.fh is None:
+        return []
+    seg.fh.flush()
+    events = []
+    with open(seg.path, "rb") as f:
+        for line in f:
+            try:
+                events.append(codec.decode(line))
+            except Exception:  # an end mark or a torn line: not an event
+                continue
+    return events
 
 
 def _env_payload() -> dict:

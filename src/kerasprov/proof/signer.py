@@ -35,7 +35,13 @@ class _RunState:
 class Observer:
     """Collects facts per run and signs when asked (see the module docstring)."""
 
-    def __init__(self):
+    def __init__(self, earlier=None):
+        """Args:
+            earlier: ``earlier(run_id)`` -> the events of that run already in its journal
+                (a run that asks to be signed after it began, e.g. ``provenance(attest=True)``
+                after a transformation: its first events were written before this hook).
+        """
+        self.earlier = earlier
         self.runs: dict[str, _RunState] = defaultdict(_RunState)
         self.signer = None
         self.cpu_s = 0.0  # writer CPU time spent signing (benchmarks)
@@ -52,6 +58,10 @@ class Observer:
     def _observe(self, event: dict) -> list[dict]:
         reserved = event.pop("attest_seq", None)
         run, seq = event.get("run"), event.get("seq")
+        if run not in self.runs and seq and self.earlier is not None:
+            for old in self.earlier(run):  # what was journaled before signing was asked
+                if isinstance(old.get("seq"), int) and old["seq"] < seq:
+                    self._observe(old)
         st = self.runs[run]
         if seq in st.seen:  # written again after a failed write: the same answer
             return [st.made[seq]] if seq in st.made else []
