@@ -38,6 +38,7 @@ def lineage_context(request: Request, entity: str | None, direction: str = "up")
         if r.get("relation") == "generated" and r.get("epoch") is not None:
             epochs.setdefault(r["dst"], r["epoch"])
     inputs = ask(request, "task_inputs", [n["id"][5:] for n in nodes if n["kind"] == "task"])
+    labels = ask(request, "run_labels", sorted(r for r in runs if r)) if runs else {}
     for n in nodes:
         key = n["id"].split(":", 1)[1]
         n["title"] = n["id"]
@@ -46,7 +47,10 @@ def lineage_context(request: Request, entity: str | None, direction: str = "up")
             run = run or ""
             # the transformation once, the run id once (the query's label repeats the run)
             n["label"] = tr or n["label"].split(" (", 1)[0]
-            n["sub"], n["href"] = run, f"/runs/{quote(run, safe='')}" if run else ""
+            # the run once, by the name people read (its id in the tooltip)
+            n["sub"], n["href"] = labels.get(run) or run, \
+                f"/runs/{quote(run, safe='')}" if run else ""
+            n["title"] = f"{n['id']} (run {run})" if run else n["id"]
             n["values"] = [[k, _short(v)] for k, v in inputs.get(key, {}).items()]
         else:
             sha = None if key.startswith("path:") else key
@@ -70,7 +74,8 @@ def lineage_context(request: Request, entity: str | None, direction: str = "up")
                               r.get("epoch") or 0))
     return {"title": f"Lineage of {lin.entity}", "entity": lin.entity, "kind": lin.kind,
             "direction": direction, "note": lin.note, "sql": lin.sql, "rows": table,
-            "runs": sorted(r for r in runs if r), "nodes": nodes, "edges": edges}
+            "runs": [{"run_id": r, "label": labels.get(r) or r} for r in sorted(
+                r for r in runs if r)], "nodes": nodes, "edges": edges}
 
 
 def _short(v) -> str:
