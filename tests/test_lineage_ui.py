@@ -39,6 +39,9 @@ def test_compare_page_says_what_differs_first(site, page):
     first = section.locator("tr.diff-row").first
     cells = first.locator("th, td").all_inner_texts()
     assert cells[:4] == ["transformation", "Filter.filter_name", "none", "gray"]
+    heads = section.locator("thead th").all_inner_texts()  # each run by its name, then id
+    assert "filter_name=none" in heads[2] and none in heads[2], heads
+    assert "filter_name=gray" in heads[3] and gray in heads[3], heads
     # It sits above the hyperparameter table.
     headings = page.locator("main h2").all_inner_texts()
     assert headings[0].startswith("What differs")
