@@ -88,7 +88,7 @@ HOLD = textwrap.dedent("""
 def test_store_locked_by_another_process_for_the_whole_training(tmp_path):
     import kerasprov
     store = tmp_path / "store"
-    kerasprov.open_store(str(store)).runs()  # create the database file
+    kerasprov.open_store(str(store), create=True).runs()  # create the database file
     holder = subprocess.Popen([sys.executable, "-c", HOLD, str(store / "provenance.duckdb")],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
