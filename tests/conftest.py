@@ -73,6 +73,17 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.slow)
 
 
+@pytest.fixture(autouse=True)
+def _own_configuration():
+    """What a test gives ``kerasprov.configure`` (store, outbox, attest...) ends with it: a
+    later test in the same process never inherits another test's outbox."""
+    from kerasprov import config
+    saved = dict(config._settings)
+    yield
+    config._settings.clear()
+    config._settings.update(saved)
+
+
 @pytest.fixture
 def store_dir(tmp_path, monkeypatch):
     """A fresh embedded store directory, configured for this process and for children."""
