@@ -87,6 +87,7 @@ class Run:
         self._seq = itertools.count()  # next() is atomic: a signal handler may emit too
         self.outbox = get_outbox()
         self.open_tasks: list[str] = []  # ended as the run ends when SIGTERM stops it
+        self._ended_tasks: set[str] = set()
         self.ended = False
         self.trained = False
         self.training_task: str | None = None
@@ -169,9 +170,11 @@ class Run:
 
     def task_end(self, task: str, status: str = "finished", error: str | None = None,
                  close: bool = False) -> None:
-        if task not in self.open_tasks:
+        if task in self._ended_tasks:
             return  # ended already (the run was terminated by SIGTERM)
-        self.open_tasks.remove(task)
+        self._ended_tasks.add(task)
+        if task in self.open_tasks:  # (a tuner's Trial task is started by its own emit)
+            self.open_tasks.remove(task)
         if not self.open_tasks:
             _busy.discard(self)
         self.emit("task_end", task=task, status=status, error=error, end=time.time(),
