@@ -116,7 +116,7 @@ def test_direct_postgres_crashes_a_killed_run_and_keeps_a_slow_one(lease, pg_url
                                                                    tmp_path, monkeypatch):
     import kerasprov
     monkeypatch.setenv("KERASPROV_OUTBOX", str(tmp_path / "reader-outbox"))
-    store = kerasprov.open_store(pg_url)
+    store = kerasprov.open_store(pg_url, create=True)  # before any trainer
 
     def rows_of(query):
         df = store.sql(query)
