@@ -175,8 +175,12 @@ def test_runs_page_plots_chosen_runs_and_a_hyperparameter(site, page):
         .dataset.runs.split(',').sort().join(',') === {','.join(sorted([none, gray]))!r}""")
     curves = page.evaluate("""() => document.getElementById('chart-runs-curves').data
         .map(t => ({name: t.name, n: t.x.length}))""")
-    assert sorted((c["name"].split()[0], c["n"]) for c in curves) == sorted(
-        [(none, 4), (none, 4), (gray, 5), (gray, 5)])  # train and validation of each
+    # legends name each run by its label (what people read), not its id
+    assert all(none not in c["name"] and gray not in c["name"] for c in curves), curves
+    which = [("none" if "filter_name=none" in c["name"] else
+              "gray" if "filter_name=gray" in c["name"] else c["name"], c["n"]) for c in curves]
+    assert sorted(which) == sorted(
+        [("none", 4), ("none", 4), ("gray", 5), ("gray", 5)])  # train and validation of each
     drawn = {c["id"]: c for c in wait_drawn(page)}
     assert drawn["chart-runs-curves"]["lines"] == 4
     # a hyperparameter against a metric: one point per run
