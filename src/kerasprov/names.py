@@ -9,6 +9,15 @@ from __future__ import annotations
 import re
 
 TRAINING, ADAPTATION, TESTING = "TrainingModel", "Adaptation", "TestingModel"
+PREDICTION = "Prediction"
+#: The transformations kerasprov records by itself (DNNProv-Df's, plus predict); every other
+#: transformation of a dataflow is the user's (a Filter, a LoadData...). The one definition.
+BUILT_IN = frozenset({TRAINING, ADAPTATION, TESTING, PREDICTION})
+
+
+def is_built_in(transformation: object) -> bool:
+    """Whether a transformation tag is one of kerasprov's own (any case: stores fold it)."""
+    return str(transformation).lower() in {t.lower() for t in BUILT_IN}
 #: What a run's status can be (the CLI's --status choices, the runs page's filter).
 RUN_STATUSES = ("running", "finished", "failed", "interrupted", "terminated", "crashed")
 

@@ -15,7 +15,7 @@ import threading
 import time
 
 from ..errors import warn_once
-from ..names import TESTING
+from ..names import PREDICTION, TESTING
 from . import extract, files, loaded, session, state
 from .options import ProvenanceConfig
 from .state import LAST_FIT_ATTR, STATE_ATTR
@@ -352,7 +352,7 @@ def _predict(self, *args, **kwargs):
     try:
         st = _state(self, kwargs.get("callbacks"))
         run = _run_for(self, st)
-        task = run.task_start("Prediction", inputs=["otrainingmodel"], outputs=["oprediction"],
+        task = run.task_start(PREDICTION, inputs=["otrainingmodel"], outputs=["oprediction"],
                               informed_by=run.training_task)
         loaded.used_by(self, run, task)
         t0 = time.perf_counter()
@@ -366,7 +366,7 @@ def _predict(self, *args, **kwargs):
         raise
     try:
         shape = getattr(result, "shape", None)
-        run.rows(task, "Prediction", "oprediction", [{
+        run.rows(task, PREDICTION, "oprediction", [{
             "timestamp": time.time(), "elapsed_time": time.perf_counter() - t0,
             "samples": int(shape[0]) if shape else None,
             "output_shape": str(tuple(shape)) if shape is not None else None}],

@@ -15,10 +15,11 @@ import hashlib
 import json
 import math
 
+from ..names import BUILT_IN
 from .facts import SET_NAMES
 from .keys import CannotVerify
 
-_BUILTIN_TASKS = {"TrainingModel", "Adaptation", "TestingModel", "Prediction"}
+_BUILTIN_TASKS = BUILT_IN
 _QUIET = {"run_id", "dataflow_tag", "timestamp", "elapsed_time", "trainingmodel_task_id",
           "testingmodel_task_id", "adaptation_task_id", "config"}
 

@@ -15,10 +15,9 @@ from __future__ import annotations
 import pandas as pd
 
 from ..errors import BadRequest, NotFound
+from ..names import is_built_in
 from ..store.schema import quote, set_table, task_column
 from .reads import check_run
-
-_BUILTIN_TRANSFORMATIONS = {"trainingmodel", "adaptation", "testingmodel", "prediction"}
 
 
 def _columns(be, set_tag: str) -> list[str]:
@@ -94,7 +93,7 @@ def transformation_impact(store, transformation: str = "Filter", parameter: str 
                 "SELECT transformation_tag FROM data_transformation_io"
                 + (" WHERE dataflow_tag = ?" if dataflow else ""),
                 [dataflow] if dataflow else [])
-                if r[0].lower() not in _BUILTIN_TRANSFORMATIONS})
+                if not is_built_in(r[0])})
             scope = f" in dataflow {dataflow!r}" if dataflow else ""
             raise NotFound(f"no transformation {transformation!r}{scope}; user "
                            f"transformations: {', '.join(known) or '(none)'}")

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 
+from ..names import is_built_in
 from ..store.schema import quote, set_table, task_column
 from .diff import differences
-from .diff_records import BUILTIN
 from .labels import run_labels
 from .overview import run_columns
 from .reads import check_run, run_sections
@@ -70,7 +70,7 @@ def run_details(be, run_id: str, spec: str) -> dict:
     transformations = []
     for task in sections["tasks"]:
         tr = task["transformation_tag"]
-        if tr in BUILTIN:
+        if is_built_in(tr):
             continue
         sets = []
         for t, set_tag, role in io:

@@ -14,12 +14,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ..errors import BadRequest, NotFound
-from ..names import ADAPTATION, TESTING, TRAINING
+from ..names import BUILT_IN
 from ..store.schema import quote, set_table, task_column
 from .records import json_value
 
 #: Transformations kerasprov itself runs; every other one is the user's.
-BUILTIN = {TRAINING, ADAPTATION, TESTING, "Prediction"}
+BUILTIN = BUILT_IN  # names.py holds the one definition
 #: Sets whose rows describe the fit itself (read by name, not as user transformations).
 FIT_SETS = ("itrainingmodel", "itrainingconfig", "ilayers", "itrainingdata", "itestingdata",
             "otrainingmodel", "oadaptation", "otestingmodel")

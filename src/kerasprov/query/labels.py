@@ -16,12 +16,12 @@ from collections.abc import Iterable
 
 from .. import config
 from ..errors import BadRequest, NotFound
-from ..names import ADAPTATION, LATEST, RUN_STATUSES, TESTING, TRAINING
+from ..names import BUILT_IN, LATEST, RUN_STATUSES
 from ..store.schema import quote, set_table, task_column
 from ..store.views import NOT_A_SEARCH
 
 #: Transformations kerasprov runs itself; the others are the user's.
-_BUILTIN = (TRAINING, ADAPTATION, TESTING, "Prediction")
+_BUILTIN = tuple(sorted(BUILT_IN))
 SEP = " · "
 INPUT, HYPERPARAMETER = "input", "hyperparameter"
 #: Varying facts a label shows at most, and characters of a value.
