@@ -162,10 +162,17 @@ def _stop_main(args) -> None:
                 print(f"ENDED {epoch - 1}", flush=True)  # its row is queued, maybe not written
             if where == "begin" and epoch == at:
                 stop()
-            time.sleep(args.pause)  # an epoch of some length: the writer's time to write
+            if where != "batchsave":  # there the pause is after the mid-epoch save
+                time.sleep(args.pause)  # an epoch of some length: the writer's time to write
 
         def on_train_batch_end(self, batch, logs=None):
             if where == "batch" and Probe.epoch == at and batch == 1:
+                stop()
+
+        def on_train_batch_begin(self, batch, logs=None):
+            # ModelCheckpoint(save_freq=2) saved after batch 1; nothing ends the epoch yet
+            if where == "batchsave" and Probe.epoch == at and batch == 3:
+                time.sleep(args.pause)
                 stop()
 
         def on_epoch_end(self, epoch, logs=None):
@@ -173,7 +180,10 @@ def _stop_main(args) -> None:
                 stop()
 
     callbacks = [Stopper()]
-    if args.checkpoint:
+    if args.checkpoint and where == "batchsave":  # one file, saved every 2 batches
+        callbacks.append(keras.callbacks.ModelCheckpoint(
+            os.path.join(args.checkpoint, "ckpt-batch.keras"), save_freq=2))
+    elif args.checkpoint:
         callbacks.append(keras.callbacks.ModelCheckpoint(
             os.path.join(args.checkpoint, "ckpt-{epoch:02d}.keras")))
     print(f"PID {os.getpid()}", flush=True)

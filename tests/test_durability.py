@@ -72,6 +72,27 @@ def test_sigkill_from_a_callback_keeps_every_finished_epoch(tmp_path, point):
         assert files["sha256"].str.len().tolist() == [64] * len(epochs)
 
 
+def test_a_checkpoint_saved_inside_an_epoch_is_on_disk_at_once(tmp_path):
+    """A save every N batches wakes the writer itself (one saved at an epoch's end goes
+    with that epoch's row): killed ``PAUSE`` s after a mid-epoch save and before the next,
+    the run still has that version, with the sha256 of the bytes on disk."""
+    import hashlib
+
+    store, ckpt = tmp_path / "store", tmp_path / "ckpt"
+    ckpt.mkdir()
+    res = _run_child(stop_cmd("midsave", 30, "batchsave:2", "KILL", PAUSE,
+                              ("--checkpoint", str(ckpt))), store)
+    assert res.returncode == -signal.SIGKILL, res.stderr
+    run, epochs = _epochs(store)
+    assert epochs == [0, 1] and run["status"] == "crashed"
+    files = kerasprov.open_store(str(store)).sql(
+        "SELECT epoch, sha256 FROM file WHERE kind = 'checkpoint' ORDER BY epoch, sha256")
+    on_disk = hashlib.sha256((ckpt / "ckpt-batch.keras").read_bytes()).hexdigest()
+    # Two saves per epoch (after batches 1 and 3); epoch 2 had saved once, after batch 1.
+    assert files["epoch"].tolist().count(2) == 1, files
+    assert files[files["epoch"] == 2]["sha256"].tolist() == [on_disk]
+
+
 def test_sigkill_from_another_process_keeps_every_finished_epoch(tmp_path):
     store = tmp_path / "store"
     child = subprocess.Popen(stop_cmd("outside", 200, "never", "KILL", 2 * PAUSE),

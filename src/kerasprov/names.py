@@ -18,6 +18,9 @@ BUILT_IN = frozenset({TRAINING, ADAPTATION, TESTING, PREDICTION})
 def is_built_in(transformation: object) -> bool:
     """Whether a transformation tag is one of kerasprov's own (any case: stores fold it)."""
     return str(transformation).lower() in {t.lower() for t in BUILT_IN}
+#: The roles of a file in a run (``file.role``): read by it, or written by it.
+USED, GENERATED = "used", "generated"
+
 #: What a run's status can be (the CLI's --status choices, the runs page's filter).
 RUN_STATUSES = ("running", "finished", "failed", "interrupted", "terminated", "crashed")
 

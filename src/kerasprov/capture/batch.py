@@ -51,13 +51,11 @@ class BatchCapture(keras.callbacks.Callback):
         if not buffer:
             return
         cap = self.capture
-        t0 = time.perf_counter()
         try:
             cap.run.rows(cap.task, TRAINING, BATCH_SET, lambda: _rows(buffer))
         except Exception:  # noqa: BLE001 - capture never breaks training
             from ..errors import warn_once
             warn_once("batch", "per-batch provenance capture failed; training goes on")
-        cap.hook_s += time.perf_counter() - t0
 
 
 def _rows(buffer: list) -> list[dict]:

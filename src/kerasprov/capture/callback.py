@@ -20,14 +20,7 @@ from . import extract, files, state
 from .batch import BATCH_SET
 from .lrwatch import LRWatch
 from .options import ProvenanceConfig
-from .values import jsonable, run_status, same_float, short_float
-
-
-def _on_repr(name):
-    def report(value):
-        warn_once(f"repr:{name}", f"value of {name!r} is a {type(value).__name__}; "
-                                  "it is stored as its repr() text")
-    return report
+from .values import jsonable, repr_warning, run_status, same_float, short_float
 
 
 class FitCapture:
@@ -48,6 +41,9 @@ class FitCapture:
                                    informed_by=previous[1] if previous else None)
         run.training_task = self.task
         self.epoch: int | None = None
+        # Between the head's on_epoch_end and the epoch's row: a checkpoint saved now goes
+        # with the row, which wakes the writer (patch._saved).
+        self.closing = False
         try:
             files.fit_started(self)
         except Exception as exc:
@@ -64,7 +60,6 @@ class FitCapture:
         self.sched: str | None = None
         self.watch: LRWatch | None = None
         self.t_epoch = 0.0
-        self.hook_s = 0.0  # time spent in our hooks on the training thread (benchmarks)
         self.began = False
 
     # -- train begin: the inputs of TrainingModel -------------------------------------------
@@ -91,7 +86,7 @@ class FitCapture:
         model, run = self.model, self.run
         hyps = extract.paper_hyperparameters(model, self.fit_args, self.cfg.hyps, opts)
         for name, value in self.cfg.hyperparameters.items():
-            hyps[str(name)] = jsonable(value, _on_repr(str(name)))
+            hyps[str(name)] = jsonable(value, repr_warning(str(name)))
         run.rows(self.task, TRAINING, "itrainingmodel", [hyps])
         config = extract.training_config(model, self.fit_args, opts)
         config["continues_run"] = self.previous[0] if self.previous else None
@@ -164,23 +159,15 @@ class FitCapture:
         self.settle_lr(epoch, self.sched or "unknown", read=self.sched is not None)
 
     def epoch_end(self, epoch, logs):
+        """The epoch's row: the least work here (the logs copied, one event queued); the
+        row itself is built on the writer thread (``epoch_row``)."""
+        elapsed = time.perf_counter() - self.t_epoch
         if self.unsettled is not None:
             self.settle_optimizers()
-        t0 = time.perf_counter()
-        row = {"epoch": int(epoch), "timestamp": time.time(),
-               "elapsed_time": t0 - self.t_epoch}
-        for key, value in (logs or {}).items():
-            key = str(key)
-            if key in row:  # a metric may not replace a column that kerasprov fills itself
-                warn_once(f"reserved:{key}", f"metric {key!r} is not stored: {key!r} is the "
-                                             "name of a column kerasprov fills itself")
-            elif key != "learning_rate":
-                # Keras hands Python floats: taken as they are here (jsonable for the rest),
-                # written as their shortest float32 decimal by the writer thread.
-                row[key] = value if type(value) is float else jsonable(value, _on_repr(key))
-        row["learning_rate"] = self._epoch_rate()
-        self.run.rows(self.task, TRAINING, "otrainingmodel", lambda: [_shortest(row)],
-                      sync=True)
+        lr = self.epoch_lr if len(self.opts) < 2 else self._epoch_rate()
+        # Keras's logs dict may be changed after this hook: a shallow copy (its values are
+        # Python floats, or objects that jsonable reads on the writer).
+        self.run.epoch_row(self.task, epoch, elapsed, dict(logs) if logs else None, lr)
 
     def finish(self, error: BaseException | None = None):
         run = self.run
@@ -211,12 +198,6 @@ def _own_train_step(model) -> bool:
                                                                    None)
 
 
-def _shortest(row: dict) -> dict:
-    """Float32 metrics as the shortest decimal of their float32 (0.001, not
-    0.0010000000474974513); other floats (times) are kept as they are."""
-    return {k: short_float(v) if type(v) is float else v for k, v in row.items()}
-
-
 _BATCH_HOOKS = ("on_batch_begin", "on_batch_end", "on_train_batch_begin", "on_train_batch_end",
                 "on_test_batch_begin", "on_test_batch_end", "on_predict_batch_begin",
                 "on_predict_batch_end")
@@ -235,23 +216,19 @@ def quiet_batch_hooks(callback: keras.callbacks.Callback) -> None:
             callback.__dict__[name] = _NOOP
 
 
-class _Timed(keras.callbacks.Callback):
+class _Hooks(keras.callbacks.Callback):
+    """Our hooks call their ``FitCapture`` directly, with no clock or wrapper around the
+    call: they run on the training thread at every epoch (``benchmarks/overhead.py`` times
+    them from outside). A failure is one warning; training goes on."""
+
     capture: FitCapture | None = None
 
-    def _timed(self, fn, *args):
-        cap = self.capture
-        if cap is None:
-            return
-        t0 = time.perf_counter()
-        try:
-            fn(cap, *args)
-        except Exception as exc:
-            warn_once(f"hook:{type(self).__name__}",
-                      f"provenance capture failed ({exc!r}); training goes on")
-        cap.hook_s += time.perf_counter() - t0
+    def _failed(self, exc: Exception) -> None:
+        warn_once(f"hook:{type(self).__name__}",
+                  f"provenance capture failed ({exc!r}); training goes on")
 
 
-class ProvenanceCallback(_Timed):
+class ProvenanceCallback(_Hooks):
     """Captures provenance of the fit it is passed to.
 
     The explicit form of ``model.provenance(...)``: same options, for scripts that prefer
@@ -290,21 +267,44 @@ class ProvenanceCallback(_Timed):
             self.capture = state.start_fit(self.model, self.config, {
                 "epochs": self.params.get("epochs")})
             self._standalone = True
-        self._timed(FitCapture.train_begin)
+        try:
+            self.capture.train_begin()
+        except Exception as exc:
+            self._failed(exc)
 
     def on_epoch_begin(self, epoch, logs=None):
-        self._timed(FitCapture.epoch_begin, epoch)
-        if self._standalone:
-            self._timed(_tail_begin, epoch)
+        cap = self.capture
+        if cap is None:
+            return
+        try:
+            cap.epoch_begin(epoch)
+            if self._standalone:
+                _tail_begin(cap, epoch)
+        except Exception as exc:
+            self._failed(exc)
 
     def on_epoch_end(self, epoch, logs=None):
-        if self._standalone:
-            self._timed(_tail_end, epoch, logs)
+        cap = self.capture
+        if cap is None:
+            return
+        if not self._standalone:
+            cap.closing = True  # the Tail writes the row after the user's callbacks
+            return
+        try:
+            _tail_end(cap, epoch, logs)
+        except Exception as exc:
+            self._failed(exc)
 
     def on_train_end(self, logs=None):
         if self._standalone and self.capture is not None:
             self.capture.finish()
             self.capture = None
+
+
+def wire_head(head: ProvenanceCallback, cap: FitCapture) -> None:
+    """``head`` opens the patched fit's callbacks; the ``Tail`` closes each epoch."""
+    head.capture = cap
+    head._standalone = False
 
 
 def _tail_begin(cap: FitCapture, epoch):
@@ -314,11 +314,12 @@ def _tail_begin(cap: FitCapture, epoch):
 
 def _tail_end(cap: FitCapture, epoch, logs):
     cap.epoch_end(epoch, logs)
+    cap.closing = False
     # A change made at the end of an epoch takes effect in the next one.
     cap.settle_lr(epoch + 1, "unknown")
 
 
-class Tail(_Timed):
+class Tail(_Hooks):
     """Runs after every user callback: the learning rate in effect, and the epoch's row."""
 
     def __init__(self, capture: FitCapture):
@@ -327,10 +328,16 @@ class Tail(_Timed):
         quiet_batch_hooks(self)
 
     def on_epoch_begin(self, epoch, logs=None):
-        self._timed(_tail_begin, epoch)
+        try:
+            _tail_begin(self.capture, epoch)
+        except Exception as exc:
+            self._failed(exc)
 
     def on_epoch_end(self, epoch, logs=None):
-        self._timed(_tail_end, epoch, logs)
+        try:
+            _tail_end(self.capture, epoch, logs)
+        except Exception as exc:
+            self._failed(exc)
 
 
 class TestCapture(keras.callbacks.Callback):

@@ -42,6 +42,7 @@ from pathlib import Path
 
 from ..digest import NotHashed, dir_sha256, file_kind, file_sha256
 from ..errors import warn_once
+from ..names import GENERATED, USED
 from .hashworker import background, hash_bounds
 from .state import STATE_ATTR
 from .values import describe_array, is_array  # noqa: F401 (callers use files.*)
@@ -49,7 +50,6 @@ from .values import describe_array, is_array  # noqa: F401 (callers use files.*)
 FULL_HASH_LIMIT = 64 << 20
 SAMPLE_BYTES = 16 << 20
 
-USED, GENERATED = "used", "generated"
 
 _active: list = []  # FitCaptures whose fit is running (any thread)
 _active_lock = threading.Lock()

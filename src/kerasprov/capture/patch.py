@@ -177,8 +177,7 @@ def _wrap_callbacks(callbacks, cap):
         head.config = cap.cfg
         head._standalone = False
         cb_mod.quiet_batch_hooks(head)
-    head.capture = cap
-    head._standalone = False
+    cb_mod.wire_head(head, cap)
     wired = [head, *user]  # learning-rate changes are noted as they happen (lrwatch.py)
     if cap.cfg.batch_every:  # only then is a batch hook overridden (see batch.py)
         from .batch import BatchCapture
@@ -325,16 +324,17 @@ def _saver(name: str):
 def _saved(model, filepath, kind: str) -> None:
     """A save during a fit (a checkpoint, on the training thread): the path and a stat
     here, everything else later. The stat marks the version just written; the writer
-    hands the hash to the hash thread when it takes the event (at once: a file wakes it),
-    and a version overwritten before that keeps its size and no sha256."""
+    hands the hash to the hash thread when it takes the event, and a version overwritten
+    before that keeps its size and no sha256. A save at an epoch's end (``closing``, set by
+    the head callback) goes with the epoch's row, which wakes the writer microseconds
+    later; a save inside the epoch (every N batches) wakes it itself."""
     cap = files.active_fit(model) if isinstance(filepath, (str, os.PathLike)) else None
     if cap is None:
         files.model_saved(model, filepath, kind)  # outside a fit, or not a path
         return
     path = os.path.abspath(filepath)
-    files.emit_file(cap.run, cap.task, path, files.GENERATED, kind="checkpoint",
-                    epoch=cap.epoch, lazy=functools.partial(_hash_later, path,
-                                                            files._mark(path)))
+    cap.run.checkpoint(cap.task, path, cap.epoch, functools.partial(
+        _hash_later, path, files._mark(path)), follows=cap.closing)
 
 
 def _hash_later(path: str, mark) -> dict:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import atexit
 import concurrent.futures.thread  # noqa: F401 - its exit hook is registered before ours
+import functools
 import itertools
 import os
 import re
@@ -22,9 +23,10 @@ import weakref
 
 from .. import config
 from ..errors import warn_once
+from ..names import GENERATED, TRAINING
 from ..outbox import codec, delivery
 from ..outbox.writer import Outbox
-from . import distributed, extract, preempt
+from . import distributed, extract, preempt, values
 
 # Reentrant: the SIGTERM handler runs on the main thread between two bytecodes, maybe
 # while that thread holds this lock.
@@ -188,6 +190,32 @@ class Run:
             self.emit("rows", sync=sync, rows=[], lazy=lambda: {"rows": rows()}, **payload)
         else:
             self.emit("rows", sync=sync, rows=rows, **payload)
+
+    def epoch_row(self, task: str, epoch, elapsed: float, logs: dict | None, lr) -> None:
+        """One epoch's ``otrainingmodel`` row: queued here as the values the epoch ended
+        with, built on the writer thread (``callback.epoch_row``); the event wakes the
+        writer, which writes and fsyncs it at once (group commit)."""
+        if self.muted:
+            return
+        ts = time.time()
+        self.outbox.put({"v": 1, "run": self.id, "seq": next(self._seq), "type": "rows",
+                         "ts": ts, "task": task, "transformation": TRAINING,
+                         "set": "otrainingmodel", "links": {}, "rows": [],
+                         "lazy": functools.partial(values.epoch_row, epoch, ts, elapsed, logs, lr)},
+                        sync=True)
+
+    def checkpoint(self, task: str, path: str, epoch: int | None, lazy,
+                   follows: bool = False) -> None:
+        """A file the fit saved (``path`` absolute; ``lazy`` gives its size and sha256 on
+        the writer): ``files.emit_file``'s event, with the least work on the training
+        thread. ``follows``: the epoch's row comes next and wakes the writer."""
+        if self.muted:
+            return
+        ts = time.time()
+        self.outbox.put({"v": 1, "run": self.id, "seq": next(self._seq), "type": "file",
+                         "ts": ts, "task": task, "path": path, "role": GENERATED,
+                         "kind": "checkpoint", "epoch": epoch, "time": ts, "lazy": lazy},
+                        close=self.ended, follows=follows)
 
     def end(self, status: str = "finished", error: str | None = None) -> None:
         if self.ended:

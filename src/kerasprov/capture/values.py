@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from ..errors import warn_once
+
 MAX_TEXT = 100_000
 MAX_ITEMS = 10_000
 
@@ -131,3 +133,31 @@ def is_array(value) -> bool:
 def describe_array(value) -> str:
     shape = tuple(int(d) if d is not None else None for d in value.shape)
     return f"<{type(value).__name__} shape={shape} dtype={getattr(value, 'dtype', 'mixed')}>"
+
+
+def epoch_row(epoch, ts: float, elapsed: float, logs: dict | None, lr) -> dict:
+    """Writer thread: the ``otrainingmodel`` row of one epoch from what its end handed over
+    (``Run.epoch_row``), as the event's part that is computed late.
+
+    Float32 metrics are written as the shortest decimal of their float32 (0.001, not
+    0.0010000000474974513); the times are kept as they are.
+    """
+    row = {"epoch": int(epoch), "timestamp": ts, "elapsed_time": elapsed}
+    for key, value in (logs or {}).items():
+        key = str(key)
+        if key in row:  # a metric may not replace a column that kerasprov fills itself
+            warn_once(f"reserved:{key}", f"metric {key!r} is not stored: {key!r} is the "
+                                         "name of a column kerasprov fills itself")
+        elif key != "learning_rate":
+            row[key] = short_float(value) if type(value) is float \
+                else jsonable(value, repr_warning(key))
+    row["learning_rate"] = short_float(lr) if type(lr) is float else lr
+    return {"rows": [row]}
+
+
+def repr_warning(name: str):
+    """``jsonable``'s ``on_repr`` for the value named ``name``: one warning per name."""
+    def report(value):
+        warn_once(f"repr:{name}", f"value of {name!r} is a {type(value).__name__}; "
+                                  "it is stored as its repr() text")
+    return report

@@ -162,17 +162,22 @@ class Outbox:
         _live.add(self)
 
     # -- training thread ------------------------------------------------------------------
-    def put(self, event: dict, sync: bool = False, close: bool = False) -> None:
+    def put(self, event: dict, sync: bool = False, close: bool = False,
+            follows: bool = False) -> None:
         """Queue one event. Never blocks; if the queue is full the event is counted lost.
 
         Args:
             sync: the event ends an epoch: wake the writer to write and fsync it now.
             close: the run's last event: its segment is closed with the end mark.
+            follows: an event that wakes the writer follows at once (a checkpoint saved
+                at an epoch's end, before the epoch's row): this one goes in its group.
         """
         if len(self._items) >= QUEUE_LIMIT:
             self.dropped += 1
             return
         self._items.append((event, sync, close))
+        if follows and not self._asleep:
+            return
         if sync or close or event.get("type") in WAKING:
             self._urgent = True
             self._asleep = False
