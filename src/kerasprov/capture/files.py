@@ -297,10 +297,12 @@ def fit_finished(cap) -> None:
 
 def active_fit(model=None):
     """The innermost running fit (of ``model``, when given)."""
-    with _active_lock:
-        for cap in reversed(_active):
-            if model is None or cap.model is model:
-                return cap
+    # No lock: called by the save wrapper on the training thread. A list's append and
+    # remove are atomic, and a reversed iterator survives them (a fit that starts or ends
+    # on another thread at this moment is seen or not, as with a lock).
+    for cap in reversed(_active):
+        if model is None or cap.model is model:
+            return cap
     return None
 
 

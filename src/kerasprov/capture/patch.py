@@ -332,7 +332,10 @@ def _saved(model, filepath, kind: str) -> None:
     if cap is None:
         files.model_saved(model, filepath, kind)  # outside a fit, or not a path
         return
-    path = os.path.abspath(filepath)
+    path = filepath
+    if type(path) is not str or path[:1] != "/" or "/." in path or "//" in path \
+            or path[-1:] == "/":
+        path = os.path.abspath(path)  # else it is absolute and normal already
     cap.run.checkpoint(cap.task, path, cap.epoch, functools.partial(
         _hash_later, path, files._mark(path)), follows=cap.closing)
 
