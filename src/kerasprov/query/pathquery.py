@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -291,7 +292,8 @@ def _order_by(n_columns: int, distinct: bool) -> str:
     keys = [f"{i} NULLS LAST" for i in range(1, n_columns + 1)]
     if not distinct:  # a run id is never NULL
         keys[:0] = ['"execution"."start_time" NULLS LAST', '"execution"."run_id"']
-    return "ORDER BY " + ", ".join(keys)
+    text = "ORDER BY " + ", ".join(k.replace(" ", "\0") for k in keys)  # \0: no break
+    return textwrap.fill(text, 88, subsequent_indent="  ").replace("\0", " ")
 
 
 def build(be, dataflow: str, source: str | Iterable[str], target: str | Iterable[str],
