@@ -50,12 +50,17 @@ def _extra_calls(runs: dict[str, str]) -> dict[str, tuple[tuple, dict]]:
         "lineage": ((gray,), {"direction": "down"}),
         "dataflow": (("alexnet",), {}),
         "prov_dataflow": ((), {"dataflow": "alexnet"}),
+        "card": ((gray,), {}),
+        "schema": ((), {}),
+        "dataflows": ((), {}),
     }
 
 
 def _answers(spec: str, runs: dict[str, str]) -> dict:
     out = {}
     calls = {**_calls(runs), **_extra_calls(runs)}
+    tasks = _scan(spec, "SELECT task_id FROM task ORDER BY task_id")
+    calls["task_inputs"] = (([t for (t,) in tasks],), {})
     for key, (args, kwargs) in calls.items():
         name = key.split("_")[0] if key.startswith(("query_", "prov_")) else key
         if name == "prov":  # an export: its text, byte for byte
