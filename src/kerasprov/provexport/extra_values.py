@@ -20,7 +20,8 @@ def attach_extra(be, sets: dict[str, list[dict]], join: str, params: list) -> No
     found: dict[tuple, dict] = defaultdict(dict)
     for set_tag, run, task, epoch, row_no, name, value, text in be.fetchall(
             "SELECT x.data_set_tag, x.run_id, x.task_id, x.epoch, x.row_no, x.name, x.value, "
-            f"x.text_value FROM {EXTRA_TABLE} x {join} ORDER BY x.name", list(params)):
+            f"x.text_value FROM {EXTRA_TABLE} x {join} ORDER BY x.name, 1, 2, 3 NULLS LAST, "
+            "4 NULLS LAST, 5 NULLS LAST, 7 NULLS LAST, 8 NULLS LAST", list(params)):
         place = epoch if epoch is not None else ("row", row_no)
         found[(set_tag, run, task, place)][name] = value if value is not None else text
     if not found:

@@ -16,7 +16,7 @@ def attestations(be, tables: set, join: str, arg) -> dict[str, dict]:
     out = {}
     for rid, keyid, digest, envelope in be.fetchall(
             "SELECT x.run_id, x.keyid, x.facts_sha256, x.envelope FROM attestation x "
-            f"{join} ORDER BY x.seq", [arg]):
+            f"{join} ORDER BY x.seq, x.run_id, x.keyid, x.facts_sha256", [arg]):
         out[rid] = {"keyid": keyid, "facts_sha256": digest, "envelope": envelope}
     return out
 

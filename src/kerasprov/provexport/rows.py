@@ -24,7 +24,7 @@ class Rows:
         else:
             cond, arg = "dataflow_tag = ?", dataflow
         self.runs = self._dicts(be, "execution", "x", f"WHERE x.{cond} "
-                                "ORDER BY x.start_time, x.run_id", [arg])
+                                "ORDER BY x.start_time NULLS LAST, x.run_id", [arg])
         if not self.runs:
             what = f"run {run_id!r}" if run_id is not None else f"dataflow {dataflow!r}"
             raise NotFound(f"no {what} in the store", run_id=run_id, dataflow=dataflow)
@@ -34,10 +34,11 @@ class Rows:
                               f"FROM data_transformation_io WHERE dataflow_tag IN ({marks}) "
                               "ORDER BY 1, 2, 3, 4", flows)
         self.tasks = self._dicts(be, "task", "x", f"WHERE x.{cond} "
-                                 "ORDER BY x.start_time, x.task_id", [arg])
+                                 "ORDER BY x.start_time NULLS LAST, x.task_id", [arg])
         # Rows of other tables belong to the run(s) through execution.
         join = f"JOIN execution e ON e.run_id = x.run_id WHERE e.{cond}"
-        self.files = self._dicts(be, "file", "x", f"{join} ORDER BY x.time, x.path", [arg])
+        self.files = self._dicts(be, "file", "x", f"{join} ORDER BY x.time NULLS LAST, x.path, "
+                                 + _every_column(be, "file"), [arg])
         tables = be.table_names()
         self.sets: dict[str, list[dict]] = {}
         for set_tag in sorted({r[2] for r in self.io}):
@@ -47,16 +48,16 @@ class Rows:
             cols = be.table_columns(table)
             # Row ids are positions in this order, so it must not depend on the backend (nor
             # on its text collation): sorted here, natural keys first, then task ids, then
-            # (no natural key) every column.
+            # every column (rows that tie on the keys, e.g. two tests at one timestamp).
             hints = [c for c in _ORDER_HINTS if c in cols]
             keys = ["run_id", *hints] + [c for c in cols if c.endswith("_task_id")]
-            if not hints:
-                keys += [c for c in cols if c not in keys]
+            keys += [c for c in cols if c not in keys]
             rows = self._dicts(be, table, "x", join, [arg], cols)
             rows.sort(key=lambda r: [_sort_key(r[c]) for c in keys])
             self.sets[set_tag] = rows
         attach_extra(be, self.sets, join, [arg])
-        self.workers = self._dicts(be, "agent", "x", f"{join} ORDER BY x.rank, x.agent_id",
+        self.workers = self._dicts(be, "agent", "x", f"{join} ORDER BY x.rank NULLS LAST, "
+                                   "x.agent_id, x.run_id, " + _every_column(be, "agent"),
                                    [arg]) if "agent" in tables else []
         self.attestations = proof_prov.attestations(be, tables, join, arg)
 
@@ -67,6 +68,12 @@ class Rows:
         sel = ", ".join(f"{alias}.{quote(c)}" for c in cols)
         return [dict(zip(cols, row)) for row in be.fetchall(
             f"SELECT {sel} FROM {quote(table)} {alias} {rest}", list(params))]
+
+
+def _every_column(be, table: str) -> str:
+    """Every column of ``_dicts``' select list, by position: ties broken the same on every
+    engine."""
+    return ", ".join(f"{i} NULLS LAST" for i in range(1, len(be.table_columns(table)) + 1))
 
 
 def _sort_key(value) -> tuple:

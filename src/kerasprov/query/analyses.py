@@ -87,7 +87,7 @@ def transformation_impact(store, transformation: str = "Filter", parameter: str 
             where.append("dataflow_tag = ?")
             params.append(dataflow)
         found = be.fetchall("SELECT DISTINCT transformation_tag FROM data_transformation_io "
-                            "WHERE " + " AND ".join(where), params)
+                            "WHERE " + " AND ".join(where) + " ORDER BY 1", params)
         if not found:
             known = sorted({r[0] for r in be.fetchall(
                 "SELECT transformation_tag FROM data_transformation_io"
@@ -135,7 +135,9 @@ def transformation_impact(store, transformation: str = "Filter", parameter: str 
             "LEFT JOIN (SELECT run_id, COUNT(*) AS epochs FROM ds_otrainingmodel "
             "GROUP BY run_id) n ON n.run_id = e.run_id "
             "WHERE k.transformation_tag = ?" + (" AND e.dataflow_tag = ?" if dataflow else "")
-            + " ORDER BY e.start_time, e.run_id, k.start_time")
+            + " ORDER BY e.start_time NULLS LAST, e.run_id, k.start_time NULLS LAST, k.task_id, "
+            # then every column: a task with several input rows gives them in one order
+            + ", ".join(f"{i} NULLS LAST" for i in range(3, len(selected) + 5)))
         return be.read_df(sql, [tag] + ([dataflow] if dataflow else []))
 
 

@@ -6,6 +6,8 @@ import math
 
 import pandas as pd
 
+from .reads import total_order
+
 _RUN_FIELDS = ("dataflow_tag", "status", "model", "model_class", "epochs", "duration_s")
 # Fit settings shown when any run has them: they change what the metrics mean.
 _CONFIG_FIELDS = ("class_weight", "initial_epoch", "continues_run")
@@ -22,7 +24,9 @@ def compare_rows(be, ids: list[str]) -> pd.DataFrame:
     def frame(table: str, where: str = "") -> pd.DataFrame:
         if table != "runs" and table not in tables:  # runs: a view, always there
             return pd.DataFrame({"run_id": []})
-        df = be.read_df(f"SELECT * FROM {table} WHERE run_id IN ({marks}){where}", ids)
+        # A run with several rows (a fit run twice) shows the same one on every engine.
+        df = be.read_df(f"SELECT * FROM {table} WHERE run_id IN ({marks}){where}"
+                        + total_order(be, table, "run_id"), ids)
         return df.drop_duplicates("run_id").set_index("run_id")
 
     summary = frame("runs")

@@ -10,7 +10,7 @@ from ..store.schema import quote, set_table, task_column
 from .diff import differences
 from .labels import run_labels
 from .overview import run_columns
-from .reads import check_run, run_sections
+from .reads import check_run, run_sections, total_order
 from .records import records
 
 _EPOCH_NOT_METRIC = {"dataflow_tag", "run_id", "epoch", "learning_rate", "elapsed_time",
@@ -50,19 +50,20 @@ def run_details(be, run_id: str, spec: str) -> dict:
     names = {(s, col): name for s, name, col in be.fetchall(
         "SELECT data_set_tag, name, column_name FROM attribute")}
 
-    def set_rows(set_tag, where="run_id = ?", args=(run_id,), order=""):
+    def set_rows(set_tag, where="run_id = ?", args=(run_id,), keys=()):
         table = set_table(set_tag)
         if table not in tables:
             return []
-        rows = _rows(be, f"SELECT * FROM {quote(table)} WHERE {where}{order}", args)
+        rows = _rows(be, f"SELECT * FROM {quote(table)} WHERE {where}"
+                     + total_order(be, table, *keys), args)
         return [{names.get((set_tag, k), k): v for k, v in r.items()
                  if k != "run_id" and not k.endswith("_task_id")} for r in rows]
 
     hyper = set_rows("itrainingmodel")
     data = {"fit": set_rows("itrainingdata"), "evaluate": set_rows("itestingdata")}
     config = set_rows("itrainingconfig")
-    layers = set_rows("ilayers", order=" ORDER BY layer_index" if "ds_ilayers" in tables and
-                      "layer_index" in be.table_columns("ds_ilayers") else "")
+    layers = set_rows("ilayers", keys=("layer_index",) if "ds_ilayers" in tables and
+                      "layer_index" in be.table_columns("ds_ilayers") else ())
     epoch_cols = [c for c, _ in be.relation_columns("epochs")]
     io = be.fetchall("SELECT transformation_tag, data_set_tag, role FROM data_transformation_io "
                      "WHERE dataflow_tag = ? ORDER BY role, data_set_tag",
@@ -109,8 +110,8 @@ def comparison(store, run_ids: list[str]) -> dict:
         runs = {r["run_id"]: r for r in _rows(
             be, f"SELECT * FROM runs WHERE run_id IN ({marks})", run_ids)}
         names = [c for c, _ in be.relation_columns("runs")]
-        epochs = _rows(be, f"SELECT * FROM epochs WHERE run_id IN ({marks}) "
-                       "ORDER BY run_id, epoch", run_ids)
+        epochs = _rows(be, f"SELECT * FROM epochs WHERE run_id IN ({marks})"
+                       + total_order(be, "epochs", "run_id", "epoch"), run_ids)
         epoch_cols = [c for c, _ in be.relation_columns("epochs")]
         names_of = run_labels(be, run_ids)  # headers and legends say the runs' names
     for rid, r in runs.items():

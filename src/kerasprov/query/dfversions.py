@@ -47,7 +47,7 @@ class DataflowVersion:
 
 def _structures(be, dataflow: str) -> list[tuple[str, object, set[str]]]:
     runs = be.fetchall("SELECT run_id, start_time FROM execution WHERE dataflow_tag = ? "
-                       "ORDER BY start_time, run_id", [dataflow])
+                       "ORDER BY start_time NULLS LAST, run_id", [dataflow])
     elements: dict[str, set[str]] = {r[0]: set() for r in runs}
     for run, tr in be.fetchall("SELECT DISTINCT run_id, transformation_tag FROM task "
                                "WHERE dataflow_tag = ?", [dataflow]):

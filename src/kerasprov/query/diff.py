@@ -383,7 +383,7 @@ def varying_columns(store, run_ids, runs_columns=()) -> Varying:
     with store.unit() as be:
         marks = ", ".join("?" for _ in ids)
         tasks = be.fetchall(f"SELECT run_id, task_id, transformation_tag FROM task WHERE run_id "
-                            f"IN ({marks}) ORDER BY start_time, task_id", ids)
+                            f"IN ({marks}) ORDER BY start_time NULLS LAST, task_id", ids)
         user = [t for t in tasks if t[2] not in BUILTIN]
         io = be.fetchall("SELECT DISTINCT transformation_tag, data_set_tag FROM "
                          "data_transformation_io WHERE role = 'input'")
@@ -405,9 +405,11 @@ def varying_columns(store, run_ids, runs_columns=()) -> Varying:
                     continue
                 sel = ", ".join(quote(c) for c in cols)
                 tmarks = ", ".join("?" for _ in firsts)
+                # A task with several rows: the last in one order (every column) wins.
+                by_all = ", ".join(f"{i} NULLS LAST" for i in range(1, len(cols) + 3))
                 for row in be.fetchall(f"SELECT run_id, {quote(link)}, {sel} FROM "
-                                       f"{quote(table)} WHERE {quote(link)} IN ({tmarks})",
-                                       list(firsts.values())):
+                                       f"{quote(table)} WHERE {quote(link)} IN ({tmarks}) "
+                                       f"ORDER BY {by_all}", list(firsts.values())):
                     for c, v in zip(cols, row[2:]):
                         name = f"{tr.lower()}.{c}"
                         order.setdefault(name)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from ..errors import BadRequest, NotFound
 from ..names import BUILT_IN
 from ..store.schema import quote, set_table, task_column
+from .reads import total_order
 from .records import json_value
 
 #: Transformations kerasprov itself runs; every other one is the user's.
@@ -89,10 +90,10 @@ def _gather(rd: _Reader, run_ids: list[str]) -> Gathered:
         runs[rid] = RunRecords(rid, execs[rid], summary.get(rid, {}),
                                env if isinstance(env, dict) else {})
     for t in rd.rows(f"SELECT * FROM task WHERE run_id IN ({marks}) "
-                     "ORDER BY start_time, task_id", run_ids):
+                     "ORDER BY start_time NULLS LAST, task_id", run_ids):
         runs[t["run_id"]].tasks.append(t)
-    for f in rd.rows(f"SELECT * FROM file WHERE run_id IN ({marks}) ORDER BY time, path",
-                     run_ids):
+    for f in rd.rows(f"SELECT * FROM file WHERE run_id IN ({marks})"
+                     + total_order(rd.be, "file", "time", "path"), run_ids):
         runs[f["run_id"]].files.append(f)
     flows = sorted({r.execution.get("dataflow_tag") or "" for r in runs.values()})
     io: dict[str, dict[str, list[str]]] = defaultdict(lambda: {"input": [], "output": []})
@@ -110,7 +111,9 @@ def _gather(rd: _Reader, run_ids: list[str]) -> Gathered:
         table = set_table(set_tag)
         if table not in tables:
             continue
-        rows = rd.rows(f"SELECT * FROM {quote(table)} WHERE run_id IN ({marks})", run_ids)
+        # Rows that tie on _ORDER (a user set's rows) keep one order on every engine.
+        rows = rd.rows(f"SELECT * FROM {quote(table)} WHERE run_id IN ({marks})"
+                       + total_order(rd.be, table), run_ids)
         keys = [k for k in _ORDER if rows and k in rows[0]]
         rows.sort(key=lambda r: [(r[k] is None, r[k] if r[k] is not None else 0)
                                  for k in keys])

@@ -19,6 +19,7 @@ from ..errors import BadRequest, NotFound
 from ..names import BUILT_IN, LATEST, RUN_STATUSES
 from ..store.schema import quote, set_table, task_column
 from ..store.views import NOT_A_SEARCH
+from .reads import total_order
 
 #: Transformations kerasprov runs itself; the others are the user's.
 _BUILTIN = tuple(sorted(BUILT_IN))
@@ -105,7 +106,8 @@ def _ambiguous(be, ref: str, run_ids: list[str], what: str) -> BadRequest:
 
 
 def _similar(be, ref: str) -> str:
-    rows = be.fetchall("SELECT run_id, run_name FROM execution")
+    rows = be.fetchall("SELECT run_id, run_name FROM execution ORDER BY start_time NULLS LAST, "
+                       "run_id")
     pool = [r[0] for r in rows] + [r[1] for r in rows if r[1]]
     near = difflib.get_close_matches(ref, pool, n=5, cutoff=0.6)
     near += [r[0] for r in rows if r[0][:8] == ref[:8] and r[0] not in near][:5 - len(near)]
@@ -122,7 +124,7 @@ def run_labels(be, run_ids: Iterable[str] | None = None,
     get ``#1``, ``#2``... in the order they started.
     """
     execs = be.fetchall("SELECT run_id, dataflow_tag, run_name FROM execution "
-                        "ORDER BY start_time, run_id")
+                        "ORDER BY start_time NULLS LAST, run_id")
     wanted = set(run_ids) if run_ids is not None else None
     flows = set(dataflows) if dataflows is not None else None
     if wanted is not None:
@@ -211,14 +213,17 @@ _CHUNK = 500
 
 
 def _rows_where_in(be, table: str, column: str, values: list, where: str = "",
-                   args: tuple = ()) -> list[dict]:
-    """Rows of ``table`` whose ``column`` is one of ``values``, a few hundred at a time."""
+                   args: tuple = (), keys: tuple = ()) -> list[dict]:
+    """Rows of ``table`` whose ``column`` is one of ``values``, a few hundred at a time,
+    by ``keys`` then every column (the first or last row of a run wins: the same one on
+    every engine)."""
+    order = total_order(be, table, *keys)
     rows: list[dict] = []
     for i in range(0, len(values), _CHUNK):
         part = list(values[i:i + _CHUNK])
         marks = ", ".join("?" for _ in part)
         df = be.read_df(f"SELECT * FROM {quote(table)} WHERE {quote(column)} IN ({marks})"
-                        + where, [*part, *args])
+                        + where + order, [*part, *args])
         rows += df.to_dict("records")
     return rows
 
@@ -233,7 +238,7 @@ def transformation_inputs(be, run_ids: list[str], role: str = "input"
         return out
     builtin = ", ".join("?" for _ in _BUILTIN)
     tasks = _rows_where_in(be, "task", "run_id", run_ids, f" AND transformation_tag NOT IN "
-                           f"({builtin}) ORDER BY start_time, task_id", _BUILTIN)
+                           f"({builtin})", _BUILTIN, ("start_time", "task_id"))
     io = be.fetchall("SELECT dataflow_tag, transformation_tag, data_set_tag FROM "
                      "data_transformation_io WHERE role = ? ORDER BY data_set_tag", [role])
     sets: dict[tuple[str, str], list[str]] = {}

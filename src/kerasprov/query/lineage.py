@@ -176,7 +176,9 @@ SELECT r.depth + 1 AS depth, e.relation, e.src, e.dst, e.run_id,
 FROM edge e
 JOIN reached r ON r.node = e.{near}
 LEFT JOIN "ds_otrainingmodel" o ON o.run_id = e.run_id AND o.epoch = e.epoch
-ORDER BY depth, e.relation, e.src, e.dst, e.path, e.epoch"""
+ORDER BY depth, e.relation, e.src, e.dst, e.path NULLS LAST, e.epoch NULLS LAST,
+  e.data_set NULLS LAST, e.run_id, e.sha256 NULLS LAST, e.size NULLS LAST, e.kind NULLS LAST,
+  o.learning_rate NULLS LAST"""
 
 
 def local_sha256(path: str, max_seconds: float = HASH_SECONDS) -> str | None:

@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -282,6 +283,19 @@ def _sets(df: Dataflow, names, what: str) -> list[str]:
     return list(dict.fromkeys(_set_of(df, n, what) for n in _as_list(names, what)))
 
 
+def _order_by(n_columns: int, distinct: bool) -> str:
+    """A total, engine-independent row order: without it the order (and, under a limit,
+    which rows come back) follows each engine's join plan. Runs in chronological order
+    (ties by id), then the projected columns by position (what PostgreSQL accepts under
+    SELECT DISTINCT, which sees only the select list); NULLS LAST spelt out because
+    MonetDB puts them first and DuckDB's default is a setting."""
+    keys = [f"{i} NULLS LAST" for i in range(1, n_columns + 1)]
+    if not distinct:  # a run id is never NULL
+        keys[:0] = ['"execution"."start_time" NULLS LAST', '"execution"."run_id"']
+    text = "ORDER BY " + ", ".join(k.replace(" ", "\0") for k in keys)  # \0: no break
+    return textwrap.fill(text, 88, subsequent_indent="  ").replace("\0", " ")
+
+
 def build(be, dataflow: str, source: str | Iterable[str], target: str | Iterable[str],
           project: Iterable[str] | None = None, select: Iterable[str] | None = None,
           distinct: bool = False, include: Iterable[str] | None = None,
@@ -396,6 +410,7 @@ def build(be, dataflow: str, source: str | Iterable[str], target: str | Iterable
                                                      or "NULL") + ")")
     where += extra_conds + [f"({c})" for c in conditions]
     lines.append("WHERE " + "\n  AND ".join(where))
+    lines.append(_order_by(len(select_sql), distinct))
     sql = "\n".join(lines)
     try:
         sandbox.check_sql(sql)  # generated SQL obeys the same rules as typed SQL

@@ -12,25 +12,42 @@ from .. import config
 from ..errors import NotFound
 from . import sandbox
 
-#: ``Store.run``'s sections: name -> SQL over one run (its id is the one parameter).
+#: ``Store.run``'s sections: name -> (relation, what its rows are read by); each is read for
+#: one run, in a total order (``total_order``).
 RUN_SECTIONS = {
-    "run": "SELECT * FROM runs WHERE run_id = ?",
-    "hyperparameters": "SELECT * FROM ds_itrainingmodel WHERE run_id = ?",
-    "config": "SELECT * FROM ds_itrainingconfig WHERE run_id = ?",
-    "layers": "SELECT * FROM ds_ilayers WHERE run_id = ?",
-    "epochs": "SELECT * FROM epochs WHERE run_id = ? ORDER BY epoch",
-    "adaptations": "SELECT * FROM adaptations WHERE run_id = ? ORDER BY epoch",
-    "tests": 'SELECT * FROM tests WHERE run_id = ? ORDER BY "timestamp"',
-    "tasks": "SELECT * FROM task WHERE run_id = ? ORDER BY start_time",
-    "files": "SELECT * FROM file WHERE run_id = ? ORDER BY time",
-    "execution": "SELECT * FROM execution WHERE run_id = ?",
+    "run": ("runs", ()),
+    "hyperparameters": ("ds_itrainingmodel", ()),
+    "config": ("ds_itrainingconfig", ()),
+    "layers": ("ds_ilayers", ()),
+    "epochs": ("epochs", ("epoch",)),
+    "adaptations": ("adaptations", ("epoch", '"timestamp"')),
+    "tests": ("tests", ('"timestamp"',)),
+    "tasks": ("task", ("start_time", "task_id")),
+    "files": ("file", ("time", "path")),
+    "execution": ("execution", ()),
 }
+
+
+def one_run(be, relation: str, run_id: str, *keys: str) -> pd.DataFrame:
+    """The rows of ``relation`` about one run, by ``keys`` then every column."""
+    return be.read_df(f"SELECT * FROM {relation} WHERE run_id = ?"
+                      + total_order(be, relation, *keys), [run_id])
+
+
+def total_order(be, relation: str, *keys: str) -> str:
+    """`` ORDER BY`` for ``SELECT * FROM relation``: ``keys`` first (what a person reads the
+    rows by), then every column by position, so rows that tie on the keys still come in
+    one order on every engine and after any rewrite of the table (without it the order is
+    the engine's scan or join order). NULLS LAST spelt out: engines differ by default."""
+    n = len(be.table_columns(relation))
+    return " ORDER BY " + ", ".join([f"{k} NULLS LAST" for k in keys]
+                                    + [f"{i} NULLS LAST" for i in range(1, n + 1)])
 
 
 def run_sections(be, run_id: str, only: Iterable[str] | None = None) -> dict[str, pd.DataFrame]:
     """The sections of one run (all, or ``only`` those named), read in one unit of work."""
-    return {name: be.read_df(sql, [run_id]) for name, sql in RUN_SECTIONS.items()
-            if only is None or name in only}
+    return {name: one_run(be, relation, run_id, *keys)
+            for name, (relation, keys) in RUN_SECTIONS.items() if only is None or name in only}
 
 
 def check_run(be, run_id: str, spec: str) -> None:
@@ -58,4 +75,5 @@ def run_sandboxed(be, query: str, limit: int, timeout: float,
     return be.read_only_df(query, int(limit), timeout, int(max_bytes))
 
 
-__all__ = ["RUN_SECTIONS", "check_run", "run_sandboxed", "run_sections"]
+__all__ = ["RUN_SECTIONS", "check_run", "one_run", "run_sandboxed", "run_sections",
+           "total_order"]

@@ -19,7 +19,9 @@ import json
 import pandas as pd
 
 from ..errors import NotFound
+from ..store.schema import quote
 from ..store.views import TRIAL_COLS
+from .reads import total_order
 from .records import records
 
 _TRIAL_FIXED = set(TRIAL_COLS)  # the columns of ``trials`` that are not hyperparameters
@@ -29,13 +31,15 @@ _EPOCH_NOT_METRIC = {"dataflow_tag", "run_id", "epoch", "elapsed_time", "timesta
 
 def searches_of(be) -> pd.DataFrame:
     """One row per search, newest first."""
-    return be.read_df("SELECT * FROM searches ORDER BY start_time DESC, search_id DESC")
+    return be.read_df("SELECT * FROM searches ORDER BY start_time DESC NULLS LAST, "
+                      "search_id DESC")
 
 
 def resolve(be, search: str | None = None) -> str:
     """The search id for ``search``: itself, a unique prefix of one, or (None) the newest."""
     if search is None:
-        rows = be.fetchall("SELECT search_id FROM searches ORDER BY start_time DESC LIMIT 1")
+        rows = be.fetchall("SELECT search_id FROM searches ORDER BY start_time DESC NULLS LAST, "
+                           "search_id DESC LIMIT 1")
         if not rows:
             raise NotFound("no KerasTuner search in this store", search_id=None)
         return str(rows[0][0])
@@ -56,8 +60,9 @@ def resolve(be, search: str | None = None) -> str:
 
 def trials_of(be, search: str | None = None) -> pd.DataFrame:
     """One row per trial of ``search``, best first (rank 1 = best score)."""
-    return be.read_df("SELECT * FROM trials WHERE search_id = ? ORDER BY rank, trial_id",
-                      [resolve(be, search)])
+    sid = resolve(be, search)
+    return be.read_df("SELECT * FROM trials WHERE search_id = ?"
+                      + total_order(be, "trials", "rank", "trial_id"), [sid])
 
 
 def search_runs_of(be, search: str | None = None) -> pd.DataFrame:
@@ -66,7 +71,8 @@ def search_runs_of(be, search: str | None = None) -> pd.DataFrame:
         "SELECT t.trial_id, t.rank AS trial_rank, t.status AS trial_status, r.* FROM runs r "
         "JOIN task k ON k.run_id = r.run_id AND k.transformation_tag = 'TrainingModel' "
         "JOIN trials t ON t.trial_task_id = k.informed_by WHERE t.search_id = ? "
-        "ORDER BY t.rank, t.trial_id, r.start_time, r.run_id", [resolve(be, search)])
+        "ORDER BY t.rank, t.trial_id NULLS LAST, r.start_time NULLS LAST, r.run_id",
+        [resolve(be, search)])
 
 
 def best_trial_history_of(be, search: str | None = None) -> pd.DataFrame:
@@ -75,15 +81,19 @@ def best_trial_history_of(be, search: str | None = None) -> pd.DataFrame:
     return be.read_df(
         "SELECT t.trial_id, t.score, t.checkpoint_path, e.* FROM trials t "
         "JOIN epochs e ON e.run_id = t.best_run_id WHERE t.search_id = ? "
-        "AND t.rank = 1 AND t.status = 'COMPLETED' ORDER BY e.epoch", [resolve(be, search)])
+        "AND t.rank = 1 AND t.status = 'COMPLETED' "
+        # best trials that tie on score come one after the other
+        "ORDER BY t.trial_id NULLS LAST, e.epoch, e.run_id", [resolve(be, search)])
 
 
 def _space(be, task_id) -> list[dict]:
-    """The search space rows, in the order they were found."""
+    """The search space rows, by name (the store does not keep the order they were found
+    in, and the scan order differs between engines)."""
     if "ds_isearchspace" not in be.table_names():  # a store without any search space yet
         return []
-    rows = records(be.read_df("SELECT * FROM ds_isearchspace WHERE search_task_id = ?",
-                              [task_id]), seconds=True)
+    rows = records(be.read_df("SELECT * FROM ds_isearchspace WHERE search_task_id = ?"
+                              + total_order(be, "ds_isearchspace", _name_col(be)), [task_id]),
+                   seconds=True)
     for r in rows:
         for key in ("choices", "default", "conditions"):
             if isinstance(r.get(key), str):
@@ -93,6 +103,13 @@ def _space(be, task_id) -> list[dict]:
                     pass
     return [{k: v for k, v in r.items() if k not in ("run_id", "search_task_id")}
             for r in rows]
+
+
+def _name_col(be) -> str:
+    """The column of the space's ``name`` attribute (its first column if it has none)."""
+    found = be.fetchall("SELECT column_name FROM attribute WHERE data_set_tag = 'isearchspace' "
+                        "AND name = 'name'")
+    return quote(found[0][0]) if found else "1"
 
 
 def search_of(be, search_id: str) -> dict:
@@ -135,8 +152,9 @@ def trial_of(be, search_id: str, trial_id: str) -> dict:
     epochs = []
     if run_ids:
         marks = ", ".join("?" for _ in run_ids)
-        epochs = records(be.read_df(f"SELECT * FROM epochs WHERE run_id IN ({marks}) "
-                                    "ORDER BY run_id, epoch", run_ids), seconds=True)
+        epochs = records(be.read_df(f"SELECT * FROM epochs WHERE run_id IN ({marks})"
+                                    + total_order(be, "epochs", "run_id", "epoch"), run_ids),
+                         seconds=True)
     metrics = []
     for e in epochs:
         for k, v in e.items():

@@ -58,7 +58,7 @@ from .declare import (
     Version,
     read_method,
 )
-from .reads import check_run, run_sandboxed, run_sections
+from .reads import check_run, one_run, run_sandboxed, run_sections
 
 PerPage = Annotated[int, Field(strict=True, ge=1, le=500, title="per page")]
 RunIdList = Annotated[list[RunId], Field(max_length=10_000, title="run ids")]
@@ -122,7 +122,7 @@ class Store:
                 where.append(f"{col} = ?")
                 params.append(value)
         sql = "SELECT * FROM runs WHERE " + " AND ".join(where)
-        sql += " ORDER BY start_time DESC, run_id DESC"
+        sql += " ORDER BY start_time DESC NULLS LAST, run_id DESC"
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)
@@ -146,24 +146,22 @@ class Store:
     @read_method
     def epochs(self, run_id: RunId) -> pd.DataFrame:
         """Per-epoch metrics and learning rate of one run."""
-        return self._one_run("SELECT * FROM epochs WHERE run_id = ? ORDER BY epoch", run_id)
+        return self._one_run("epochs", run_id, "epoch")
 
     @read_method
     def adaptations(self, run_id: RunId) -> pd.DataFrame:
         """Learning-rate changes of one run (every column of the ``adaptations`` view)."""
-        return self._one_run("SELECT * FROM adaptations WHERE run_id = ? ORDER BY epoch",
-                             run_id)
+        return self._one_run("adaptations", run_id, "epoch", '"timestamp"')
 
     @read_method
     def tests(self, run_id: RunId) -> pd.DataFrame:
         """The ``evaluate`` results of one run."""
-        return self._one_run('SELECT * FROM tests WHERE run_id = ? ORDER BY "timestamp"',
-                             run_id)
+        return self._one_run("tests", run_id, '"timestamp"')
 
-    def _one_run(self, sql, run_id):
+    def _one_run(self, relation, run_id, *keys):
         with self.unit() as be:
             check_run(be, run_id, self.spec)
-            return be.read_df(sql, [run_id])
+            return one_run(be, relation, run_id, *keys)
 
     @read_method
     def check_run(self, run_id: RunId) -> None:

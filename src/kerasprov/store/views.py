@@ -132,8 +132,10 @@ def _json_object(be) -> str:
     if be.dialect == "monetdb":  # no JSON aggregate: "name": value pairs, joined
         return ("'{' || group_concat('\"' || name || '\": ' || COALESCE(CAST(value AS "
                 "VARCHAR(64)), '\"' || text_value || '\"'), ', ') || '}'")
-    return ("CAST(json_group_object(name, COALESCE(to_json(value), to_json(text_value))) "
-            "AS VARCHAR)")
+    # json_group_object keeps the rows' scan order (and takes no ORDER BY): the same
+    # object text, its keys sorted as on PostgreSQL
+    return ("'{' || string_agg(CAST(to_json(name) AS VARCHAR) || ':' || CAST(COALESCE("
+            "to_json(value), to_json(text_value)) AS VARCHAR), ',' ORDER BY name) || '}'")
 
 
 def _extra_of(be, extra: set[str], set_tag: str, alias: str, cols: list[str],
@@ -264,7 +266,7 @@ USED_FILES_SQL = """CREATE VIEW used_files AS
     FROM file u
     LEFT JOIN task t ON t.task_id = u.task_id
     LEFT JOIN (SELECT x.* FROM (SELECT f.*, ROW_NUMBER() OVER (
-                   PARTITION BY f.sha256 ORDER BY f.time, f.run_id) AS nth
+                   PARTITION BY f.sha256 ORDER BY f.time, f.run_id, f.task_id, f.path) AS nth
                FROM file f WHERE f.role = 'generated' AND f.sha256 IS NOT NULL) x
                WHERE x.nth = 1) g ON g.sha256 = u.sha256
     WHERE u.role = 'used'"""
@@ -347,12 +349,13 @@ def _trials_sql(be) -> str:
         # The trial's checkpoint: KerasTuner keeps the best epoch over all executions in one
         # file, so the last checkpoint written is the best one, and its run is the best run.
         "LEFT JOIN (SELECT x.informed_by, f.run_id, f.path, ROW_NUMBER() OVER (PARTITION BY "
-        "x.informed_by ORDER BY f.time DESC, f.epoch DESC) AS n FROM file f "
+        "x.informed_by ORDER BY f.time DESC NULLS LAST, f.epoch DESC NULLS LAST, f.run_id DESC, "
+        "f.path DESC) AS n FROM file f "
         "JOIN task x ON x.task_id = f.task_id WHERE f.role = 'generated' AND "
         "f.kind = 'checkpoint' AND x.informed_by IS NOT NULL) c "
         "ON c.informed_by = k.task_id AND c.n = 1 "
         "LEFT JOIN (SELECT x.informed_by, x.run_id, ROW_NUMBER() OVER (PARTITION BY "
-        "x.informed_by ORDER BY x.start_time DESC, x.run_id DESC) AS n FROM task x "
+        "x.informed_by ORDER BY x.start_time DESC NULLS LAST, x.run_id DESC) AS n FROM task x "
         "WHERE x.transformation_tag = 'TrainingModel' AND x.informed_by IS NOT NULL) l "
         "ON l.informed_by = k.task_id AND l.n = 1 "
         "WHERE k.transformation_tag = 'Trial'")
