@@ -123,6 +123,16 @@ def test_two_process_job_is_one_run_with_two_workers(tmp_path):
     text = store.prov(run_id=run).get_provn()
     assert text.count("kerasprov:Worker") == 2
     assert text.count(f"wasAssociatedWith(kerasprov:run/{run}, kerasprov:worker/") == 2
+    # Its command alone (one rank's argv) does not make the job again: rerun refuses, and
+    # says how to rerun it (issue #22), before it runs anything.
+    del store
+    out = subprocess.run([sys.executable, "-m", "kerasprov", "rerun", run, "--store",
+                          str(tmp_path / "store")], capture_output=True, text=True,
+                         timeout=120, check=False)
+    assert out.returncode == 2, (out.stdout, out.stderr)
+    assert f"run {run} is a distributed job" in out.stderr and "launcher" in out.stderr
+    assert "Traceback" not in out.stderr
+    assert len(kerasprov.open_store(str(tmp_path / "store")).runs()) == 1  # nothing ran
 
 
 def test_job_with_all_ranks_to_a_server(tmp_path, monkeypatch):
