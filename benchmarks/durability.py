@@ -55,10 +55,10 @@ def child(workload: str, fits: int) -> dict:
     counts = {"fsync": 0}
     put, sync = writer.Outbox.put, writer.Outbox._sync
 
-    def timed_put(self, event, sync=False, close=False):
+    def timed_put(self, event, sync=False, close=False, **more):
         if event.get("set") == "otrainingmodel":
             handed[id(event)] = time.perf_counter()
-        return put(self, event, sync=sync, close=close)
+        return put(self, event, sync=sync, close=close, **more)
 
     def timed_sync(seg):
         items = list(seg.unsynced)
