@@ -110,15 +110,13 @@ class Outbox:
     """Per-process outbox. ``deliver`` is called (on this thread) after segments close.
 
     Group commit: an event that ends an epoch (``sync``), closes a run, or is in
-    ``WAKING`` (run and task starts and ends, files) wakes the writer at once (an
-    lock release: microseconds on the training thread). The writer takes everything that
-    waits, writes it and fsyncs each segment it wrote, once; events that arrive while it
-    writes wait for the next group, so very fast epochs cost one write and one fsync per
-    group, not per event, and a slow disk never slows training. An epoch's row is thus on
-    disk a few milliseconds after the epoch ends (``benchmarks/durability.py``): a SIGKILL
-    loses at most the epochs that ended in those milliseconds. Other events (per-batch rows)
-    wake no one: they go with the next group, or at the latest with the writer's
-    ``POLL_S`` clock. ``flush`` and ``close`` are served at once.
+    ``WAKING`` (run and task starts and ends, files) wakes the writer at once (a lock
+    release). The writer writes everything that waits and fsyncs each segment it wrote,
+    once; events arriving meanwhile go in the next group, so fast epochs cost one write and
+    fsync per group, and a slow disk never slows training. An epoch's row is on disk a few
+    ms after the epoch ends (``benchmarks/durability.py``): a SIGKILL loses at most the
+    epochs that ended in those ms. Other events (per-batch rows) wake no one: they go with
+    the next group, or the ``POLL_S`` clock. ``flush`` and ``close`` are served at once.
     """
 
     def __init__(self, directory: Path, deliver: Callable[[], None] | None = None,
@@ -164,14 +162,10 @@ class Outbox:
     # -- training thread ------------------------------------------------------------------
     def put(self, event: dict, sync: bool = False, close: bool = False,
             follows: bool = False) -> None:
-        """Queue one event. Never blocks; if the queue is full the event is counted lost.
-
-        Args:
-            sync: the event ends an epoch: wake the writer to write and fsync it now.
-            close: the run's last event: its segment is closed with the end mark.
-            follows: an event that wakes the writer follows at once (a checkpoint saved
-                at an epoch's end, before the epoch's row): this one goes in its group.
-        """
+        """Queue one event (never blocks; counted lost if the queue is full). ``sync``: it
+        ends an epoch, wake the writer to write and fsync it now; ``close``: the run's last
+        event, its segment is closed with the end mark; ``follows``: an event that wakes the
+        writer comes at once (a checkpoint saved at an epoch's end): this one waits for it."""
         if len(self._items) >= QUEUE_LIMIT:
             self.dropped += 1
             return
