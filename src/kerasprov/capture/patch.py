@@ -336,8 +336,10 @@ def _saved(model, filepath, kind: str) -> None:
     if type(path) is not str or path[:1] != "/" or "/." in path or "//" in path \
             or path[-1:] == "/":
         path = os.path.abspath(path)  # else it is absolute and normal already
-    cap.run.checkpoint(cap.task, path, cap.epoch, functools.partial(
-        _hash_later, path, files._mark(path)), follows=cap.closing)
+    lazy = functools.partial(_hash_later, path, files._mark(path))
+    cap.run.emit("file", close=cap.run.ended, follows=cap.closing, task=cap.task, path=path,
+                 role=files.GENERATED, kind="checkpoint", epoch=cap.epoch, time=time.time(),
+                 lazy=lazy)
 
 
 def _hash_later(path: str, mark) -> dict:

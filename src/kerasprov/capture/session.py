@@ -23,7 +23,7 @@ import weakref
 
 from .. import config
 from ..errors import warn_once
-from ..names import GENERATED, TRAINING
+from ..names import TRAINING
 from ..outbox import codec, delivery
 from ..outbox.writer import Outbox
 from . import distributed, extract, preempt, values
@@ -122,7 +122,10 @@ class Run:
                     warn_once("run-hook-after", f"provenance capture failed after the start "
                                                 f"of run {self.id} ({exc!r})")
 
-    def emit(self, type_: str, sync: bool = False, close: bool = False, **payload) -> None:
+    def emit(self, type_: str, sync: bool = False, close: bool = False, follows: bool = False,
+             **payload) -> None:
+        """Queue one event of this run (``Outbox.put`` says what ``sync``, ``close`` and
+        ``follows`` do)."""
         if self.muted:
             return
         event = {"v": 1, "run": self.id, "seq": next(self._seq), "type": type_,
@@ -130,7 +133,7 @@ class Run:
         event.update(payload)
         if close and self.attest:  # the writer signs the run so far, at this number
             event["attest_seq"] = next(self._seq)
-        self.outbox.put(event, sync=sync, close=close)
+        self.outbox.put(event, sync=sync, close=close, follows=follows)
 
     def enable_attest(self) -> None:
         """Have the writer sign this run at its end (one warning if it cannot)."""
@@ -193,29 +196,18 @@ class Run:
 
     def epoch_row(self, task: str, epoch, elapsed: float, logs: dict | None, lr) -> None:
         """One epoch's ``otrainingmodel`` row: queued here as the values the epoch ended
-        with, built on the writer thread (``callback.epoch_row``); the event wakes the
-        writer, which writes and fsyncs it at once (group commit)."""
+        with, built on the writer thread (``values.epoch_row``); the event wakes the
+        writer, which writes and fsyncs it at once (group commit). ``emit``'s event, built
+        in one literal: this runs on the training thread at every epoch."""
         if self.muted:
             return
         ts = time.time()
         self.outbox.put({"v": 1, "run": self.id, "seq": next(self._seq), "type": "rows",
                          "ts": ts, "task": task, "transformation": TRAINING,
                          "set": "otrainingmodel", "links": {}, "rows": [],
-                         "lazy": functools.partial(values.epoch_row, epoch, ts, elapsed, logs, lr)},
+                         "lazy": functools.partial(values.epoch_row, epoch, ts, elapsed, logs,
+                                                   lr)},
                         sync=True)
-
-    def checkpoint(self, task: str, path: str, epoch: int | None, lazy,
-                   follows: bool = False) -> None:
-        """A file the fit saved (``path`` absolute; ``lazy`` gives its size and sha256 on
-        the writer): ``files.emit_file``'s event, with the least work on the training
-        thread. ``follows``: the epoch's row comes next and wakes the writer."""
-        if self.muted:
-            return
-        ts = time.time()
-        self.outbox.put({"v": 1, "run": self.id, "seq": next(self._seq), "type": "file",
-                         "ts": ts, "task": task, "path": path, "role": GENERATED,
-                         "kind": "checkpoint", "epoch": epoch, "time": ts, "lazy": lazy},
-                        close=self.ended, follows=follows)
 
     def end(self, status: str = "finished", error: str | None = None) -> None:
         if self.ended:
