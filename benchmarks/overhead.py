@@ -4,10 +4,12 @@
 
 Three workloads: a plain 30-epoch MLP, a plain 5-epoch CNN, and the MLP with a
 LearningRateScheduler, a ReduceLROnPlateau and a ModelCheckpoint (a ``.keras`` file every
-epoch). Each runs under five tools in one process, alternating (the order rotates every
+epoch). Each runs under six tools in one process, alternating (the order rotates every
 repeat): no capture, kerasprov, a floor (two callbacks that do nothing, where kerasprov puts
 its two: what any two callbacks cost in Keras's dispatch and in this clock, so kerasprov
-minus floor is kerasprov's own work), MLflow's Keras autolog (``log_models=False``, file
+minus floor is kerasprov's own work), the floor plus one wake-up of a sleeping thread at
+each epoch's end (what kerasprov's durability at once costs by itself on this machine, the
+kernel's part of kerasprov's own work), MLflow's Keras autolog (``log_models=False``, file
 store; when ``mlflow`` is installed: the ``bench`` extra), and a minimal W&B-like epoch
 logger.
 
@@ -31,12 +33,14 @@ average is printed beside every table.
 
 from __future__ import annotations
 
+import _thread
 import argparse
 import importlib.util
 import logging
 import os
 import sys
 import tempfile
+import threading
 import time
 
 os.environ.setdefault("KERAS_BACKEND", "torch")
@@ -53,7 +57,9 @@ from kerasprov.capture import session as kp_session  # noqa: E402
 KERASPROV, MLFLOW, OTHER, WANDB = bu.KERASPROV, bu.MLFLOW, bu.OTHER, bu.WANDB
 NONE = "none"
 FLOOR = "floor"  # two callbacks that do nothing, placed and timed as kerasprov's two
-TOOL_OWNER = {KERASPROV: KERASPROV, MLFLOW: MLFLOW, WANDB: WANDB, FLOOR: KERASPROV}
+WAKE = "floor+wake"  # the floor, and one wake-up of a sleeping thread at each epoch's end
+TOOL_OWNER = {KERASPROV: KERASPROV, MLFLOW: MLFLOW, WANDB: WANDB, FLOOR: KERASPROV,
+              WAKE: KERASPROV}
 
 
 def _floor_callbacks() -> list:
@@ -61,11 +67,44 @@ def _floor_callbacks() -> list:
     batch hooks, and the clock around each call): kerasprov's head and tail minus this is
     kerasprov's own work. Owned by "kerasprov" (their module's name) so they are summed
     the same way, and with kerasprov's frameless batch no-ops."""
-    from kerasprov.capture.callback import quiet_batch_hooks
+    from kerasprov.capture.callback import _NOOP, quiet_batch_hooks
     cls = type("Floor", (keras.callbacks.Callback,), {"__module__": "kerasprov.floor"})
     out = [cls(), cls()]
     for cb in out:
         quiet_batch_hooks(cb)
+        # Frameless epoch hooks too (kerasprov's head has them on a plain fit): what is
+        # left is the dispatch, so kerasprov's Python hooks count whole as its own work.
+        cb.on_epoch_begin = cb.on_epoch_end = _NOOP
+    return out
+
+
+_sleeper: list = []
+
+
+def _wake_callbacks() -> list:
+    """The floor, whose last callback wakes a sleeping thread at each epoch's end (one
+    Python call and one lock release, as kerasprov wakes its writer): what durability at
+    once costs by itself on this machine (a futex wake; on a virtual machine with an idle
+    CPU, an inter-processor interrupt too)."""
+    if not _sleeper:
+        lock = _thread.allocate_lock()
+        lock.acquire()
+
+        def sleep_forever():
+            while True:
+                lock.acquire()  # released by the hook: awake, then asleep again
+
+        threading.Thread(target=sleep_forever, name="bench-sleeper", daemon=True).start()
+        _sleeper.append(lock.release)
+    release = _sleeper[0]
+
+    def wake(epoch, logs=None):
+        try:
+            release()
+        except RuntimeError:
+            pass  # not asleep yet
+    out = _floor_callbacks()
+    out[1].on_epoch_end = wake
     return out
 
 
@@ -174,8 +213,9 @@ def fit_once(mode: str, w: Workload, clock: bu.CallbackClock, kp: KerasprovProbe
     elif mode == MLFLOW:
         import mlflow
         mlflow.keras.autolog(log_models=False, silent=True)
-    elif mode == FLOOR:
-        callbacks = [_floor_callbacks()[0], *callbacks, _floor_callbacks()[1]]
+    elif mode in (FLOOR, WAKE):
+        first, last = _floor_callbacks() if mode == FLOOR else _wake_callbacks()
+        callbacks = [first, *callbacks, last]
     elif mode == WANDB:
         callbacks.append(bu.epoch_logger(os.path.join(tmp, "wandb-like.jsonl")))
     clock.reset()
@@ -244,7 +284,7 @@ def run_workload(w: Workload, repeats: int, modes: list[str], clock, kp, tmp) ->
     if KERASPROV in figures:
         ours = figures[KERASPROV]
         for mode, fig in figures.items():
-            if mode not in (KERASPROV, FLOOR):
+            if mode not in (KERASPROV, FLOOR, WAKE):
                 print(f"    {mode} / kerasprov: {fig / ours:.1f}x")
         if FLOOR in figures:
             net = ours - figures[FLOOR]
@@ -255,6 +295,11 @@ def run_workload(w: Workload, repeats: int, modes: list[str], clock, kp, tmp) ->
                          f"{(figures[MLFLOW] - figures[FLOOR]) * 1e3:.3f} ms "
                          f"({(figures[MLFLOW] - figures[FLOOR]) / net:.1f}x)")
             print(line)
+        if WAKE in figures and FLOOR in figures:
+            wake = figures[WAKE] - figures[FLOOR]
+            print(f"    of which one wake-up of a sleeping thread (floor+wake - floor, the "
+                  f"kernel's, measured here): {wake * 1e3:.3f} ms; kerasprov's own work "
+                  f"besides (kerasprov - floor+wake): {(ours - figures[WAKE]) * 1e3:.3f} ms")
     others = {m: [s for r in results[m] for s in r["per_epoch"][OTHER]] for m in modes}
     print("    Keras's and the workload's own callbacks, per epoch, under each tool: "
           + ", ".join(f"{m} {bu.summary(v)[0] * 1e3:.3f} ms" for m, v in others.items()))
@@ -318,7 +363,7 @@ def main(argv=None):
         torch.set_num_threads(args.threads)
     tmp = tempfile.mkdtemp(prefix="kp-bench-")
     kerasprov.configure(store=os.path.join(tmp, "store"))
-    modes = [NONE, KERASPROV, FLOOR, WANDB]
+    modes = [NONE, KERASPROV, FLOOR, WAKE, WANDB]
     if not args.no_mlflow and importlib.util.find_spec("mlflow") is not None:
         import mlflow
         # MLflow 3 keeps its file store in maintenance mode; it is still the zero-set-up one.

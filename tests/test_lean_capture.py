@@ -281,6 +281,57 @@ def test_an_optimizer_schedule_is_named_even_beside_other_callbacks(store_dir):
     assert lrs == pytest.approx([0.1, 0.05, 0.025])
 
 
+def test_a_plain_fit_with_a_schedule_records_its_changes_and_epoch_times(store_dir):
+    # No callback of the user's: the Tail does the head's epoch work (its hooks do nothing).
+    x, y = data(96)
+    sched = keras.optimizers.schedules.ExponentialDecay(0.1, decay_steps=3, decay_rate=0.5,
+                                                        staircase=True)
+    model = mlp(optimizer=keras.optimizers.SGD(sched))
+    model.provenance("sched_plain", adaptation=True)
+    model.fit(x, y, epochs=3, batch_size=32, verbose=0)
+    ad, lrs = _adaptations()
+    assert [(a["epoch"], a["technique"]) for a in ad] == [(1, "ExponentialDecay"),
+                                                          (2, "ExponentialDecay")]
+    assert lrs == pytest.approx([0.1, 0.05, 0.025])
+    times = kerasprov.open_store().sql("SELECT elapsed_time FROM epochs")["elapsed_time"]
+    assert len(times) == 3 and all(0 < t < 60 for t in times)
+
+
+class SlowBegin(keras.callbacks.Callback):
+    def on_epoch_begin(self, epoch, logs=None):
+        time.sleep(0.2)
+
+
+class CountingHead(kerasprov.ProvenanceCallback):
+    ends = 0
+
+    def on_epoch_end(self, epoch, logs=None):
+        CountingHead.ends += 1
+        super().on_epoch_end(epoch, logs)
+
+
+def test_one_explicit_callback_in_a_plain_fit_then_beside_others(store_dir):
+    # The head's hooks do nothing in a plain fit; in the next fit, with a callback of the
+    # user's, they are the head's again: the epoch's time starts before that callback's.
+    x, y = data(64)
+    model = mlp(lr=0.01)
+    head = kerasprov.ProvenanceCallback("reused", adaptation=True)
+    model.fit(x, y, epochs=2, verbose=0, callbacks=[head])
+    model.fit(x, y, epochs=2, verbose=0, callbacks=[head, SlowBegin(), HalveAtEnd()])
+    kerasprov.flush()
+    rows = kerasprov.open_store().sql(
+        "SELECT epoch, elapsed_time, learning_rate FROM epochs "
+        "ORDER BY timestamp").to_dict("records")
+    assert len(rows) == 4
+    assert all(r["elapsed_time"] < 0.2 for r in rows[:2])
+    assert all(0.2 <= r["elapsed_time"] < 5 for r in rows[2:])
+    assert [r["learning_rate"] for r in rows[2:]] == pytest.approx([0.01, 0.005])
+    # A subclass's own epoch hook runs in a plain fit.
+    sub = mlp(lr=0.01)
+    sub.fit(x, y, epochs=3, verbose=0, callbacks=[CountingHead("sub")])
+    assert CountingHead.ends == 3
+
+
 def test_the_watch_leaves_the_optimizer_as_it_found_it(store_dir):
     x, y = data(64)
     model = mlp(lr=0.01)

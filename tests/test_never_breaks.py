@@ -22,10 +22,10 @@ TRAIN = textwrap.dedent("""
     extra = {"object": Opaque()} if "object" in sys.argv else {}
     model.provenance("robust", hyperparameters=extra)
     if "hook-bug" in sys.argv:
-        from kerasprov.capture import callback
-        def broken(self, epoch, logs):
+        from kerasprov.capture import session
+        def broken(self, *args):
             raise RuntimeError("injected bug")
-        callback.FitCapture.epoch_end = broken
+        session.Run.epoch_row = broken  # what every epoch's end calls
     h = model.fit(x, y, epochs=3, verbose=0)
     print("TRAINED", len(h.history["loss"]), flush=True)
 """)

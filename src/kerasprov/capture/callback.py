@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import time
+from time import perf_counter as _perf_counter
 
 import keras
 
@@ -53,6 +54,8 @@ class FitCapture:
             self.adapt_task = run.task_start(ADAPTATION, inputs=["otrainingmodel"],
                                              outputs=["oadaptation"], informed_by=self.task)
         self.opts: dict = {}  # the optimizers recorded as training (by attribute name)
+        # The optimizers are settled and at most one trains: the epoch's rate is epoch_lr
+        self.one_rate = False
         self.lr_opt = None  # the one whose rate is the epochs' learning_rate
         self.unsettled: dict | None = None  # optimizers and steps, until one epoch ends
         self.lr: float | None = None
@@ -92,6 +95,7 @@ class FitCapture:
         config["continues_run"] = self.previous[0] if self.previous else None
         run.rows(self.task, TRAINING, "itrainingconfig", [config])
         self.opts = opts
+        self.one_rate = len(opts) < 2
         self.lr_opt = next(iter(opts.values())) if len(opts) == 1 else None
         self.lr = extract.read_lr(self.lr_opt)
         self.sched = extract.schedule_name(self.lr_opt)
@@ -301,10 +305,18 @@ class ProvenanceCallback(_Hooks):
             self.capture = None
 
 
-def wire_head(head: ProvenanceCallback, cap: FitCapture) -> None:
-    """``head`` opens the patched fit's callbacks; the ``Tail`` closes each epoch."""
+def wire_head(head: ProvenanceCallback, cap: FitCapture, alone: bool = False) -> None:
+    """``head`` opens the patched fit's callbacks; the ``Tail`` closes each epoch. ``alone``:
+    no callback of the user's runs between them (a plain fit), so the Tail does the head's
+    epoch work too and the head's epoch hooks do nothing, without a Python frame."""
     head.capture = cap
     head._standalone = False
+    cls = type(head)
+    for name in ("on_epoch_begin", "on_epoch_end"):
+        if alone and getattr(cls, name) is getattr(ProvenanceCallback, name):
+            head.__dict__[name] = _NOOP  # a subclass's own hook is kept
+        else:
+            head.__dict__.pop(name, None)
 
 
 def _tail_begin(cap: FitCapture, epoch):
@@ -320,22 +332,51 @@ def _tail_end(cap: FitCapture, epoch, logs):
 
 
 class Tail(_Hooks):
-    """Runs after every user callback: the learning rate in effect, and the epoch's row."""
+    """Runs after every user callback: the learning rate in effect, and the epoch's row.
 
-    def __init__(self, capture: FitCapture):
+    Its two hooks are the work kerasprov does on the training thread at every epoch, so
+    they are written out here, with the fewest calls: the checks of the learning rate are
+    ``FitCapture.settle_lr``'s early return, inline (``LRWatch.exact``), and an epoch with
+    one optimizer goes straight to ``Run.epoch_row`` (``FitCapture.epoch_end`` otherwise).
+    """
+
+    def __init__(self, capture: FitCapture, alone: bool = False):
         super().__init__()
         self.capture = capture
+        self.alone = alone  # the head's epoch hooks do nothing (wire_head): do its part
         quiet_batch_hooks(self)
 
     def on_epoch_begin(self, epoch, logs=None):
+        cap = self.capture
         try:
-            _tail_begin(self.capture, epoch)
+            if self.alone:
+                cap.t_epoch = _perf_counter()
+                cap.epoch = int(epoch)
+                if cap.sched is not None:  # a schedule: read at the start of each epoch
+                    cap.settle_lr(epoch, cap.sched, read=True)
+            w = cap.watch
+            if w is not None and (w.notes or not (w.hooked or w.schedule) or getattr(
+                    w.optimizer, "_learning_rate", None) is not w.var):
+                cap.settle_lr(epoch, "unknown")  # changes made by callbacks' on_epoch_begin
+            cap.epoch_lr = cap.lr
         except Exception as exc:
             self._failed(exc)
 
     def on_epoch_end(self, epoch, logs=None):
+        cap = self.capture
         try:
-            _tail_end(self.capture, epoch, logs)
+            if cap.one_rate:
+                cap.run.epoch_row(cap.task, epoch, _perf_counter() - cap.t_epoch,
+                                  dict(logs) if logs else None, cap.epoch_lr)
+            else:
+                cap.epoch_end(epoch, logs)
+            cap.closing = False
+            w = cap.watch
+            # A change made at the end of an epoch takes effect in the next one. One that
+            # no hook saw (the rate object replaced without the setter) is found at the
+            # next epoch's start, and recorded as of the same epoch.
+            if w is not None and (w.notes or not (w.hooked or w.schedule)):
+                cap.settle_lr(epoch + 1, "unknown")
         except Exception as exc:
             self._failed(exc)
 

@@ -177,12 +177,13 @@ def _wrap_callbacks(callbacks, cap):
         head.config = cap.cfg
         head._standalone = False
         cb_mod.quiet_batch_hooks(head)
-    cb_mod.wire_head(head, cap)
+    alone = not user  # a plain fit: the Tail does all the epoch work (wire_head)
+    cb_mod.wire_head(head, cap, alone)
     wired = [head, *user]  # learning-rate changes are noted as they happen (lrwatch.py)
     if cap.cfg.batch_every:  # only then is a batch hook overridden (see batch.py)
         from .batch import BatchCapture
         wired.append(BatchCapture(cap, cap.cfg.batch_every))
-    wired.append(cb_mod.Tail(cap))
+    wired.append(cb_mod.Tail(cap, alone))
     if isinstance(callbacks, keras.callbacks.CallbackList):
         callbacks.callbacks[:] = wired + [c for c in callbacks.callbacks if c not in wired]
         return callbacks
@@ -336,10 +337,8 @@ def _saved(model, filepath, kind: str) -> None:
     if type(path) is not str or path[:1] != "/" or "/." in path or "//" in path \
             or path[-1:] == "/":
         path = os.path.abspath(path)  # else it is absolute and normal already
-    lazy = functools.partial(_hash_later, path, files._mark(path))
-    cap.run.emit("file", close=cap.run.ended, follows=cap.closing, task=cap.task, path=path,
-                 role=files.GENERATED, kind="checkpoint", epoch=cap.epoch, time=time.time(),
-                 lazy=lazy)
+    cap.run.checkpoint(cap.task, path, cap.epoch,
+                       functools.partial(_hash_later, path, files._mark(path)), cap.closing)
 
 
 def _hash_later(path: str, mark) -> dict:

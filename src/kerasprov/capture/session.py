@@ -23,7 +23,7 @@ import weakref
 
 from .. import config
 from ..errors import warn_once
-from ..names import TRAINING
+from ..names import GENERATED, TRAINING
 from ..outbox import codec, delivery
 from ..outbox.writer import Outbox
 from . import distributed, extract, preempt, values
@@ -195,19 +195,28 @@ class Run:
             self.emit("rows", sync=sync, rows=rows, **payload)
 
     def epoch_row(self, task: str, epoch, elapsed: float, logs: dict | None, lr) -> None:
-        """One epoch's ``otrainingmodel`` row: queued here as the values the epoch ended
-        with, built on the writer thread (``values.epoch_row``); the event wakes the
-        writer, which writes and fsyncs it at once (group commit). ``emit``'s event, built
-        in one literal: this runs on the training thread at every epoch."""
+        """One epoch's ``otrainingmodel`` row: the values the epoch ended with go in one
+        tuple; the writer thread makes the event (``_epoch_event``) and the row
+        (``values.epoch_row``), and writes and fsyncs it at once (group commit). This runs
+        on the training thread at every epoch: the sequence number and the time are taken
+        here, nothing else."""
         if self.muted:
             return
-        ts = time.time()
-        self.outbox.put({"v": 1, "run": self.id, "seq": next(self._seq), "type": "rows",
-                         "ts": ts, "task": task, "transformation": TRAINING,
-                         "set": "otrainingmodel", "links": {}, "rows": [],
-                         "lazy": functools.partial(values.epoch_row, epoch, ts, elapsed, logs,
-                                                   lr)},
-                        sync=True)
+        self.outbox.put_built((_epoch_event, self.id, next(self._seq), time.time(), task,
+                               epoch, elapsed, logs, lr))
+
+    def checkpoint(self, task: str, path: str, epoch: int | None, later, follows: bool) -> None:
+        """A model file saved during a fit (training thread, as ``epoch_row``: a tuple,
+        made into the ``file`` event on the writer thread, which runs ``later`` for the
+        rest: its hash). ``follows``: see ``Outbox.put``."""
+        if self.muted:
+            return
+        if self.ended:  # the run's segment was closed: this event closes it again
+            self.emit("file", close=True, task=task, path=path, role=GENERATED,
+                      kind="checkpoint", epoch=epoch, time=time.time(), lazy=later)
+            return
+        self.outbox.put_built((_file_event, self.id, next(self._seq), time.time(), task,
+                               path, epoch, later), follows=follows)
 
     def end(self, status: str = "finished", error: str | None = None) -> None:
         if self.ended:
@@ -222,6 +231,22 @@ class Run:
         with _lock:
             if self in _open_runs:
                 _open_runs.remove(self)
+
+
+def _epoch_event(run_id: str, seq: int, ts: float, task: str, epoch, elapsed: float,
+                 logs: dict | None, lr) -> dict:
+    """Writer thread: the event of ``Run.epoch_row``'s tuple (its row computed late, so a
+    value that cannot be read is one warning, not a lost event)."""
+    return {"v": 1, "run": run_id, "seq": seq, "type": "rows", "ts": ts, "task": task,
+            "transformation": TRAINING, "set": "otrainingmodel", "links": {}, "rows": [],
+            "lazy": functools.partial(values.epoch_row, epoch, ts, elapsed, logs, lr)}
+
+
+def _file_event(run_id: str, seq: int, ts: float, task: str, path: str, epoch, later) -> dict:
+    """Writer thread: the event of ``Run.checkpoint``'s tuple."""
+    return {"v": 1, "run": run_id, "seq": seq, "type": "file", "ts": ts, "task": task,
+            "path": path, "role": GENERATED, "kind": "checkpoint", "epoch": epoch,
+            "time": ts, "lazy": later}
 
 
 def _record_deferred(run: Run) -> None:

@@ -9,6 +9,7 @@ a kill can tear the last line, so readers stop at the last complete line.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 END_MARK = "#end"
@@ -29,3 +30,26 @@ def list_segments(directory: Path) -> list[str]:
     except FileNotFoundError:
         return []
     return sorted(n for n in names if n.endswith(SUFFIX))
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def utf8(line: str) -> str:
+    """A lone surrogate (from surrogateescape) is written as the text ``\\udcff``."""
+    if line.isascii():
+        return line
+    return _SURROGATE.sub(lambda m: f"\\\\u{ord(m.group()):04x}", line)
+
+
+def sync_dir(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems cannot fsync a directory: the file's own fsync still holds
+    finally:
+        os.close(fd)

@@ -8,9 +8,7 @@ kind while events wait (in the journal, or in memory until it is writable).
 
 from __future__ import annotations
 
-import _thread
 import os
-import re
 import threading
 import time
 import weakref
@@ -20,8 +18,9 @@ from pathlib import Path
 
 from ..errors import warn_once
 from . import codec
-from .journal import END_MARK, segment_name
+from .journal import END_MARK, segment_name, sync_dir, utf8
 from .sender import Sender
+from .wake import Wake
 
 QUEUE_LIMIT = 200_000
 PENDING_LIMIT = 200_000
@@ -36,16 +35,6 @@ WAKING = frozenset({"run_start", "task_start", "task_end", "run_end", "file"})
 _FLUSH, _STOP = object(), object()  # marks in the queue (not events)
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _utf8(line: str) -> str:
-    """A lone surrogate (from surrogateescape) is written as the text ``\\udcff``."""
-    if line.isascii():
-        return line
-    return _SURROGATE.sub(lambda m: f"\\\\u{ord(m.group()):04x}", line)
-
-
 #: Every outbox of this process, so a reader in the same process can read its own writes.
 _live: weakref.WeakSet = weakref.WeakSet()
 
@@ -55,17 +44,16 @@ def flush_all(timeout: float = 5.0) -> bool:
     return all(box.flush(timeout) for box in list(_live) if box._thread.is_alive())
 
 
-def _sync_dir(directory: Path) -> None:
+def _built(item: tuple) -> tuple:
+    """A queued ``(event, sync, close)`` with the event made from ``put_built``'s tuple."""
+    event = item[0]
+    if type(event) is not tuple:
+        return item
     try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass  # some file systems cannot fsync a directory: the file's own fsync still holds
-    finally:
-        os.close(fd)
+        return event[0](*event[1:]), item[1], item[2]
+    except Exception as exc:
+        warn_once("build", f"could not build a provenance event: {exc!r}")
+        return None, False, False
 
 
 class _Segment:
@@ -76,34 +64,6 @@ class _Segment:
         # Events written since the last successful fsync: if a later write or flush fails
         # (disk full), they may never reach the disk, so they are written again elsewhere.
         self.unsynced: list = []
-
-
-class _Wake:
-    """``threading.Event``'s ``set``/``wait``/``clear`` on one raw lock (unlocked = set):
-    ``set`` runs on the training thread at every epoch's end, and one lock release costs
-    less there than ``Event.set`` (its Condition's lock, ``notify_all`` in Python)."""
-
-    __slots__ = ("_lock",)
-
-    def __init__(self):
-        self._lock = _thread.allocate_lock()
-        self._lock.acquire()  # locked: not set
-
-    def set(self) -> None:
-        try:
-            self._lock.release()
-        except RuntimeError:
-            pass  # set already
-
-    def wait(self, timeout: float) -> bool:
-        """True when set (and then cleared), False after ``timeout`` seconds."""
-        return self._lock.acquire(True, timeout)
-
-    def clear(self) -> None:
-        self._lock.acquire(False)
-
-    def is_set(self) -> bool:
-        return not self._lock.locked()
 
 
 class Outbox:
@@ -141,7 +101,7 @@ class Outbox:
         self._last_delivery = time.monotonic()
         # A deque, not a queue.Queue: appending takes no lock and notifies no one.
         self._items: deque = deque()
-        self._wake = _Wake()
+        self._wake = Wake()
         self._asleep = True  # the writer waits for a wake-up, not on its clock
         self._urgent = False  # something must be written now, not at the next tick
         self._dir_ready = False  # the journal directory is known to exist
@@ -179,6 +139,25 @@ class Outbox:
         elif self._asleep:
             self._asleep = False
             self._wake.set()
+
+    def put_built(self, item: tuple, follows: bool = False) -> None:
+        """``put`` for the events of an epoch's end, with the least work on the training
+        thread: ``item`` is ``(build, *args)``, made into the event on the writer thread
+        (``build(*args)``, before anything is written). It wakes the writer as ``sync``
+        does; with ``follows``, only when the writer sleeps on no clock."""
+        items = self._items
+        if len(items) >= QUEUE_LIMIT:
+            self.dropped += 1
+            return
+        items.append((item, True, False))
+        if follows and not self._asleep:
+            return
+        self._urgent = True
+        self._asleep = False
+        try:
+            self._wake.release()
+        except RuntimeError:
+            pass  # awake already
 
     def flush(self, timeout: float = 10.0) -> bool:
         """Wait until every queued event is in a journal (for tests, exit and queries)."""
@@ -246,7 +225,7 @@ class Outbox:
         """Write a batch of events and answer its flush marks; True when told to stop."""
         stop = False
         try:
-            events = [b for b in batch if isinstance(b[0], dict)]
+            events = [b for b in map(_built, batch) if isinstance(b[0], dict)]
             if events or self.pending:
                 self._write(events)
             elif self._due():
@@ -289,9 +268,9 @@ class Outbox:
                     except Exception as exc:
                         warn_once("lazy", f"could not compute part of an event: {exc!r}")
                 extra = self.observe(event) if self.observe is not None else ()
-                seg.fh.write(_utf8(codec.encode(event)) + "\n")
+                seg.fh.write(utf8(codec.encode(event)) + "\n")
                 for more in extra:
-                    seg.fh.write(_utf8(codec.encode(more)) + "\n")
+                    seg.fh.write(utf8(codec.encode(more)) + "\n")
                 seg.dirty = True
                 seg.unsynced.append(items[i])
                 self.written += 1
@@ -401,7 +380,7 @@ class Outbox:
                 self._dir_ready = False  # the directory went away: made again on the retry
                 raise
             self.segments[run] = seg
-            _sync_dir(self.directory)  # the new name survives a power cut, not only a kill
+            sync_dir(self.directory)  # the new name survives a power cut, not only a kill
         return seg
 
     @staticmethod
