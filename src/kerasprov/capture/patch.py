@@ -337,8 +337,7 @@ def _saved(model, filepath, kind: str) -> None:
     if type(path) is not str or path[:1] != "/" or "/." in path or "//" in path \
             or path[-1:] == "/":
         path = os.path.abspath(path)  # else it is absolute and normal already
-    cap.run.checkpoint(cap.task, path, cap.epoch,
-                       functools.partial(_hash_later, path, files._mark(path)), cap.closing)
+    cap.run.checkpoint(cap.task, path, cap.epoch, _hash_later, files._mark(path), cap.closing)
 
 
 def _hash_later(path: str, mark) -> dict:

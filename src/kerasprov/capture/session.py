@@ -205,18 +205,20 @@ class Run:
         self.outbox.put_built((_epoch_event, self.id, next(self._seq), time.time(), task,
                                epoch, elapsed, logs, lr))
 
-    def checkpoint(self, task: str, path: str, epoch: int | None, later, follows: bool) -> None:
+    def checkpoint(self, task: str, path: str, epoch: int | None, later, mark,
+                   follows: bool) -> None:
         """A model file saved during a fit (training thread, as ``epoch_row``: a tuple,
-        made into the ``file`` event on the writer thread, which runs ``later`` for the
-        rest: its hash). ``follows``: see ``Outbox.put``."""
+        made into the ``file`` event on the writer thread, which runs ``later(path, mark)``
+        for the rest: its hash). ``follows``: see ``Outbox.put``."""
         if self.muted:
             return
         if self.ended:  # the run's segment was closed: this event closes it again
             self.emit("file", close=True, task=task, path=path, role=GENERATED,
-                      kind="checkpoint", epoch=epoch, time=time.time(), lazy=later)
+                      kind="checkpoint", epoch=epoch, time=time.time(),
+                      lazy=functools.partial(later, path, mark))
             return
         self.outbox.put_built((_file_event, self.id, next(self._seq), time.time(), task,
-                               path, epoch, later), follows=follows)
+                               path, epoch, later, mark), follows=follows)
 
     def end(self, status: str = "finished", error: str | None = None) -> None:
         if self.ended:
@@ -242,11 +244,12 @@ def _epoch_event(run_id: str, seq: int, ts: float, task: str, epoch, elapsed: fl
             "lazy": functools.partial(values.epoch_row, epoch, ts, elapsed, logs, lr)}
 
 
-def _file_event(run_id: str, seq: int, ts: float, task: str, path: str, epoch, later) -> dict:
+def _file_event(run_id: str, seq: int, ts: float, task: str, path: str, epoch, later,
+                mark) -> dict:
     """Writer thread: the event of ``Run.checkpoint``'s tuple."""
     return {"v": 1, "run": run_id, "seq": seq, "type": "file", "ts": ts, "task": task,
             "path": path, "role": GENERATED, "kind": "checkpoint", "epoch": epoch,
-            "time": ts, "lazy": later}
+            "time": ts, "lazy": functools.partial(later, path, mark)}
 
 
 def _record_deferred(run: Run) -> None:
