@@ -50,15 +50,24 @@ def child(workload: str, fits: int) -> dict:
     kerasprov.configure(store=os.path.join(tmp, "store"))
     w = overhead.workloads(False, tmp)[{"mlp": 0, "callbacks": 2}[workload]]
 
-    handed: dict[int, float] = {}  # id(event) -> when the epoch row was handed over
+    from kerasprov.capture import session
+
+    handed: dict[tuple, float] = {}  # (run, seq) of an epoch row -> when it was handed over
     delays: list[float] = []
     counts = {"fsync": 0}
     put, sync = writer.Outbox.put, writer.Outbox._sync
+    put_built = getattr(writer.Outbox, "put_built", None)  # older trees: put only
+    epoch_event = getattr(session, "_epoch_event", None)
 
     def timed_put(self, event, sync=False, close=False, **more):
         if event.get("set") == "otrainingmodel":
-            handed[id(event)] = time.perf_counter()
+            handed[(event["run"], event["seq"])] = time.perf_counter()
         return put(self, event, sync=sync, close=close, **more)
+
+    def timed_put_built(self, item, **more):
+        if item[0] is epoch_event:  # (build, run, seq, ...): built on the writer
+            handed[(item[1], item[2])] = time.perf_counter()
+        return put_built(self, item, **more)
 
     def timed_sync(seg):
         items = list(seg.unsynced)
@@ -68,11 +77,13 @@ def child(workload: str, fits: int) -> dict:
             counts["fsync"] += 1
         now = time.perf_counter()
         for item in items:
-            t0 = handed.pop(id(item[0]), None)
+            t0 = handed.pop((item[0].get("run"), item[0].get("seq")), None)
             if t0 is not None:
                 delays.append(now - t0)
 
     writer.Outbox.put = timed_put
+    if put_built is not None:
+        writer.Outbox.put_built = timed_put_built
     writer.Outbox._sync = staticmethod(timed_sync)
     out = {"workload": workload, "epochs": w.epochs, "fits": []}
     for _ in range(fits):

@@ -14,7 +14,8 @@ writing epoch K's checkpoint), and prints ``ENDED K`` once epoch K's row is hand
 (not waiting for the journal), so a parent can also stop it from outside.
 
     python tests/reliability_util.py --tag t --epochs 20 --stop-at end:3 --signal KILL \
-        [--pause 0.2] [--checkpoint DIR] [--user-handler before|after] [--no-capture]
+        [--pause 0.2] [--checkpoint DIR [--slow-hash SECONDS]] [--user-handler before|after]
+        [--no-capture]
 """
 
 from __future__ import annotations
@@ -121,6 +122,14 @@ def _stop_main(args) -> None:
     import numpy as np
     if not args.no_capture:
         import kerasprov
+    if args.slow_hash:  # a big checkpoint: each file hash takes this long
+        from kerasprov.capture import files
+        digest = files.digest
+
+        def slow_digest(path, *more, **kw):
+            time.sleep(args.slow_hash)
+            return digest(path, *more, **kw)
+        files.digest = slow_digest
 
     where, _, at = args.stop_at.partition(":")
     at = int(at) if at else -1
@@ -217,6 +226,7 @@ def _main(argv: list[str]) -> None:
     parser.add_argument("--signal", default="KILL")
     parser.add_argument("--pause", type=float, default=0.2)
     parser.add_argument("--checkpoint")
+    parser.add_argument("--slow-hash", type=float, default=0.0)
     parser.add_argument("--user-handler", choices=["before", "after"])
     parser.add_argument("--no-capture", action="store_true")
     args = parser.parse_args(argv)

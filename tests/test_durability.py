@@ -93,6 +93,21 @@ def test_a_checkpoint_saved_inside_an_epoch_is_on_disk_at_once(tmp_path):
     assert files[files["epoch"] == 2]["sha256"].tolist() == [on_disk]
 
 
+def test_an_epochs_row_is_on_disk_before_its_checkpoint_is_hashed(tmp_path):
+    """A big checkpoint takes long to hash (here 3 s each): the writer writes and fsyncs
+    the epoch's row before it reads the file saved at that epoch's end, so a kill while
+    the file is hashed keeps the epoch (before, the row waited for the hash)."""
+    store, ckpt = tmp_path / "store", tmp_path / "ckpt"
+    ckpt.mkdir()
+    res = _run_child(stop_cmd("slowhash", 30, "end:1", "KILL", PAUSE,
+                              ("--checkpoint", str(ckpt), "--slow-hash", "3")), store)
+    assert res.returncode == -signal.SIGKILL, res.stderr
+    assert "STOPPING end:1" in res.stdout
+    run, epochs = _epochs(store)
+    assert epochs == [0] and run["status"] == "crashed"
+    assert (ckpt / "ckpt-01.keras").exists()  # epoch 0's file: saved, still being hashed
+
+
 def test_sigkill_from_another_process_keeps_every_finished_epoch(tmp_path):
     store = tmp_path / "store"
     child = subprocess.Popen(stop_cmd("outside", 200, "never", "KILL", 2 * PAUSE),

@@ -222,3 +222,46 @@ def test_preprocessing_process_then_training_process_join_by_sha256(store, tmp_p
     used = [u["prov:activity"] for u in prov["used"].values() if u["prov:entity"] == file_ids[0]]
     assert len(made) == 1 and "filter" in made[0]
     assert len(used) == 1 and "trainingmodel" in used[0]
+
+
+class _TrueHash(keras.callbacks.Callback):
+    """After the ModelCheckpoint: the sha256 of the bytes each epoch's save left."""
+
+    def __init__(self, path):
+        super().__init__()
+        self.path, self.shas = path, {}
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.shas[epoch] = sha256_of(self.path)
+
+
+def test_a_checkpoint_overwritten_before_it_is_hashed_never_gets_another_versions_hash(
+        store, tmp_path, monkeypatch):
+    # Hashing is slow (a big file): one path saved every epoch is overwritten while the
+    # writer waits for an earlier hash. Every save is recorded; a hash, where there is
+    # one, is the hash of that epoch's bytes; a version gone before it was read says so.
+    slow, digest = 0.4, files.digest
+
+    def slow_digest(path, *a, **k):
+        import time
+        time.sleep(slow)
+        return digest(path, *a, **k)
+    monkeypatch.setattr(files, "digest", slow_digest)
+    x, y = data(64)
+    model = mlp(lr=0.01)
+    model.provenance("overwritten")
+    path = tmp_path / "same.keras"
+    truth = _TrueHash(path)
+    model.fit(x, y, epochs=6, verbose=0,
+              callbacks=[keras.callbacks.ModelCheckpoint(str(path)), truth])
+    kerasprov.flush(60)
+    rows = sql(store, "SELECT epoch, size, sha256, hash_method FROM file "
+                      "WHERE kind = 'checkpoint' ORDER BY epoch").to_dict("records")
+    assert [r["epoch"] for r in rows] == list(range(6))
+    for r in rows:
+        if r["sha256"] is not None:
+            assert r["sha256"] == truth.shas[r["epoch"]], r
+        else:
+            assert r["hash_method"] == "changed before it was hashed", r
+    assert rows[-1]["sha256"] == sha256_of(path)
+    assert any(r["sha256"] is None for r in rows)  # the writer did fall behind

@@ -124,6 +124,35 @@ def test_an_epoch_row_wakes_the_writer_and_a_batch_row_waits_for_its_clock(tmp_p
     assert _lines(tmp_path / "j", "r1")[-1].startswith("#")  # the end mark, at close
 
 
+def test_a_built_event_wakes_the_writer_and_a_failing_builder_loses_only_its_event(
+        tmp_path, recwarn):
+    # put_built: the training thread queues a tuple; the writer makes the event from it.
+    from kerasprov.outbox.writer import Outbox
+
+    def build(run, seq):
+        return _event(run, seq)
+
+    def broken(run, seq):
+        raise ValueError("no event here")
+
+    box = Outbox(tmp_path / "j")
+    try:
+        box.put(_event("r1", 0, "run_start"))
+        assert _until(lambda: len(_lines(tmp_path / "j", "r1")) == 1)
+        box.put_built((broken, "r1", 1))
+        box.put_built((build, "r1", 2))
+        assert _until(lambda: len(_lines(tmp_path / "j", "r1")) == 2)
+        box.put(_event("r1", 3))
+        box.put_built((build, "r1", 4), follows=True)  # rides the wake that comes next
+        box.put(_event("r1", 5), sync=True)
+        assert _until(lambda: len(_lines(tmp_path / "j", "r1")) == 5)
+        assert [json.loads(ln)["seq"] for ln in _lines(tmp_path / "j", "r1")] == [0, 2, 3, 4, 5]
+    finally:
+        box.close()
+    said = [str(w.message) for w in recwarn if "no event here" in str(w.message)]
+    assert len(said) == 1 and "could not build a provenance event" in said[0]
+
+
 def test_an_idle_writer_sleeps_and_the_next_run_wakes_it(tmp_path):
     from kerasprov.outbox.writer import Outbox
 

@@ -159,8 +159,11 @@ class FitCapture:
     def epoch_begin(self, epoch):
         self.t_epoch = time.perf_counter()
         self.epoch = int(epoch)  # the epoch a checkpoint saved now belongs to
-        # A change between epochs: a schedule, user code, a batch hook.
-        self.settle_lr(epoch, self.sched or "unknown", read=self.sched is not None)
+        # A change between epochs: a schedule, user code, a batch hook (settle_lr's early
+        # return, checked here: this runs at every epoch).
+        w = self.watch
+        if self.sched is not None or (w is not None and (w.notes or not w.exact())):
+            self.settle_lr(epoch, self.sched or "unknown", read=self.sched is not None)
 
     def epoch_end(self, epoch, logs):
         """The epoch's row: the least work here (the logs copied, one event queued); the

@@ -194,6 +194,21 @@ def hash_in_background(path: str):
     return background(digest_if_unchanged, path, mark, on_timeout=stuck)
 
 
+#: Saves begun per path as given to ``save`` (training thread, before each save writes):
+#: the writer marks a version only while no later save of its path has begun.
+SAVES_BEGUN: dict[str, int] = {}
+SUPERSEDED = ("superseded",)  # mark_if_latest: a later save began before the mark
+
+
+def mark_if_latest(path: str, key: str, begun: int):
+    """Writer thread: ``_mark(path)`` of the version save number ``begun`` of ``key``
+    wrote, or ``SUPERSEDED`` if a later save of it began before or while it was taken."""
+    if SAVES_BEGUN.get(key) != begun:
+        return SUPERSEDED
+    mark = _mark(path)
+    return mark if SAVES_BEGUN.get(key) == begun else SUPERSEDED
+
+
 def _mark(path: str) -> tuple[int, int, str] | None:
     try:
         st = os.stat(path)

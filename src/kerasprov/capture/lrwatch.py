@@ -195,7 +195,9 @@ def _after_set(optimizer) -> None:
     """After ``optimizer.learning_rate = x``: a watched variable's assign has noted the
     change already; anything else (a new variable, a schedule) is noted here."""
     watch = _by_optimizer.get(id(optimizer))
-    if watch is not None and watch.optimizer is optimizer and not watch.exact():
+    if watch is not None and watch.optimizer is optimizer and not (
+            (watch.hooked or watch.schedule)  # watch.exact(), inline: at every set
+            and getattr(optimizer, "_learning_rate", None) is watch.var):
         watch.reattach()
         noted(watch)
 

@@ -17,6 +17,7 @@ import time
 from ..errors import warn_once
 from ..names import PREDICTION, TESTING
 from . import extract, files, loaded, session, state
+from .files import SAVES_BEGUN
 from .options import ProvenanceConfig
 from .state import LAST_FIT_ATTR, STATE_ATTR
 from .values import jsonable, run_status
@@ -312,23 +313,30 @@ def _saver(name: str):
     kind = "model" if name == "save" else "weights"
 
     def save(self, *args, **kwargs):
+        if getattr(self, STATE_ATTR, None) is None:
+            return _ORIG[name](self, *args, **kwargs)
+        filepath = args[0] if args else kwargs.get("filepath")
+        begun = None
+        if type(filepath) is str:  # counted before it is written (files.mark_if_latest)
+            begun = SAVES_BEGUN[filepath] = SAVES_BEGUN.get(filepath, 0) + 1
         result = _ORIG[name](self, *args, **kwargs)
-        if getattr(self, STATE_ATTR, None) is not None:
-            try:
-                _saved(self, args[0] if args else kwargs.get("filepath"), kind)
-            except Exception as exc:
-                warn_once("save", f"provenance capture of {name} failed ({exc!r})")
+        try:
+            _saved(self, filepath, kind, begun)
+        except Exception as exc:
+            warn_once("save", f"provenance capture of {name} failed ({exc!r})")
         return result
     return save
 
 
-def _saved(model, filepath, kind: str) -> None:
-    """A save during a fit (a checkpoint, on the training thread): the path and a stat
-    here, everything else later. The stat marks the version just written; the writer
-    hands the hash to the hash thread when it takes the event, and a version overwritten
-    before that keeps its size and no sha256. A save at an epoch's end (``closing``, set by
-    the head callback) goes with the epoch's row, which wakes the writer microseconds
-    later; a save inside the epoch (every N batches) wakes it itself."""
+def _saved(model, filepath, kind: str, begun: int | None = None) -> None:
+    """A save during a fit (a checkpoint, on the training thread): the path here,
+    everything else on the writer thread. ``begun``: the number of this save of the path
+    (``SAVES_BEGUN``): the writer takes the file's size and time only if no later save of
+    it has begun (``files.mark_if_latest``), and hands the hash to the hash thread; a
+    version overwritten before that has no size and no sha256. A save at an epoch's end
+    (``closing``, set by the head callback) is queued right after the epoch's row, so the
+    row is on disk before the file is read; a save inside the epoch (every N batches)
+    wakes the writer itself."""
     cap = files.active_fit(model) if isinstance(filepath, (str, os.PathLike)) else None
     if cap is None:
         files.model_saved(model, filepath, kind)  # outside a fit, or not a path
@@ -337,7 +345,21 @@ def _saved(model, filepath, kind: str) -> None:
     if type(path) is not str or path[:1] != "/" or "/." in path or "//" in path \
             or path[-1:] == "/":
         path = os.path.abspath(path)  # else it is absolute and normal already
-    cap.run.checkpoint(cap.task, path, cap.epoch, _hash_later, files._mark(path), cap.closing)
+    if begun is None:  # not a str: its stat now (no count of its saves)
+        cap.run.checkpoint(cap.task, path, cap.epoch, _hash_later, files._mark(path),
+                           cap.closing)
+    else:
+        cap.run.checkpoint(cap.task, path, cap.epoch, _hash_latest, (filepath, begun),
+                           cap.closing)
+
+
+def _hash_latest(path: str, saved: tuple[str, int]) -> dict:
+    """Writer thread: the version of ``path`` that save number ``saved[1]`` of
+    ``saved[0]`` wrote, marked if no later save of it has begun, then hashed."""
+    mark = files.mark_if_latest(path, *saved)
+    if mark is files.SUPERSEDED:
+        return {"size": None, "sha256": None, "hash_method": "changed before it was hashed"}
+    return _hash_later(path, mark)
 
 
 def _hash_later(path: str, mark) -> dict:

@@ -95,6 +95,7 @@ class Run:
         self.training_task: str | None = None
         self.upstream_sets: list[str] = []
         self.deferred_files: list[tuple[str, str, str]] = []  # see files.fit_started
+        self.held: list[tuple] = []  # checkpoints saved at an epoch's end (checkpoint)
         self._task_n = 0
         self.informed_by: str | None = None  # informs tasks that name no informant (a trial)
         self.muted = False  # another process writes this run (a distributed job's rank > 0)
@@ -178,6 +179,8 @@ class Run:
         if task in self._ended_tasks:
             return  # ended already (the run was terminated by SIGTERM)
         self._ended_tasks.add(task)
+        if self.held:
+            self.release()
         if task in self.open_tasks:  # (a tuner's Trial task is started by its own emit)
             self.open_tasks.remove(task)
         if not self.open_tasks:
@@ -204,25 +207,47 @@ class Run:
             return
         self.outbox.put_built((_epoch_event, self.id, next(self._seq), time.time(), task,
                                epoch, elapsed, logs, lr))
+        if self.held:
+            self.release()
 
-    def checkpoint(self, task: str, path: str, epoch: int | None, later, mark,
-                   follows: bool) -> None:
+    def checkpoint(self, task: str, path: str, epoch: int | None, later, arg,
+                   hold: bool) -> None:
         """A model file saved during a fit (training thread, as ``epoch_row``: a tuple,
-        made into the ``file`` event on the writer thread, which runs ``later(path, mark)``
-        for the rest: its hash). ``follows``: see ``Outbox.put``."""
+        made into the ``file`` event on the writer thread, which runs ``later(path, arg)``
+        for the rest: its mark and hash). ``hold``: saved at an epoch's end, before the
+        epoch's row: it is queued right after that row (``release``), so the writer writes
+        the row before it reads the file; otherwise it wakes the writer now."""
         if self.muted:
             return
         if self.ended:  # the run's segment was closed: this event closes it again
             self.emit("file", close=True, task=task, path=path, role=GENERATED,
                       kind="checkpoint", epoch=epoch, time=time.time(),
-                      lazy=functools.partial(later, path, mark))
+                      lazy=functools.partial(later, path, arg))
+            return
+        if hold:
+            self.held.append((task, path, epoch, later, arg, time.time()))
             return
         self.outbox.put_built((_file_event, self.id, next(self._seq), time.time(), task,
-                               path, epoch, later, mark), follows=follows)
+                               path, epoch, later, arg))
+
+    def release(self) -> None:
+        """Queue the held checkpoints (after the epoch's row, which woke the writer, or
+        before the task or run ends, whose event wakes it). Each is taken with one atomic
+        ``pop``: a signal handler that ends the run meanwhile queues each at most once."""
+        held = self.held
+        while held:
+            try:
+                task, path, epoch, later, arg, ts = held.pop(0)
+            except IndexError:
+                return
+            self.outbox.put_built((_file_event, self.id, next(self._seq), ts, task, path,
+                                   epoch, later, arg), follows=True)
 
     def end(self, status: str = "finished", error: str | None = None) -> None:
         if self.ended:
             return
+        if self.held:
+            self.release()
         if self.deferred_files:
             _record_deferred(self)
         if status != "finished":  # a signal or an exit stopped what still runs
@@ -245,11 +270,11 @@ def _epoch_event(run_id: str, seq: int, ts: float, task: str, epoch, elapsed: fl
 
 
 def _file_event(run_id: str, seq: int, ts: float, task: str, path: str, epoch, later,
-                mark) -> dict:
+                arg) -> dict:
     """Writer thread: the event of ``Run.checkpoint``'s tuple."""
     return {"v": 1, "run": run_id, "seq": seq, "type": "file", "ts": ts, "task": task,
             "path": path, "role": GENERATED, "kind": "checkpoint", "epoch": epoch,
-            "time": ts, "lazy": functools.partial(later, path, mark)}
+            "time": ts, "lazy": functools.partial(later, path, arg)}
 
 
 def _record_deferred(run: Run) -> None:

@@ -259,6 +259,8 @@ class Outbox:
             try:
                 seg = self._segment(run)
                 if "lazy" in event:
+                    if run in to_sync and event["type"] == "file":
+                        self._sync(seg)  # a hash may take long: what came first is on disk
                     lazy = event.pop("lazy")
                     try:
                         event.update(lazy())
