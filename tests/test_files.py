@@ -259,9 +259,9 @@ def test_a_checkpoint_overwritten_before_it_is_hashed_never_gets_another_version
                       "WHERE kind = 'checkpoint' ORDER BY epoch").to_dict("records")
     assert [r["epoch"] for r in rows] == list(range(6))
     for r in rows:
-        if r["sha256"] is not None:
+        if isinstance(r["sha256"], str):
             assert r["sha256"] == truth.shas[r["epoch"]], r
         else:
             assert r["hash_method"] == "changed before it was hashed", r
     assert rows[-1]["sha256"] == sha256_of(path)
-    assert any(r["sha256"] is None for r in rows)  # the writer did fall behind
+    assert not all(isinstance(r["sha256"], str) for r in rows)  # the writer fell behind
