@@ -36,6 +36,7 @@ class ModelState:
     def __init__(self, cfg: ProvenanceConfig):
         self.cfg = cfg
         self.run: session.Run | None = None
+        self.fit = None  # the FitCapture of this model's running fit (its saves' fit)
 
 
 def provenance(self, dataflow_tag: str, adaptation: bool = False, hyps: dict | None = None,
@@ -213,6 +214,7 @@ def _fit(self, *args, **kwargs):
         return orig(self, *args, **kwargs)
     depth = getattr(_local, "in_fit", 0)
     _local.in_fit = depth + 1
+    outer, st.fit = st.fit, cap
     try:
         result = orig(self, **fit_args)
     except BaseException as exc:
@@ -220,6 +222,7 @@ def _fit(self, *args, **kwargs):
         raise
     finally:
         _local.in_fit = depth
+        st.fit = outer
     _safe(cap.finish)
     return result
 
@@ -313,7 +316,8 @@ def _saver(name: str):
     kind = "model" if name == "save" else "weights"
 
     def save(self, *args, **kwargs):
-        if getattr(self, STATE_ATTR, None) is None:
+        st = getattr(self, STATE_ATTR, None)
+        if st is None:
             return _ORIG[name](self, *args, **kwargs)
         filepath = args[0] if args else kwargs.get("filepath")
         begun = None
@@ -321,14 +325,14 @@ def _saver(name: str):
             begun = SAVES_BEGUN[filepath] = SAVES_BEGUN.get(filepath, 0) + 1
         result = _ORIG[name](self, *args, **kwargs)
         try:
-            _saved(self, filepath, kind, begun)
+            _saved(self, filepath, kind, begun, st.fit)
         except Exception as exc:
             warn_once("save", f"provenance capture of {name} failed ({exc!r})")
         return result
     return save
 
 
-def _saved(model, filepath, kind: str, begun: int | None = None) -> None:
+def _saved(model, filepath, kind: str, begun: int | None = None, cap=None) -> None:
     """A save during a fit (a checkpoint, on the training thread): the path here,
     everything else on the writer thread. ``begun``: the number of this save of the path
     (``SAVES_BEGUN``): the writer takes the file's size and time only if no later save of
@@ -336,8 +340,9 @@ def _saved(model, filepath, kind: str, begun: int | None = None) -> None:
     version overwritten before that has no size and no sha256. A save at an epoch's end
     (``closing``, set by the head callback) is queued right after the epoch's row, so the
     row is on disk before the file is read; a save inside the epoch (every N batches)
-    wakes the writer itself."""
-    cap = files.active_fit(model) if isinstance(filepath, (str, os.PathLike)) else None
+    wakes the writer itself. ``cap``: the model's running fit, if the wrapper knows it."""
+    if begun is None or cap is None:  # (with begun, filepath is a str)
+        cap = files.active_fit(model) if isinstance(filepath, (str, os.PathLike)) else None
     if cap is None:
         files.model_saved(model, filepath, kind)  # outside a fit, or not a path
         return
