@@ -353,7 +353,8 @@ def count_every_hook() -> None:
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--repeats", type=int, help="fits per tool and workload (default 5; "
+                        "2 with --quick)")
     parser.add_argument("--quick", action="store_true", help="2 repeats, MLP workloads only")
     parser.add_argument("--threads", type=int, default=1, help="torch threads (default 1)")
     parser.add_argument("--no-mlflow", action="store_true")
@@ -380,7 +381,7 @@ def main(argv=None):
     clock = bu.CallbackClock()
     kp = KerasprovProbe()
     for w in workloads(args.quick, tmp):
-        run_workload(w, 2 if args.quick else args.repeats, modes, clock, kp, tmp)
+        run_workload(w, args.repeats or (2 if args.quick else 5), modes, clock, kp, tmp)
     print("\n== opt-in per-batch capture (batch_every)")
     batch_hook_cost()
     print("\ntargets (issue #23): training thread <= 0.02 ms per epoch on a plain fit, <= 0.05 "
