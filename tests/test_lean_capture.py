@@ -296,28 +296,17 @@ def test_a_lambda_callback_is_named_by_its_class(store_dir):
                                                           (2, "LambdaCallback")]
 
 
-def test_an_optimizer_schedule_is_named_even_beside_other_callbacks(store_dir):
+@pytest.mark.parametrize("beside", [True, False], ids=["beside-callbacks", "plain-fit"])
+def test_an_optimizer_schedule_is_named_with_or_without_other_callbacks(store_dir, beside):
+    # In a plain fit (no callback of the user's) the Tail does the head's epoch work, and
+    # the head's epoch hooks do nothing: the same rows, and each epoch's time.
     x, y = data(96)
     sched = keras.optimizers.schedules.ExponentialDecay(0.1, decay_steps=3, decay_rate=0.5,
                                                         staircase=True)
     model = mlp(optimizer=keras.optimizers.SGD(sched))
     model.provenance("sched_cb", adaptation=True)
-    model.fit(x, y, epochs=3, batch_size=32, verbose=0,
-              callbacks=[keras.callbacks.TerminateOnNaN(), keras.callbacks.History()])
-    ad, lrs = _adaptations()
-    assert [(a["epoch"], a["technique"]) for a in ad] == [(1, "ExponentialDecay"),
-                                                          (2, "ExponentialDecay")]
-    assert lrs == pytest.approx([0.1, 0.05, 0.025])
-
-
-def test_a_plain_fit_with_a_schedule_records_its_changes_and_epoch_times(store_dir):
-    # No callback of the user's: the Tail does the head's epoch work (its hooks do nothing).
-    x, y = data(96)
-    sched = keras.optimizers.schedules.ExponentialDecay(0.1, decay_steps=3, decay_rate=0.5,
-                                                        staircase=True)
-    model = mlp(optimizer=keras.optimizers.SGD(sched))
-    model.provenance("sched_plain", adaptation=True)
-    model.fit(x, y, epochs=3, batch_size=32, verbose=0)
+    others = [keras.callbacks.TerminateOnNaN(), keras.callbacks.History()] if beside else None
+    model.fit(x, y, epochs=3, batch_size=32, verbose=0, callbacks=others)
     ad, lrs = _adaptations()
     assert [(a["epoch"], a["technique"]) for a in ad] == [(1, "ExponentialDecay"),
                                                           (2, "ExponentialDecay")]
