@@ -9,8 +9,9 @@ kills it knows which epochs must survive.
 With ``--stop-at WHERE`` it is the child of the durability and preemption tests: it stops
 itself with ``--signal`` (KILL or TERM) at one point of the run, ``end:K`` (epoch K's
 ``on_epoch_end``, before kerasprov's row of epoch K), ``begin:K`` (the start of epoch K,
-right after epoch K-1's row), ``batch:K`` (mid epoch K) or ``save:K`` (in the middle of
-writing epoch K's checkpoint), and prints ``ENDED K`` once epoch K's row is handed over
+right after epoch K-1's row), ``batch:K`` (mid epoch K), ``save:K`` (in the middle of
+writing epoch K's checkpoint) or ``aftersave:K`` (in a slow callback after epoch K's
+checkpoint, 10 pauses long), and prints ``ENDED K`` once epoch K's row is handed over
 (not waiting for the journal), so a parent can also stop it from outside.
 
     python tests/reliability_util.py --tag t --epochs 20 --stop-at end:3 --signal KILL \
@@ -188,6 +189,14 @@ def _stop_main(args) -> None:
             if where == "end" and epoch == at:
                 stop()
 
+    class AfterSave(keras.callbacks.Callback):
+        """After the ModelCheckpoint: a slow callback (an upload) at epoch K's end."""
+
+        def on_epoch_end(self, epoch, logs=None):
+            if where == "aftersave" and epoch == at:
+                time.sleep(10 * args.pause)
+                stop()
+
     callbacks = [Stopper()]
     if args.checkpoint and where == "batchsave":  # one file, saved every 2 batches
         callbacks.append(keras.callbacks.ModelCheckpoint(
@@ -195,6 +204,7 @@ def _stop_main(args) -> None:
     elif args.checkpoint:
         callbacks.append(keras.callbacks.ModelCheckpoint(
             os.path.join(args.checkpoint, "ckpt-{epoch:02d}.keras")))
+        callbacks.append(AfterSave())
     print(f"PID {os.getpid()}", flush=True)
     model.fit(x, y, epochs=args.epochs, batch_size=32, verbose=0, callbacks=callbacks)
     print("TRAINED", flush=True)

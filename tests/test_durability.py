@@ -108,6 +108,27 @@ def test_an_epochs_row_is_on_disk_before_its_checkpoint_is_hashed(tmp_path):
     assert (ckpt / "ckpt-01.keras").exists()  # epoch 0's file: saved, still being hashed
 
 
+def test_a_checkpoint_saved_before_a_slow_callback_is_kept_if_the_process_dies_in_it(
+        tmp_path):
+    """A checkpoint saved at an epoch's end waits for the epoch's row, but not for longer
+    than the writer's clock: killed in a slow callback after the save (2.5 s), the run
+    keeps that checkpoint with its hash, and not the epoch, which never ended."""
+    import hashlib
+
+    store, ckpt = tmp_path / "store", tmp_path / "ckpt"
+    ckpt.mkdir()
+    res = _run_child(stop_cmd("hang", 30, "aftersave:1", "KILL", PAUSE,
+                              ("--checkpoint", str(ckpt))), store)
+    assert res.returncode == -signal.SIGKILL, res.stderr
+    run, epochs = _epochs(store)
+    assert epochs == [0] and run["status"] == "crashed"
+    files = kerasprov.open_store(str(store)).sql(
+        "SELECT epoch, sha256 FROM file WHERE kind = 'checkpoint' ORDER BY epoch")
+    assert files["epoch"].tolist() == [0, 1]
+    on_disk = hashlib.sha256((ckpt / "ckpt-02.keras").read_bytes()).hexdigest()
+    assert files["sha256"].tolist()[1] == on_disk
+
+
 def test_sigkill_from_another_process_keeps_every_finished_epoch(tmp_path):
     store = tmp_path / "store"
     child = subprocess.Popen(stop_cmd("outside", 200, "never", "KILL", 2 * PAUSE),

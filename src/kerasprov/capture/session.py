@@ -25,7 +25,7 @@ from .. import config
 from ..errors import warn_once
 from ..names import GENERATED, TRAINING
 from ..outbox import codec, delivery
-from ..outbox.writer import Outbox
+from ..outbox.writer import POLL_S, Outbox
 from . import distributed, extract, preempt, values
 
 # Reentrant: the SIGTERM handler runs on the main thread between two bytecodes, maybe
@@ -69,6 +69,7 @@ def get_outbox() -> Outbox:
             _outbox = Outbox(way.journal_dir, deliver=way.deliver,
                              deliver_every=way.deliver_every, beat=way.beat,
                              beat_every=way.beat_every)
+            _outbox.ticks.append(_release_stale)
             _outbox_spec = spec
         return _outbox
 
@@ -231,9 +232,10 @@ class Run:
                                path, epoch, later, arg))
 
     def release(self) -> None:
-        """Queue the held checkpoints (after the epoch's row, which woke the writer, or
-        before the task or run ends, whose event wakes it). Each is taken with one atomic
-        ``pop``: a signal handler that ends the run meanwhile queues each at most once."""
+        """Queue the held checkpoints: after the epoch's row, which woke the writer;
+        before the task or run ends, whose event wakes it; or on the writer's clock when
+        the row is late (``_release_stale``). Each is taken with one atomic ``pop``: a
+        signal handler or the writer that queues them meanwhile queues each only once."""
         held = self.held
         while held:
             try:
@@ -258,6 +260,21 @@ class Run:
         with _lock:
             if self in _open_runs:
                 _open_runs.remove(self)
+
+
+def _release_stale() -> None:
+    """Writer thread, on its clock: checkpoints a run held for an epoch's row that has not
+    come within ``POLL_S`` (a slow callback after the save) are queued now, so a kill
+    while that callback runs keeps their record, as the clock kept any other event."""
+    now = time.time()
+    for run in list(_open_runs):
+        held = run.held
+        try:
+            stale = bool(held) and now - held[0][5] >= POLL_S
+        except IndexError:  # the training thread took them meanwhile
+            continue
+        if stale:
+            run.release()
 
 
 def _epoch_event(run_id: str, seq: int, ts: float, task: str, epoch, elapsed: float,

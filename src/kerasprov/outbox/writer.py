@@ -112,6 +112,10 @@ class Outbox:
         self.written = 0
         self.cpu_s = 0.0  # the writer thread's CPU time so far (benchmarks)
         self._sender = Sender(self)  # deliveries and beats: never in a group's way
+        #: Called on this thread at most once per ``POLL_S`` while it runs (capture: the
+        #: checkpoints a run held for an epoch's row that has not come, see session.py).
+        self.ticks: list[Callable[[], None]] = []
+        self._last_tick = time.monotonic()
         #: Sees each event (on this thread) just before it is written and returns events to
         #: write right after it (proof/signer.py: a run's attestation, signed here).
         self.observe: Callable[[dict], list[dict]] | None = None
@@ -207,6 +211,8 @@ class Outbox:
             # Cleared before the queue is taken: an urgent event put from now on wakes
             # the next round at once (the next group).
             self._urgent = False
+            if self.ticks and time.monotonic() - self._last_tick >= POLL_S:
+                self._tick()  # what it queues goes in this group
             batch = []
             while self._items:
                 batch.append(self._items.popleft())
@@ -220,6 +226,14 @@ class Outbox:
                 self._asleep = True  # nothing open: the next event wakes the writer
                 if self._items:  # one came in between: no sleep
                     self._asleep = False
+
+    def _tick(self) -> None:
+        self._last_tick = time.monotonic()
+        for fn in self.ticks:
+            try:
+                fn()
+            except Exception as exc:
+                warn_once("tick", f"the outbox writer's clock failed: {exc!r}")
 
     def _process(self, batch: list) -> bool:
         """Write a batch of events and answer its flush marks; True when told to stop."""
