@@ -1,9 +1,10 @@
 """The single background writer: queue -> journal segments (fsync) -> delivery to the store.
 
-The training thread only calls ``Outbox.put`` (a non-blocking append, plus a wake-up for the
-events that must be durable at once, see ``Outbox``). Everything that touches a disk, a
-database or the network happens here, and every failure becomes at most one warning per
-kind while events wait (in the journal, or in memory until it is writable).
+The training thread only calls ``Outbox.put`` or ``Outbox.put_built`` (a non-blocking
+append, plus a wake-up for the events that must be durable at once, see ``Outbox``).
+Everything that touches a disk, a database or the network happens here, and every failure
+becomes at most one warning per kind while events wait (in the journal, or in memory until
+it is writable).
 """
 
 from __future__ import annotations
