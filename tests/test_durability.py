@@ -72,21 +72,31 @@ def test_sigkill_from_a_callback_keeps_every_finished_epoch(tmp_path, point):
         assert files["sha256"].str.len().tolist() == [64] * len(epochs)
 
 
+def _killed_with_checkpoints(tmp_path, tag: str, point: str, *more: str):
+    """A child with ModelCheckpoint into ``ckpt/`` that SIGKILLs itself at ``point``."""
+    store, ckpt = tmp_path / "store", tmp_path / "ckpt"
+    ckpt.mkdir()
+    res = _run_child(stop_cmd(tag, 30, point, "KILL", PAUSE, ("--checkpoint", str(ckpt), *more)),
+                     store)
+    assert res.returncode == -signal.SIGKILL, res.stderr
+    return store, ckpt, res
+
+
+def _checkpoints(store):
+    return kerasprov.open_store(str(store)).sql(
+        "SELECT epoch, sha256 FROM file WHERE kind = 'checkpoint' ORDER BY epoch, sha256")
+
+
 def test_a_checkpoint_saved_inside_an_epoch_is_on_disk_at_once(tmp_path):
     """A save every N batches wakes the writer itself (one saved at an epoch's end goes
     with that epoch's row): killed ``PAUSE`` s after a mid-epoch save and before the next,
     the run still has that version, with the sha256 of the bytes on disk."""
     import hashlib
 
-    store, ckpt = tmp_path / "store", tmp_path / "ckpt"
-    ckpt.mkdir()
-    res = _run_child(stop_cmd("midsave", 30, "batchsave:2", "KILL", PAUSE,
-                              ("--checkpoint", str(ckpt))), store)
-    assert res.returncode == -signal.SIGKILL, res.stderr
+    store, ckpt, _ = _killed_with_checkpoints(tmp_path, "midsave", "batchsave:2")
     run, epochs = _epochs(store)
     assert epochs == [0, 1] and run["status"] == "crashed"
-    files = kerasprov.open_store(str(store)).sql(
-        "SELECT epoch, sha256 FROM file WHERE kind = 'checkpoint' ORDER BY epoch, sha256")
+    files = _checkpoints(store)
     on_disk = hashlib.sha256((ckpt / "ckpt-batch.keras").read_bytes()).hexdigest()
     # Two saves per epoch (after batches 1 and 3); epoch 2 had saved once, after batch 1.
     assert files["epoch"].tolist().count(2) == 1, files
@@ -97,11 +107,8 @@ def test_an_epochs_row_is_on_disk_before_its_checkpoint_is_hashed(tmp_path):
     """A big checkpoint takes long to hash (here 3 s each): the writer writes and fsyncs
     the epoch's row before it reads the file saved at that epoch's end, so a kill while
     the file is hashed keeps the epoch (before, the row waited for the hash)."""
-    store, ckpt = tmp_path / "store", tmp_path / "ckpt"
-    ckpt.mkdir()
-    res = _run_child(stop_cmd("slowhash", 30, "end:1", "KILL", PAUSE,
-                              ("--checkpoint", str(ckpt), "--slow-hash", "3")), store)
-    assert res.returncode == -signal.SIGKILL, res.stderr
+    store, ckpt, res = _killed_with_checkpoints(tmp_path, "slowhash", "end:1",
+                                                "--slow-hash", "3")
     assert "STOPPING end:1" in res.stdout
     run, epochs = _epochs(store)
     assert epochs == [0] and run["status"] == "crashed"
@@ -115,15 +122,10 @@ def test_a_checkpoint_saved_before_a_slow_callback_is_kept_if_the_process_dies_i
     keeps that checkpoint with its hash, and not the epoch, which never ended."""
     import hashlib
 
-    store, ckpt = tmp_path / "store", tmp_path / "ckpt"
-    ckpt.mkdir()
-    res = _run_child(stop_cmd("hang", 30, "aftersave:1", "KILL", PAUSE,
-                              ("--checkpoint", str(ckpt))), store)
-    assert res.returncode == -signal.SIGKILL, res.stderr
+    store, ckpt, _ = _killed_with_checkpoints(tmp_path, "hang", "aftersave:1")
     run, epochs = _epochs(store)
     assert epochs == [0] and run["status"] == "crashed"
-    files = kerasprov.open_store(str(store)).sql(
-        "SELECT epoch, sha256 FROM file WHERE kind = 'checkpoint' ORDER BY epoch")
+    files = _checkpoints(store)
     assert files["epoch"].tolist() == [0, 1]
     on_disk = hashlib.sha256((ckpt / "ckpt-02.keras").read_bytes()).hexdigest()
     assert files["sha256"].tolist()[1] == on_disk
